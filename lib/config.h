@@ -1,0 +1,44 @@
+/* config.h — the INI configuration file (CONFAB_CONFIG). Every section and
+ * key is kept, so later features read their own; the common settings are
+ * also parsed into fields here, checked once at start. */
+#ifndef CONFAB_CONFIG_H
+#define CONFAB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config_entry {
+	char *section, *key, *value;
+};
+
+struct config {
+	struct config_entry *entries;
+	size_t n, cap;
+
+	/* [server] */
+	char *data_dir;          /* CONFAB_DATA_DIR wins over data_dir */
+	char *share_dir;         /* templates/, static/, schema/; CONFAB_SHARE_DIR wins */
+	size_t max_body;         /* bytes of a urlencoded body; default 65536 */
+	int page_size;           /* chats per page of the list; default 50 */
+
+	/* [auth] */
+	int allow_signup;              /* default 1 */
+	int64_t session_idle_ms;       /* default 7 days */
+	int64_t session_max_ms;        /* default 30 days */
+	int login_max_failures;        /* per account; default 5 */
+	int login_max_failures_ip;     /* per address (many people may share one); default 20 */
+	int64_t login_window_ms;       /* default 15 minutes */
+	size_t password_memlimit;      /* argon2id memory, bytes; default 19 MiB */
+	unsigned long long password_opslimit; /* argon2id passes; default 2 */
+	char *default_timezone;        /* default "UTC" */
+};
+
+/* Load path (NULL or missing file: defaults only, when allow_missing).
+ * On error returns -1 with *err a malloc'd message naming the line. */
+int config_load(struct config *cfg, const char *path, int allow_missing, char **err);
+void config_free(struct config *cfg);
+
+/* The value of section.key, or NULL. */
+const char *config_get(const struct config *cfg, const char *section, const char *key);
+
+#endif

@@ -1,0 +1,249 @@
+/* db.c — see db.h. */
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_SLOTS 256
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+static int set_err(char **err, const char *path, const char *what, sqlite3 *h)
+{
+	if (asprintf(err, "%s: %s: %s", path, what, h ? sqlite3_errmsg(h) : "out of memory") < 0)
+		*err = NULL;
+	return -1;
+}
+
+struct db *db_open(const char *path, char **err)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	int on = 1;
+	*err = NULL;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		set_err(err, path, "cannot open", db->h);
+		goto fail;
+	}
+	db->path = xstrdup(path);
+	/* Busy timeout before any PRAGMA: two processes opening the same new
+	 * file at once otherwise see SQLITE_BUSY on journal_mode=WAL. */
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, &on);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, &on);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, &on);
+	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		set_err(err, path, "cannot set pragmas", db->h);
+		goto fail;
+	}
+	return db;
+fail:
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(db->slots[i].st);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+	return db->h;
+}
+
+int db_version(struct db *db)
+{
+	sqlite3_stmt *st = db_prep(db, "PRAGMA user_version");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int migration_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+	return e->d_name[0] >= '0' && e->d_name[0] <= '9' && n > 4 &&
+	       strcmp(e->d_name + n - 4, ".sql") == 0;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long n;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return NULL;
+	}
+	s = xmalloc((size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(s);
+		return NULL;
+	}
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+int db_migrate(struct db *db, const char *dir, char **err)
+{
+	struct dirent **list = NULL;
+	int n, rc = 0;
+	*err = NULL;
+	n = scandir(dir, &list, migration_file, by_name);
+	if (n < 0) {
+		if (asprintf(err, "%s: cannot read the migrations directory", dir) < 0)
+			*err = NULL;
+		return -1;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		int num = atoi(list[i]->d_name);
+		char *path, *sql, *errmsg = NULL, setv[48];
+		/* Under the write lock, so two processes starting together apply
+		 * each migration once. */
+		if (db_begin(db) != SQLITE_OK) {
+			rc = set_err(err, dir, "cannot lock for migration", db->h);
+			break;
+		}
+		if (num <= db_version(db)) {
+			db_rollback(db);
+			continue;
+		}
+		if (asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0)
+			die("out of memory");
+		sql = read_file(path);
+		if (!sql) {
+			db_rollback(db);
+			if (asprintf(err, "%s: cannot read", path) < 0)
+				*err = NULL;
+			free(path);
+			rc = -1;
+			break;
+		}
+		snprintf(setv, sizeof setv, "PRAGMA user_version=%d", num);
+		if (sqlite3_exec(db->h, sql, NULL, NULL, &errmsg) != SQLITE_OK ||
+		    sqlite3_exec(db->h, setv, NULL, NULL, &errmsg) != SQLITE_OK) {
+			db_rollback(db);
+			if (asprintf(err, "%s: %s", path, errmsg ? errmsg : "failed") < 0)
+				*err = NULL;
+			rc = -1;
+		} else if (db_commit(db) != SQLITE_OK) {
+			rc = set_err(err, path, "cannot commit", db->h);
+		} else {
+			log_info("%s: applied migration %s", db->path, list[i]->d_name);
+		}
+		sqlite3_free(errmsg);
+		free(sql);
+		free(path);
+	}
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return rc;
+}
+
+sqlite3_stmt *db_prep(struct db *db, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		struct stmt_slot *s = &db->slots[(h + i) % STMT_SLOTS];
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s->st;
+		}
+		if (!s->sql) {
+			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &s->st, NULL) != SQLITE_OK) {
+				log_error("%s: cannot prepare: %s\n  %s", db->path,
+					  sqlite3_errmsg(db->h), sql);
+				abort();
+			}
+			s->sql = sql;
+			return s->st;
+		}
+	}
+	log_error("db_prep: more than %d statements", STMT_SLOTS);
+	abort();
+}
+
+void db_reset_all(struct db *db)
+{
+	for (int i = 0; i < STMT_SLOTS; i++)
+		if (db->slots[i].st)
+			sqlite3_reset(db->slots[i].st);
+}
+
+int db_begin(struct db *db)
+{
+	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+int db_commit(struct db *db)
+{
+	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_exec_stmt(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		log_error("sql: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}

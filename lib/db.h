@@ -1,0 +1,46 @@
+/* db.h — opening SQLite files hardened, numbered migrations, and prepared
+ * statements kept per connection for the life of the process. */
+#ifndef CONFAB_DB_H
+#define CONFAB_DB_H
+
+#include <sqlite3.h>
+
+struct db;
+
+/* Open (creating if needed) path with busy_timeout first, then WAL,
+ * synchronous=NORMAL, foreign_keys=ON, defensive mode and no double-quoted
+ * string literals. NULL with *err (malloc'd) on failure. */
+struct db *db_open(const char *path, char **err);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* Apply dir/NNN_*.sql whose number is above PRAGMA user_version, each in
+ * its own transaction that also sets user_version. 0 or -1 with *err. */
+int db_migrate(struct db *db, const char *dir, char **err);
+/* The schema version (PRAGMA user_version). */
+int db_version(struct db *db);
+
+/* The statement for sql, prepared on first use and then reused. sql must be
+ * a string literal (the cache is keyed by its address). The statement comes
+ * back reset with bindings cleared. Aborts on a SQL error: that is a bug. */
+sqlite3_stmt *db_prep(struct db *db, const char *sql);
+
+/* Reset every cached statement (ends any read a caller left open). */
+void db_reset_all(struct db *db);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return SQLITE_OK or
+ * the error (SQLITE_BUSY after the busy timeout). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Step a statement that returns no rows and reset it; the sqlite3 result
+ * (SQLITE_DONE on success). */
+int db_exec_stmt(sqlite3_stmt *st);
+
+/* Bind helpers that treat NULL as SQL NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A column as an arena-free pointer valid until the next step/reset. */
+const char *db_col_text(sqlite3_stmt *st, int i);
+
+#endif

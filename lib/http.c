@@ -1,0 +1,246 @@
+/* http.c — see http.h. */
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#define MAX_QUERY_FIELDS 64
+#define MAX_FORM_FIELDS 256
+#define MAX_COOKIES 64
+
+/* Every response carries these; one place so none can be forgotten. */
+static const char security_headers[] =
+	"Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	"style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"X-Frame-Options: DENY\r\n"
+	"Referrer-Policy: same-origin\r\n"
+	"Cross-Origin-Opener-Policy: same-origin\r\n";
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 402: return "Payment Required";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static const char *var_or_empty(struct arena *a, const char *v)
+{
+	return v ? arena_strdup(a, v) : "";
+}
+
+/* Looks name up in a NULL-terminated NAME=value vector. */
+static const char *env_get(char *const *vars, const char *name)
+{
+	size_t n = strlen(name);
+	for (; vars && *vars; vars++)
+		if (strncmp(*vars, name, n) == 0 && (*vars)[n] == '=')
+			return *vars + n + 1;
+	return NULL;
+}
+
+static void new_reqid(char out[17])
+{
+	unsigned char b[8];
+	randombytes_buf(b, sizeof b);
+	hex_encode(out, b, sizeof b);
+}
+
+/* Fill everything but the body from the parameter vector. */
+static int read_params(struct req *r, char *const *vars)
+{
+	struct arena *a = r->a;
+	const char *uri, *q, *cl, *https, *cookie;
+
+	new_reqid(r->reqid);
+	r->method = var_or_empty(a, env_get(vars, "REQUEST_METHOD"));
+	r->is_head = strcmp(r->method, "HEAD") == 0;
+	if (r->is_head)
+		r->method = "GET";
+	uri = env_get(vars, "REQUEST_URI");
+	if (!uri || !*uri)
+		uri = env_get(vars, "DOCUMENT_URI");
+	if (!uri || !*uri)
+		uri = "/";
+	q = strchr(uri, '?');
+	r->path = q ? arena_strndup(a, uri, (size_t)(q - uri)) : arena_strdup(a, uri);
+	r->query = var_or_empty(a, env_get(vars, "QUERY_STRING"));
+	r->content_type = var_or_empty(a, env_get(vars, "CONTENT_TYPE"));
+	r->remote_addr = var_or_empty(a, env_get(vars, "REMOTE_ADDR"));
+	r->user_agent = var_or_empty(a, env_get(vars, "HTTP_USER_AGENT"));
+	r->origin = var_or_empty(a, env_get(vars, "HTTP_ORIGIN"));
+	r->host = var_or_empty(a, env_get(vars, "HTTP_HOST"));
+	https = env_get(vars, "HTTPS");
+	r->https = https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
+	cl = env_get(vars, "CONTENT_LENGTH");
+	r->content_length = -1;
+	if (cl && *cl && (parse_int64(cl, &r->content_length) || r->content_length < 0))
+		return 400;
+
+	if (form_parse_urlencoded(a, r->query, strlen(r->query), MAX_QUERY_FIELDS,
+				  &r->query_kv) != FORM_OK)
+		return 400;
+	cookie = env_get(vars, "HTTP_COOKIE");
+	/* Malformed or surplus cookies are ignored, never an error: a browser
+	 * may carry cookies of other applications on the same host. */
+	if (cookie && form_parse_cookies(a, cookie, strlen(cookie), MAX_COOKIES,
+					 &r->cookies) != FORM_OK)
+		r->cookies.n = 0;
+	r->status = 200;
+	return 0;
+}
+
+static int is_urlencoded(const char *ct)
+{
+	static const char t[] = "application/x-www-form-urlencoded";
+	return strncasecmp(ct, t, sizeof t - 1) == 0 &&
+	       (ct[sizeof t - 1] == '\0' || ct[sizeof t - 1] == ';');
+}
+
+static int parse_body(struct req *r, const char *body, size_t n)
+{
+	if (!is_urlencoded(r->content_type))
+		return 0;
+	switch (form_parse_urlencoded(r->a, body, n, MAX_FORM_FIELDS, &r->form)) {
+	case FORM_OK:
+		return 0;
+	case FORM_TOO_MANY:
+		return 413;
+	default:
+		return 400;
+	}
+}
+
+int http_read(struct req *r, FCGX_Request *fr, size_t max_body)
+{
+	int rc = read_params(r, fr->envp);
+	char *body;
+	int got;
+
+	if (rc)
+		return rc;
+	if (strcmp(r->method, "POST") != 0 || r->content_length <= 0)
+		return 0;
+	/* Cap before reading: the length is checked, never trusted. */
+	if ((uint64_t)r->content_length > max_body)
+		return 413;
+	body = arena_alloc(r->a, (size_t)r->content_length + 1);
+	got = FCGX_GetStr(body, (int)r->content_length, fr->in);
+	if (got != r->content_length)
+		return 400;
+	body[got] = '\0';
+	return parse_body(r, body, (size_t)got);
+}
+
+int http_read_vars(struct req *r, char *const *vars, const char *body,
+		   size_t body_len, size_t max_body)
+{
+	int rc = read_params(r, vars);
+	if (rc)
+		return rc;
+	if (strcmp(r->method, "POST") != 0 || !body)
+		return 0;
+	if (body_len > max_body)
+		return 413;
+	return parse_body(r, body, body_len);
+}
+
+const char *http_query(const struct req *r, const char *key)
+{
+	return kv_get(&r->query_kv, key);
+}
+
+const char *http_form(const struct req *r, const char *key)
+{
+	return kv_get(&r->form, key);
+}
+
+const char *http_cookie(const struct req *r, const char *key)
+{
+	return kv_get(&r->cookies, key);
+}
+
+static int header_safe(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+void http_header(struct req *r, const char *name, const char *value)
+{
+	if (!header_safe(name) || !header_safe(value)) {
+		log_error("dropped header %s with a line break", name);
+		return;
+	}
+	buf_printf(r->resp_headers, "%s: %s\r\n", name, value);
+}
+
+void http_cookie_set(struct req *r, const char *name, const char *value, int64_t max_age)
+{
+	char age[48] = "";
+	if (max_age >= 0)
+		snprintf(age, sizeof age, "; Max-Age=%lld", (long long)max_age);
+	http_header(r, "Set-Cookie",
+		    arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+				 name, value, age, r->https ? "; Secure" : ""));
+}
+
+int http_local_path(const char *path)
+{
+	return path && path[0] == '/' && path[1] != '/' && path[1] != '\\' &&
+	       header_safe(path);
+}
+
+int http_redirect(struct req *r, const char *path)
+{
+	if (!http_local_path(path))
+		path = "/";
+	r->status = 303;
+	http_header(r, "Location", path);
+	buf_clear(r->resp_body);
+	return 303;
+}
+
+void http_send(struct req *r, FCGX_Request *fr, struct buf *out)
+{
+	struct buf head = BUF_INIT;
+	buf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\n", r->status,
+		   http_reason(r->status),
+		   r->resp_type ? r->resp_type : "text/html; charset=utf-8");
+	buf_printf(&head, "Content-Length: %zu\r\n", r->resp_body->len);
+	buf_puts(&head, security_headers);
+	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_append(&head, buf_str(r->resp_headers), r->resp_headers->len);
+	buf_puts(&head, "\r\n");
+	if (fr) {
+		FCGX_PutStr(head.data, (int)head.len, fr->out);
+		if (!r->is_head && r->resp_body->len)
+			FCGX_PutStr(r->resp_body->data, (int)r->resp_body->len, fr->out);
+	} else {
+		buf_append(out, head.data, head.len);
+		if (!r->is_head)
+			buf_append(out, buf_str(r->resp_body), r->resp_body->len);
+	}
+	buf_free(&head);
+}

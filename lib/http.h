@@ -1,0 +1,94 @@
+/* http.h — one request and its response. The request's strings are copied
+ * into the request arena (FCGX_GetParam's values die at the next accept);
+ * the response is built in memory and sent whole by http_send(), so a
+ * handler that fails half-way can still answer a clean error page. */
+#ifndef CONFAB_HTTP_H
+#define CONFAB_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "buf.h"
+#include "form.h"
+
+struct user;
+struct tval;
+struct FCGX_Request;
+
+#define HTTP_MAX_PARAMS 4
+
+struct req {
+	struct arena *a;
+
+	/* From the server (never NULL; "" when absent). */
+	const char *method;       /* HEAD is served as GET with no body */
+	const char *path;         /* decoded-free path from DOCUMENT_URI / SCRIPT_NAME+PATH_INFO */
+	const char *query;
+	const char *content_type;
+	const char *remote_addr;
+	const char *user_agent;
+	const char *origin;
+	const char *host;
+	int is_head;
+	int https;
+	int64_t content_length;   /* -1 when absent */
+
+	struct kvlist query_kv;   /* parsed query string */
+	struct kvlist form;       /* parsed urlencoded body (POST) */
+	struct kvlist cookies;
+
+	const char *params[HTTP_MAX_PARAMS]; /* ":name" path segments, in order */
+	size_t nparams;
+
+	char reqid[17];
+
+	/* Set by the session layer. */
+	const struct user *user;  /* NULL when signed out */
+	const char *csrf;         /* token for this visitor's forms */
+
+	/* Set by the dispatcher when a declared field failed validation. */
+	const char *invalid;      /* the message for the user, or NULL */
+	const char *invalid_field;
+
+	/* The response. */
+	int status;
+	const char *resp_type;    /* Content-Type; default text/html; charset=utf-8 */
+	struct buf *resp_headers; /* extra "Name: value\r\n" lines */
+	struct buf *resp_body;
+};
+
+/* Fill r from the FastCGI request's parameters and read its body (when
+ * urlencoded and within max_body). Returns 0, or an HTTP status (400, 413)
+ * to answer with at once. */
+int http_read(struct req *r, struct FCGX_Request *fr, size_t max_body);
+
+/* Build a request from name=value strings (for tests and the CGI runner):
+ * vars is NULL-terminated like environ; body may be NULL. */
+int http_read_vars(struct req *r, char *const *vars, const char *body,
+		   size_t body_len, size_t max_body);
+
+/* A query or form value, or NULL. */
+const char *http_query(const struct req *r, const char *key);
+const char *http_form(const struct req *r, const char *key);
+const char *http_cookie(const struct req *r, const char *key);
+
+/* Response helpers. Header names and values must not contain CR or LF;
+ * http_header drops a header that does (and logs it) rather than split. */
+void http_header(struct req *r, const char *name, const char *value);
+/* Set-Cookie with HttpOnly; SameSite=Lax; Path=/ (and Secure over HTTPS).
+ * max_age < 0 means a session cookie, 0 deletes it. */
+void http_cookie_set(struct req *r, const char *name, const char *value, int64_t max_age);
+/* 303 See Other to a local path (must start with a single '/'). */
+int http_redirect(struct req *r, const char *path);
+
+/* Write status line, the security headers, extra headers and body to the
+ * FastCGI output stream (or to out, for tests, when fr is NULL). */
+void http_send(struct req *r, struct FCGX_Request *fr, struct buf *out);
+
+/* The reason phrase for a status code. */
+const char *http_reason(int status);
+
+/* 1 if path is a safe local redirect target ("/x", not "//x" or "/\x"). */
+int http_local_path(const char *path);
+
+#endif

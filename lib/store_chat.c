@@ -1,0 +1,188 @@
+/* store_chat.c — see store_chat.h. The only file that knows the SQL of
+ * chats and messages. */
+#include "store_chat.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CHAT_COLS "id, title, coalesce(model, ''), system_prompt, visibility, pinned, " \
+		  "total_tokens, created_at, updated_at"
+
+static void chat_from_row(sqlite3_stmt *st, struct arena *a, struct chat *c)
+{
+	snprintf(c->id, sizeof c->id, "%s", db_col_text(st, 0));
+	c->title = arena_strdup(a, db_col_text(st, 1));
+	c->model = arena_strdup(a, db_col_text(st, 2));
+	c->system_prompt = arena_strdup(a, db_col_text(st, 3));
+	c->visibility = arena_strdup(a, db_col_text(st, 4));
+	c->pinned = sqlite3_column_int(st, 5);
+	c->total_tokens = sqlite3_column_int64(st, 6);
+	c->created_at = sqlite3_column_int64(st, 7);
+	c->updated_at = sqlite3_column_int64(st, 8);
+}
+
+enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
+			  const char *title, const char *model, struct chat *out)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT INTO chats (id, user_id, title, model, "
+				       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+	int64_t now = now_ms();
+	memset(out, 0, sizeof *out);
+	uuid_new(out->id);
+	db_bind_text(st, 1, out->id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, model && *model ? model : NULL);
+	sqlite3_bind_int64(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	out->title = arena_strdup(a, title);
+	out->model = arena_strdup(a, model ? model : "");
+	out->system_prompt = "";
+	out->visibility = "private";
+	out->created_at = out->updated_at = now;
+	return STORE_OK;
+}
+
+enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
+		       const char *chat_id, struct chat *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
+				       "WHERE id = ?1 AND user_id = ?2");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		chat_from_row(st, a, out);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Escape LIKE's wildcards so a search for "50%" finds "50%". */
+static const char *like_pattern(struct arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, 2 * n + 3), *o = p;
+	*o++ = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+			*o++ = '\\';
+		*o++ = q[i];
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
+		 size_t offset, size_t limit, struct chat *out, int *more)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+	if (q && *q) {
+		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
+				 "AND title LIKE ?4 ESCAPE '\\' "
+				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
+		db_bind_text(st, 4, like_pattern(a, q));
+	} else {
+		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
+				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
+	}
+	db_bind_text(st, 1, user_id);
+	/* One row beyond the page says whether there is a next page. */
+	sqlite3_bind_int64(st, 2, (int64_t)limit + 1);
+	sqlite3_bind_int64(st, 3, (int64_t)offset);
+	*more = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = 1;
+			break;
+		}
+		chat_from_row(st, a, &out[n++]);
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Run an UPDATE/DELETE scoped to (chat, user): NOT_FOUND if no row matched. */
+static enum store_rc exec_scoped(struct db *db, sqlite3_stmt *st)
+{
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
+}
+
+enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_id,
+			  const char *title)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?3 "
+				       "WHERE id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, title);
+	return exec_scoped(db, st);
+}
+
+enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
+			      int pinned)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET pinned = ?3 "
+				       "WHERE id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	sqlite3_bind_int(st, 3, pinned ? 1 : 0);
+	return exec_scoped(db, st);
+}
+
+enum store_rc chat_delete(struct db *db, const char *user_id, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "DELETE FROM chats WHERE id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	return exec_scoped(db, st);
+}
+
+struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id, seq, role, content, html, status, "
+				       "coalesce(model, ''), tokens_in, tokens_out, cost, "
+				       "coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, "
+				       "created_at, coalesce(completed_at, 0) "
+				       "FROM messages WHERE chat_id = ?1 ORDER BY seq");
+	size_t cap = 16;
+	struct message *m = arena_alloc(a, cap * sizeof *m);
+	*n = 0;
+	db_bind_text(st, 1, chat_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct message *x;
+		if (*n == cap) {
+			struct message *bigger = arena_alloc(a, 2 * cap * sizeof *m);
+			memcpy(bigger, m, cap * sizeof *m);
+			m = bigger;
+			cap *= 2;
+		}
+		x = &m[(*n)++];
+		snprintf(x->id, sizeof x->id, "%s", db_col_text(st, 0));
+		x->seq = sqlite3_column_int64(st, 1);
+		x->role = arena_strdup(a, db_col_text(st, 2));
+		x->content = arena_strdup(a, db_col_text(st, 3));
+		x->html = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL
+			  : arena_strdup(a, db_col_text(st, 4));
+		x->status = arena_strdup(a, db_col_text(st, 5));
+		x->model = arena_strdup(a, db_col_text(st, 6));
+		x->tokens_in = sqlite3_column_int64(st, 7);
+		x->tokens_out = sqlite3_column_int64(st, 8);
+		x->cost = sqlite3_column_int64(st, 9);
+		x->ttft_ms = sqlite3_column_int64(st, 10);
+		x->response_ms = sqlite3_column_int64(st, 11);
+		x->error = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL
+			   : arena_strdup(a, db_col_text(st, 12));
+		x->created_at = sqlite3_column_int64(st, 13);
+		x->completed_at = sqlite3_column_int64(st, 14);
+	}
+	sqlite3_reset(st);
+	return m;
+}

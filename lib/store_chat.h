@@ -1,0 +1,60 @@
+/* store_chat.h — chats and messages in data.db. Every query is scoped to
+ * the user: another user's chat id finds nothing. Results come from the
+ * arena given. */
+#ifndef CONFAB_STORE_CHAT_H
+#define CONFAB_STORE_CHAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "db.h"
+#include "store_user.h"
+
+struct chat {
+	char id[37];
+	const char *title;
+	const char *model;
+	const char *system_prompt;
+	const char *visibility;
+	int pinned;
+	int64_t total_tokens;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct message {
+	char id[37];
+	int64_t seq;
+	const char *role;
+	const char *content;
+	const char *html;       /* rendered markdown, or NULL */
+	const char *status;
+	const char *model;
+	int64_t tokens_in, tokens_out, cost;
+	int64_t ttft_ms, response_ms;  /* -1 when not known */
+	const char *error;      /* NULL when none */
+	int64_t created_at, completed_at;
+};
+
+/* Create an empty chat; fills out. */
+enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
+			  const char *title, const char *model, struct chat *out);
+/* The chat if it is user_id's. */
+enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
+		       const char *chat_id, struct chat *out);
+/* One page of the user's chats, pinned first then newest first; q (may be
+ * NULL or "") matches titles containing it, ignoring ASCII case. Returns
+ * the number filled in (at most limit) and sets *more if another page follows. */
+size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
+		 size_t offset, size_t limit, struct chat *out, int *more);
+enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_id,
+			  const char *title);
+enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
+			      int pinned);
+enum store_rc chat_delete(struct db *db, const char *user_id, const char *chat_id);
+
+/* Every message of a chat in order; *n set to the count. The caller has
+ * checked the chat belongs to the user. */
+struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n);
+
+#endif

@@ -1,0 +1,35 @@
+/* util.h — allocation that aborts on out-of-memory, time, random ids. */
+#ifndef CONFAB_UTIL_H
+#define CONFAB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Each aborts the process on out-of-memory: a FastCGI responder cannot
+ * usefully continue, and the supervisor starts a fresh one. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Print "confab: FMT" to stderr and exit(1). For start-up errors only. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Wall-clock time in Unix milliseconds (UTC). */
+int64_t now_ms(void);
+
+/* Write a random version-4 UUID (36 chars + NUL) into out. */
+void uuid_new(char out[37]);
+
+/* 1 if s is a UUID in canonical lowercase-or-uppercase 8-4-4-4-12 form. */
+int uuid_valid(const char *s);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void hex_encode(char *out, const unsigned char *in, size_t n);
+
+/* Parse a decimal integer that must fill the whole string; 0 on success. */
+int parse_int64(const char *s, int64_t *out);
+
+#endif

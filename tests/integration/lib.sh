@@ -1,0 +1,80 @@
+# tests/integration/lib.sh — helpers for integration tests that drive a
+# running confab through real nginx with curl. Sourced by each t_*.sh, which
+# the runner starts with BASE (http://127.0.0.1:PORT), DATA (the instance's
+# data directory), ROOT and BUILD set. Each check prints one TAP-like line,
+# "ok - what" or "not ok - what", which the runner counts.
+
+set -u
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { printf 'ok - %s\n' "$1"; }
+not_ok() { printf 'not ok - %s\n' "$1"; [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0; }
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local what=$1; shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+
+# A unique email for this run.
+new_email() { printf 'u%s%04d@example.org' "$(date +%s%N | tail -c 9)" "$RANDOM"; }
+
+# http JAR METHOD PATH [curl args...]: prints the status code; the body goes
+# to $TMP/body and headers to $TMP/headers.
+http() {
+	local jar=$1 method=$2 path=$3; shift 3
+	curl -s -o "$TMP/body" -D "$TMP/headers" -b "$jar" -c "$jar" -X "$method" \
+		-w '%{http_code}' "$@" "$BASE$path"
+}
+
+# The csrf token in the last body (the first form's).
+csrf_from_body() {
+	grep -o 'name="csrf" value="[^"]*"' "$TMP/body" | head -1 | sed 's/.*value="//; s/"$//'
+}
+
+# csrf_for JAR PATH: GET the page and print its csrf token.
+csrf_for() {
+	http "$1" GET "$2" >/dev/null
+	csrf_from_body
+}
+
+# post JAR PATH field=value...: POST a form with the csrf token of PATH's
+# page (or of CSRF_PAGE when set); prints the status.
+post() {
+	local jar=$1 path=$2 token args=(); shift 2
+	token=$(csrf_for "$jar" "${CSRF_PAGE:-/chats}")
+	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+	http "$jar" POST "$path" --data-urlencode "csrf=$token" "${args[@]}"
+}
+
+# signup JAR EMAIL PASSWORD [TIMEZONE]: a new account, signed in in JAR.
+signup() {
+	local token
+	token=$(csrf_for "$1" /signup)
+	http "$1" POST /signup --data-urlencode "csrf=$token" --data-urlencode "email=$2" \
+		--data-urlencode "password=$3" --data-urlencode "timezone=${4:-UTC}"
+}
+
+# login JAR EMAIL PASSWORD: prints the status.
+login() {
+	local token
+	token=$(csrf_for "$1" /login)
+	http "$1" POST /login --data-urlencode "csrf=$token" --data-urlencode "email=$2" \
+		--data-urlencode "password=$3"
+}
+
+# The value of header NAME in the last response.
+header() { grep -i "^$1:" "$TMP/headers" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
+
+# new_chat JAR [TITLE]: creates a chat, prints its id.
+new_chat() {
+	local jar=$1
+	post "$jar" /chats "title=${2:-}" >/dev/null
+	header Location | sed 's#.*/chat/##'
+}
