@@ -8,7 +8,7 @@ EXES=(login chats chat)
 # Sets STACK_PIDS. Logs go to $1/log/.
 start_stack() {
 	local data=$1 port=$2 procs=${CONFAB_PROCS:-2} run=$1/run ng=$1/nginx user exe
-	mkdir -p "$run" "$ng/tmp" "$data/log"
+	mkdir -p "$run" "$ng/tmp" "$ng/extra" "$data/log"
 	export CONFAB_DATA_DIR=$data CONFAB_SHARE_DIR=$ROOT
 	export CONFAB_CONFIG=${CONFAB_CONFIG:-$data/confab.ini}
 	[ -f "$CONFAB_CONFIG" ] || cp "$ROOT/etc/confab.ini" "$CONFAB_CONFIG"
