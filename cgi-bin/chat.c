@@ -9,6 +9,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The text as a list of lines ({t, last}): a line break becomes <br> in the
+ * template, so text browsers, which ignore white-space: pre-wrap, keep it. */
+static struct tval *text_lines(struct req *r, const char *text)
+{
+	struct tval *list = tv_list(r->a);
+	for (;;) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		struct tval *line = tv_push(r->a, list, tv_map(r->a));
+		if (n && text[n - 1] == '\r')
+			n--;
+		tv_set(r->a, line, "t", tv_str_ref(r->a, arena_strndup(r->a, text, n)));
+		tv_set_bool(r->a, line, "last", nl == NULL);
+		if (!nl)
+			return list;
+		text = nl + 1;
+	}
+}
+
+/* Words for a state the reader should notice; NULL for done. */
+static const char *status_label(const char *status)
+{
+	if (strcmp(status, "queued") == 0)
+		return "Queued";
+	if (strcmp(status, "running") == 0)
+		return "Writing…";
+	if (strcmp(status, "failed") == 0)
+		return "Failed";
+	if (strcmp(status, "stopped") == 0)
+		return "Stopped";
+	return NULL;
+}
+
 static int chat_get_page(struct req *r)
 {
 	const char *id = r->params[0];
@@ -34,9 +67,12 @@ static int chat_get_page(struct req *r)
 		tv_set(r->a, x, "role", tv_str_ref(r->a, m[i].role));
 		tv_set(r->a, x, "status", tv_str_ref(r->a, m[i].status));
 		tv_set_bool(r->a, x, "is_user", strcmp(m[i].role, "user") == 0);
-		tv_set(r->a, x, "content", tv_str_ref(r->a, m[i].content));
 		if (m[i].html)
 			tv_set(r->a, x, "html", tv_str_ref(r->a, m[i].html));
+		else
+			tv_set(r->a, x, "lines", text_lines(r, m[i].content));
+		if (status_label(m[i].status))
+			tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m[i].status)));
 		if (*m[i].model)
 			tv_set(r->a, x, "model", tv_str_ref(r->a, m[i].model));
 		if (m[i].error)

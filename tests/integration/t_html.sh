@@ -8,7 +8,7 @@ CID=$(new_chat "$A" 'A chat about <tags> & "quotes"')
 now=$(( $(date +%s) * 1000 ))
 sqlite3 "$DATA/data.db" <<SQL
 INSERT INTO messages (id, chat_id, seq, role, content, status, created_at)
-  VALUES ('$(cat /proc/sys/kernel/random/uuid)', '$CID', 1, 'user', 'What is 2+2? <script>alert(1)</script>', 'done', $now);
+  VALUES ('$(cat /proc/sys/kernel/random/uuid)', '$CID', 1, 'user', 'What is 2+2? <script>alert(1)</script>' || char(10) || 'Second line', 'done', $now);
 INSERT INTO messages (id, chat_id, seq, role, content, html, status, model, created_at)
   VALUES ('$(cat /proc/sys/kernel/random/uuid)', '$CID', 2, 'assistant', 'It is **4**.', '<p>It is <strong>4</strong>.</p>', 'done', 'demo', $now);
 INSERT INTO messages (id, chat_id, seq, role, content, status, error, created_at)
@@ -51,6 +51,8 @@ check "w3m shows the chat title" grep -q 'A chat about <tags> & "quotes"' "$TMP/
 check "w3m shows the question as typed" grep -qF 'What is 2+2? <script>alert(1)</script>' "$TMP/chat.txt"
 check "w3m shows the rendered answer" grep -q 'It is 4.' "$TMP/chat.txt"
 check "w3m shows the error" grep -q 'The provider refused the key.' "$TMP/chat.txt"
+check "w3m keeps the line break in a message" grep -q '^ *Second line' "$TMP/chat.txt"
+check "w3m shows a failed reply's state in words" grep -q 'Failed' "$TMP/chat.txt"
 
 http "$A" GET /chats >/dev/null
 w3m -dump -T text/html -cols 100 "$TMP/body" >"$TMP/list.txt"
