@@ -680,15 +680,18 @@ static void chat_list_order_and_pages(void **state)
 static void chat_list_ties_by_id(void **state)
 {
 	struct fixture *f = *state;
-	struct chat a, b, out[4];
+	struct chat c, out[10];
 	int more;
 	size_t n;
-	new_chat(f, ua, "a", 100, 0, &a);
-	new_chat(f, ua, "b", 100, 0, &b);
-	n = chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more);
-	assert_int_equal(n, 2);
-	/* The same updated_at: a stable order, by id, so pages never repeat. */
-	assert_true(strcmp(out[0].id, out[1].id) < 0);
+	/* Eight chats with the same updated_at: a stable order, by id, so
+	 * pages never repeat or skip one. (Insertion order would match by
+	 * chance only once in 8! = 40320 runs.) */
+	for (int i = 0; i < 8; i++)
+		new_chat(f, ua, "same", 100, 0, &c);
+	n = chat_list(f->data, &f->a, ua, NULL, 0, 10, out, &more);
+	assert_int_equal(n, 8);
+	for (size_t i = 1; i < n; i++)
+		assert_true(strcmp(out[i - 1].id, out[i].id) < 0);
 }
 
 /* The titles chat_list finds for q, in list order, joined by "|". */
@@ -845,21 +848,21 @@ static void messages_in_order(void **state)
 	size_t n = 99;
 	new_chat(f, ua, "long", 100, 0, &c);
 	new_chat(f, ua, "other", 100, 0, &other);
-	/* 20 messages (more than the first allocation of 16) inserted out of
-	 * order: seq = 7i mod 20 + 1 visits 1..20 once each. */
-	for (int i = 0; i < 20; i++) {
-		int64_t seq = (7 * i) % 20 + 1;
+	/* 40 messages (the first allocation holds 16, the second 32) inserted
+	 * out of order: seq = 7i mod 40 + 1 visits 1..40 once each. */
+	for (int i = 0; i < 40; i++) {
+		int64_t seq = (7 * i) % 40 + 1;
 		if (seq % 2)
 			insert_message(f, c.id, seq, "user", "question", NULL, NULL, -1, NULL);
 		else
 			insert_message(f, c.id, seq, "assistant", "answer", "<p>answer</p>",
-				       "model-y", seq, seq == 20 ? "provider timed out" : NULL);
+				       "model-y", seq, seq == 40 ? "provider timed out" : NULL);
 	}
 	insert_message(f, other.id, 1, "user", "elsewhere", NULL, NULL, -1, NULL);
 
 	m = message_list(f->data, &f->a, c.id, &n);
 	assert_non_null(m);
-	assert_int_equal(n, 20);
+	assert_int_equal(n, 40);
 	for (size_t i = 0; i < n; i++) {
 		char id[64];
 		/* insert_message's ids: the chat id's first 24 characters, then
@@ -888,11 +891,18 @@ static void messages_in_order(void **state)
 	assert_string_equal(m[1].model, "model-y");
 	assert_int_equal(m[1].ttft_ms, 2);
 	assert_null(m[1].error);
-	/* The last one (past the first 16) failed with an error. */
-	assert_string_equal(m[19].status, "failed");
-	assert_string_equal(m[19].error, "provider timed out");
-	assert_int_equal(m[19].ttft_ms, 20);
-	assert_int_equal(m[19].cost, 60);
+	/* Past the first two allocations, everything is intact. */
+	assert_string_equal(m[32].role, "user");
+	assert_string_equal(m[32].content, "question");
+	assert_null(m[32].html);
+	assert_string_equal(m[33].html, "<p>answer</p>");
+	assert_int_equal(m[33].ttft_ms, 34);
+	assert_null(m[33].error);
+	/* The last one failed with an error. */
+	assert_string_equal(m[39].status, "failed");
+	assert_string_equal(m[39].error, "provider timed out");
+	assert_int_equal(m[39].ttft_ms, 40);
+	assert_int_equal(m[39].cost, 120);
 
 	m = message_list(f->data, &f->a, other.id, &n);
 	assert_int_equal(n, 1);
