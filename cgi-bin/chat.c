@@ -1,13 +1,36 @@
-/* chat — one conversation: its messages in order. Sending, polling and
- * stopping arrive with the worker. */
+/* chat — one conversation: its messages, the composer, sending (queues a
+ * reply for confabd), polling a reply in progress, stopping it, and the
+ * new-chat page whose first message creates the chat. */
 #include "app.h"
+#include "esc.h"
+#include "lease.h"
+#include "log.h"
 #include "page.h"
 #include "store_chat.h"
+#include "store_reply.h"
 #include "tz.h"
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#ifndef CONFAB_LIBEXEC_DIR
+#define CONFAB_LIBEXEC_DIR "/usr/local/libexec/confab"
+#endif
+
+#define MAX_MESSAGE_CHARS 20000
+
+static const struct field send_fields[] = {
+	{ "content", V_TEXT, 1, 1, MAX_MESSAGE_CHARS, NULL, "Message" },
+	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+static const struct field poll_fields[] = {
+	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
+	{ "from", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Offset" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
 
 /* The text as a list of lines ({t, last}): a line break becomes <br> in the
  * template, so text browsers, which ignore white-space: pre-wrap, keep it. */
@@ -32,7 +55,7 @@ static struct tval *text_lines(struct req *r, const char *text)
 static const char *status_label(const char *status)
 {
 	if (strcmp(status, "queued") == 0)
-		return "Queued";
+		return "Waiting…";
 	if (strcmp(status, "running") == 0)
 		return "Writing…";
 	if (strcmp(status, "failed") == 0)
@@ -42,15 +65,67 @@ static const char *status_label(const char *status)
 	return NULL;
 }
 
-static int chat_get_page(struct req *r)
+static const char *model_name(const char *id)
 {
-	const char *id = r->params[0];
+	const struct model_cfg *m = models_find(&g.models, id);
+	return m ? m->name : id;
+}
+
+/* A message as the _message template wants it. */
+static struct tval *message_value(struct req *r, const struct message *m, const char *text)
+{
+	struct tval *x = tv_map(r->a);
+	char when[32];
+	tv_set_str(r->a, x, "id", m->id);
+	tv_set(r->a, x, "role", tv_str_ref(r->a, m->role));
+	tv_set(r->a, x, "status", tv_str_ref(r->a, m->status));
+	tv_set_bool(r->a, x, "is_user", strcmp(m->role, "user") == 0);
+	if (m->html && *m->html)
+		tv_set(r->a, x, "html", tv_str_ref(r->a, m->html));
+	else
+		tv_set(r->a, x, "lines", text_lines(r, text ? text : m->content));
+	if (status_label(m->status))
+		tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m->status)));
+	if (m->model && *m->model)
+		tv_set(r->a, x, "model", tv_str_ref(r->a, model_name(m->model)));
+	if (m->error)
+		tv_set(r->a, x, "error", tv_str_ref(r->a, m->error));
+	/* Where poll.js starts asking from: the bytes already on the page. */
+	if (text && *text)
+		tv_set_int(r->a, x, "next", (int64_t)strlen(text));
+	tz_format(r->user->timezone, m->created_at, "%Y-%m-%d %H:%M", when, sizeof when);
+	tv_set_str(r->a, x, "when", when);
+	return x;
+}
+
+/* The models the composer offers, with `selected` chosen. */
+static void add_models(struct req *r, struct tval *ctx, const char *selected)
+{
+	struct tval *list = tv_set(r->a, ctx, "models", tv_list(r->a));
+	const struct model_cfg *def = models_default(&g.models, &g.cfg);
+	if (!models_find(&g.models, selected))
+		selected = def ? def->id : NULL;
+	for (size_t i = 0; i < g.models.nmodels; i++) {
+		const struct model_cfg *m = &g.models.models[i];
+		struct tval *x = tv_push(r->a, list, tv_map(r->a));
+		tv_set(r->a, x, "id", tv_str_ref(r->a, m->id));
+		tv_set(r->a, x, "name", tv_str_ref(r->a, m->name));
+		tv_set_bool(r->a, x, "selected", selected && strcmp(selected, m->id) == 0);
+	}
+	tv_set_bool(r->a, ctx, "no_models", g.models.nmodels == 0);
+}
+
+/* The chat page; status, an error for role=alert and a draft to keep. */
+static int show_chat(struct req *r, const char *id, int status, const char *error,
+		     const char *draft)
+{
 	struct chat c;
 	struct message *m;
 	struct tval *ctx, *list;
 	size_t n;
+	int busy = 0;
+	const char *model = http_form(r, "model");
 
-	/* Not a UUID, or not this user's: the same 404, revealing nothing. */
 	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	m = message_list(g.data_db, r->a, c.id, &n);
@@ -61,30 +136,198 @@ static int chat_get_page(struct req *r)
 	tv_set_bool(r->a, ctx, "empty", n == 0);
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
-		struct tval *x = tv_push(r->a, list, tv_map(r->a));
-		char when[32];
-		tv_set_str(r->a, x, "id", m[i].id);
-		tv_set(r->a, x, "role", tv_str_ref(r->a, m[i].role));
-		tv_set(r->a, x, "status", tv_str_ref(r->a, m[i].status));
-		tv_set_bool(r->a, x, "is_user", strcmp(m[i].role, "user") == 0);
-		if (m[i].html)
-			tv_set(r->a, x, "html", tv_str_ref(r->a, m[i].html));
-		else
-			tv_set(r->a, x, "lines", text_lines(r, m[i].content));
-		if (status_label(m[i].status))
-			tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m[i].status)));
-		if (*m[i].model)
-			tv_set(r->a, x, "model", tv_str_ref(r->a, m[i].model));
-		if (m[i].error)
-			tv_set(r->a, x, "error", tv_str_ref(r->a, m[i].error));
-		tz_format(r->user->timezone, m[i].created_at, "%Y-%m-%d %H:%M", when, sizeof when);
-		tv_set_str(r->a, x, "when", when);
+		const char *text = NULL;
+		int live = !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
+		if (live) {
+			busy = 1;
+			text = reply_partial_text(g.data_db, r->a, m[i].id);
+		}
+		tv_push(r->a, list, message_value(r, &m[i], text));
 	}
+	tv_set_bool(r->a, ctx, "busy", busy);
+	if (error)
+		tv_set_str(r->a, ctx, "error", error);
+	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
+	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
+	add_models(r, ctx, model && *model ? model : c.model);
+	return page_render(r, status, "chat", ctx);
+}
+
+static int chat_page(struct req *r)
+{
+	return show_chat(r, r->params[0], 200, NULL, NULL);
+}
+
+static int new_chat_page(struct req *r)
+{
+	struct tval *ctx = page_ctx(r, "New chat", NULL);
+	tv_set_bool(r->a, ctx, "empty", 1);
+	tv_set_bool(r->a, ctx, "new_chat", 1);
+	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
+	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
+	tv_set_str(r->a, ctx, "draft", "");
+	add_models(r, ctx, http_query(r, "model"));
 	return page_render(r, 200, "chat", ctx);
 }
 
+/* How long an on-demand worker lingers with nothing to do. */
+static int idle_exit_seconds(void)
+{
+	const char *v = config_get(&g.cfg, "worker", "idle_exit");
+	int64_t n;
+	return v && !parse_int64(v, &n) && n >= 1 && n <= 86400 ? (int)n : 60;
+}
+
+/* Start confabd if nobody runs it (shared hosting: no service may run). */
+static void wake_worker(void)
+{
+	const char *worker = getenv("CONFAB_WORKER");
+	const char *on_demand = config_get(&g.cfg, "worker", "on_demand");
+	if (on_demand && (!strcmp(on_demand, "false") || !strcmp(on_demand, "0")))
+		return;
+	if (!worker || !*worker)
+		worker = config_get(&g.cfg, "worker", "path");
+	if (!worker || !*worker)
+		worker = CONFAB_LIBEXEC_DIR "/confabd";
+	if (lease_start_worker(g.cfg.data_dir, worker, idle_exit_seconds()))
+		log_warn("could not start the worker %s", worker);
+}
+
+/* Check what a send carries; NULL when fine, else the message for the user
+ * (and *status). */
+static const char *check_send(struct req *r, const char **model, int *status)
+{
+	*status = 400;
+	if (r->invalid)
+		return r->invalid;
+	if (g.models.nmodels == 0) {
+		*status = 503;
+		return "No model is configured on this server yet. Ask its administrator to add a provider.";
+	}
+	if (!*model || !**model)
+		*model = models_default(&g.models, &g.cfg)->id;
+	if (!models_find(&g.models, *model))
+		return "That model is not offered on this server. Choose one from the list.";
+	return NULL;
+}
+
+static int new_chat_post(struct req *r)
+{
+	const char *model = http_form(r, "model"), *content = http_form(r, "content");
+	char chat_id[37], msg_id[37];
+	int status;
+	const char *err = check_send(r, &model, &status);
+	if (err) {
+		struct tval *ctx = page_ctx(r, "New chat", NULL);
+		tv_set_bool(r->a, ctx, "empty", 1);
+		tv_set_bool(r->a, ctx, "new_chat", 1);
+		tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
+		tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
+		tv_set_str(r->a, ctx, "draft", content ? content : "");
+		tv_set_str(r->a, ctx, "error", err);
+		add_models(r, ctx, model);
+		return page_render(r, status, "chat", ctx);
+	}
+	if (reply_send_new_chat(g.data_db, r->user->id, content, model, chat_id, msg_id) != STORE_OK)
+		return page_error(r, 503, "The server is busy. Your message was not sent; go back and send it again.");
+	wake_worker();
+	return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
+}
+
+static int send_post(struct req *r)
+{
+	const char *id = r->params[0], *content = http_form(r, "content");
+	const char *model = http_form(r, "model");
+	char user_msg[37], asst_msg[37];
+	int status;
+	const char *err;
+
+	if (!uuid_valid(id))
+		return page_error(r, 404, "There is no such chat.");
+	err = check_send(r, &model, &status);
+	if (err)
+		return show_chat(r, id, status, err, content);
+	switch (reply_send(g.data_db, r->user->id, id, content, model, user_msg, asst_msg)) {
+	case STORE_OK:
+		break;
+	case STORE_NOT_FOUND:
+		return page_error(r, 404, "There is no such chat.");
+	case STORE_CONFLICT:
+		return show_chat(r, id, 409, "A reply is still being written. Wait for it, or stop "
+					     "it, then send your message.", content);
+	default:
+		return show_chat(r, id, 503, "The server is busy; your message was not sent. "
+					     "Send it again.", content);
+	}
+	wake_worker();
+	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+}
+
+static int stop_post(struct req *r)
+{
+	const char *id = r->params[0];
+	struct chat c;
+	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+		return page_error(r, 404, "There is no such chat.");
+	if (reply_request_stop(g.data_db, r->user->id, id) != STORE_OK)
+		return page_error(r, 503, "The server is busy. Try stopping again.");
+	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+}
+
+/* GET /chat/ID/poll?m=MSG&from=BYTES — the hot path: one session lookup,
+ * one read transaction, a small JSON answer. */
+static int poll_get(struct req *r)
+{
+	const char *id = r->params[0];
+	struct reply_poll p;
+	int64_t from = 0;
+	struct buf *b = r->resp_body;
+
+	r->resp_type = "application/json";
+	if (r->invalid || !uuid_valid(id)) {
+		buf_puts(b, "{\"error\":\"bad request\"}");
+		return 400;
+	}
+	parse_int64(http_query(r, "from") ? http_query(r, "from") : "0", &from);
+	if (reply_poll(g.data_db, r->a, r->user->id, id, http_query(r, "m"), from, &p) != STORE_OK) {
+		buf_puts(b, "{\"error\":\"not found\"}");
+		return 404;
+	}
+	buf_printf(b, "{\"status\":\"%s\",\"next\":%lld,\"text\":\"", p.status, (long long)p.next);
+	esc_json(b, p.text, strlen(p.text));
+	buf_putc(b, '"');
+	if (p.ended) {
+		struct buf html = BUF_INIT;
+		if (tmpl_render(g.tmpl, "_message", message_value(r, &p.msg, NULL), &html) == 0) {
+			buf_puts(b, ",\"html\":\"");
+			esc_json(b, buf_str(&html), html.len);
+			buf_putc(b, '"');
+		}
+		buf_free(&html);
+	}
+	buf_puts(b, "}");
+	return 200;
+}
+
+static int poll_unauthorized(struct req *r)
+{
+	r->resp_type = "application/json";
+	buf_puts(r->resp_body, "{\"error\":\"sign in\"}");
+	return 403;
+}
+
+static int poll_route(struct req *r)
+{
+	return r->user ? poll_get(r) : poll_unauthorized(r);
+}
+
 static const struct route routes[] = {
-	{ "GET", "/chat/:id", chat_get_page, ROUTE_LOGIN, NULL },
+	{ "GET", "/chat/new", new_chat_page, ROUTE_LOGIN, NULL },
+	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN, send_fields },
+	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
+	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN, send_fields },
+	{ "GET", "/chat/:id/poll", poll_route, 0, poll_fields },
+	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
 };
 
 int main(int argc, char **argv)

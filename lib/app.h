@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "models.h"
 #include "tmpl.h"
 #include "valid.h"
 
@@ -27,6 +28,7 @@ struct app {
 	struct config cfg;
 	struct db *user_db, *data_db;
 	struct tmpl_set *tmpl;
+	struct models models;        /* providers and models from the config */
 	unsigned char key[32];       /* server secret (CSRF, later encryption) */
 	const struct route *routes;
 	size_t nroutes;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -103,7 +104,15 @@ int config_load(struct config *cfg, const char *path, int allow_missing, char **
 			return -1;
 		}
 		if (f) {
-			int line = ini_parse_file(f, on_entry, cfg);
+			int line;
+			struct stat sb;
+			if (fstat(fileno(f), &sb) == 0 && !S_ISREG(sb.st_mode)) {
+				fclose(f);
+				if (asprintf(err, "%s: not a file", path) < 0)
+					*err = NULL;
+				return -1;
+			}
+			line = ini_parse_file(f, on_entry, cfg);
 			fclose(f);
 			if (line) {
 				if (asprintf(err, "%s:%d: not a valid INI line", path, line) < 0)

@@ -83,9 +83,11 @@ int db_version(struct db *db)
 	return v;
 }
 
+/* By migration number, so 10_x follows 9_x however the names are padded. */
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	int na = atoi((*a)->d_name), nb = atoi((*b)->d_name);
+	return na != nb ? (na > nb) - (na < nb) : strcmp((*a)->d_name, (*b)->d_name);
 }
 
 static int migration_file(const struct dirent *e)

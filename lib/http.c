@@ -208,8 +208,9 @@ void http_cookie_set(struct req *r, const char *name, const char *value, int64_t
 
 int http_local_path(const char *path)
 {
+	/* Browsers drop tabs and line breaks inside URLs: "/\t/x" is "//x". */
 	return path && path[0] == '/' && path[1] != '/' && path[1] != '\\' &&
-	       header_safe(path);
+	       strpbrk(path, "\t\r\n") == NULL;
 }
 
 int http_redirect(struct req *r, const char *path)

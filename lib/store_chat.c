@@ -118,7 +118,7 @@ static enum store_rc exec_scoped(struct db *db, sqlite3_stmt *st)
 enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_id,
 			  const char *title)
 {
-	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?3 "
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?3, title_auto = 0 "
 				       "WHERE id = ?1 AND user_id = ?2");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);

@@ -57,8 +57,9 @@ enum store_rc user_create(struct db *db, struct arena *a, const char *email,
 	sqlite3_bind_int64(st, 7, now);
 	rc = db_exec_stmt(st);
 	if (rc != SQLITE_DONE) {
+		int unique = sqlite3_extended_errcode(db_handle(db)) == SQLITE_CONSTRAINT_UNIQUE;
 		db_rollback(db);
-		return rc == SQLITE_CONSTRAINT ? STORE_EXISTS : STORE_ERROR;
+		return unique ? STORE_EXISTS : STORE_ERROR;
 	}
 	if (db_commit(db) != SQLITE_OK)
 		return STORE_BUSY;

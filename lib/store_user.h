@@ -20,7 +20,7 @@ struct user {
 	int64_t last_login_at;
 };
 
-enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR };
+enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT };
 
 /* Create a user; the first account ever created becomes the administrator.
  * Fills out (arena). STORE_EXISTS when the email is taken (any case). */

@@ -26,7 +26,15 @@ int tz_valid(const char *name)
 	if (strcmp(name, "UTC") == 0)
 		return 1;
 	snprintf(path, sizeof path, "%s/%s", CONFAB_ZONEINFO, name);
-	return access(path, R_OK) == 0;
+	/* A zone is a TZif file: not a directory ("Asia"), not "posix". */
+	{
+		FILE *f = fopen(path, "rb");
+		char magic[4];
+		int ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+		if (f)
+			fclose(f);
+		return ok;
+	}
 }
 
 static void tz_use(const char *tz)

@@ -18,10 +18,27 @@ start_stack() {
 		stack_die "port $port is already in use: set CONFAB_PORT to another"
 	fi
 	STACK_PIDS=()
+	: >"$run/pids"
+	STACK_DATA=$data
+	# No provider configured: the offline demo model, served by the local
+	# provider simulator, so a newcomer can watch a reply stream.
+	if ! grep -q '^\[provider\.' "$CONFAB_CONFIG" && [ -z "${CONFAB_DEMO_URL:-}" ]; then
+		"$BUILD/tools/provsim" --port 0 --quiet >"$data/log/provsim.port" 2>>"$data/log/provsim.log" &
+		STACK_PIDS+=($!); echo $! >>"$run/pids"
+		for _ in $(seq 50); do grep -q listening "$data/log/provsim.port" && break; sleep 0.1; done
+		export CONFAB_DEMO_URL="http://$(sed -n 's/.*listening on //p' "$data/log/provsim.port")/v1"
+	fi
+	export CONFAB_WORKER=$BUILD/worker/confabd
+	# The worker runs as a service here; CONFAB_NO_WORKER=1 leaves it to
+	# start on demand, as on shared hosting.
+	if [ -z "${CONFAB_NO_WORKER:-}" ]; then
+		"$BUILD/worker/confabd" >>"$data/log/confabd.log" 2>&1 &
+		STACK_PIDS+=($!); echo $! >>"$run/pids"
+	fi
 	for exe in "${EXES[@]}"; do
 		"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$procs" \
 			>>"$data/log/confab.log" 2>&1 &
-		STACK_PIDS+=($!)
+		STACK_PIDS+=($!); echo $! >>"$run/pids"
 	done
 	user="user $(id -un) $(id -gn);"
 	[ "$(id -u)" -eq 0 ] || user=""
@@ -32,7 +49,7 @@ start_stack() {
 	    "$ROOT/etc/nginx/nginx-private.conf.in" >"$ng/nginx.conf"
 	nginx -p "$ng" -c "$ng/nginx.conf" -g 'daemon off;' -e "$ng/error.log" \
 		>>"$data/log/nginx.log" 2>&1 &
-	STACK_PIDS+=($!)
+	STACK_PIDS+=($!); echo $! >>"$run/pids"
 	for _ in $(seq 100); do
 		if curl -s -o /dev/null "http://127.0.0.1:$port/login" &&
 		   [ -S "$run/chat.sock" ] && [ -S "$run/login.sock" ] && [ -S "$run/chats.sock" ]; then
@@ -44,13 +61,22 @@ start_stack() {
 	stack_die "confab did not start (logs above)"
 }
 
+# Stop everything start_stack started for data dir $1 (default: the last
+# one started here), and a worker started on demand (its pid is in the lease
+# file).
 stop_stack() {
-	local pid
-	for pid in "${STACK_PIDS[@]:-}"; do
+	local data=${1:-${STACK_DATA:-}} pid pids=("${STACK_PIDS[@]:-}")
+	if [ -n "$data" ]; then
+		[ -f "$data/run/pids" ] && pids+=($(cat "$data/run/pids"))
+		[ -s "$data/confabd.lock" ] && pids+=($(head -1 "$data/confabd.lock"))
+	fi
+	for pid in "${pids[@]}"; do
 		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
 	done
-	for pid in "${STACK_PIDS[@]:-}"; do
-		[ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+	for pid in "${pids[@]}"; do
+		[ -n "$pid" ] || continue
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
 	done
 	STACK_PIDS=()
 }

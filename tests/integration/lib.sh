@@ -78,3 +78,30 @@ new_chat() {
 	post "$jar" /chats "title=${2:-}" >/dev/null
 	header Location | sed 's#.*/chat/##'
 }
+
+# send JAR CHAT_ID CONTENT [MODEL]: POST a message to a chat; prints the status.
+send() {
+	local token
+	token=$(csrf_for "$1" "/chat/$2")
+	http "$1" POST "/chat/$2" --data-urlencode "csrf=$token" --data-urlencode "content=$3" \
+		--data-urlencode "model=${4:-}"
+}
+
+# last_reply CHAT_ID: the id of the chat's newest assistant message.
+last_reply() {
+	sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$1' AND role = 'assistant' ORDER BY seq DESC LIMIT 1"
+}
+
+# msg_field MSG_ID COLUMN: one column of a message.
+msg_field() { sqlite3 "$DATA/data.db" "SELECT $2 FROM messages WHERE id = '$1'"; }
+
+# wait_reply MSG_ID [SECONDS]: wait until the message is no longer queued
+# or running; prints its final status ("timeout" if it never ends).
+wait_reply() {
+	local s
+	for _ in $(seq $((${2:-20} * 10))); do
+		s=$(msg_field "$1" status)
+		case $s in queued|running) sleep 0.1 ;; *) echo "$s"; return ;; esac
+	done
+	echo timeout
+}

@@ -492,6 +492,8 @@ static void local_path_cases(void **state)
 	assert_int_equal(http_local_path("chats"), 0);
 	assert_int_equal(http_local_path("//evil.com"), 0);
 	assert_int_equal(http_local_path("/\\evil"), 0);
+	assert_int_equal(http_local_path("/\t/evil.com"), 0);
+	assert_int_equal(http_local_path("/\t\\evil.com"), 0);
 	assert_int_equal(http_local_path("http://evil.com"), 0);
 	assert_int_equal(http_local_path("/x\r"), 0);
 	assert_int_equal(http_local_path("/x\ny"), 0);

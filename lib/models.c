@@ -1,0 +1,243 @@
+/* models.c — see models.h. */
+#include "models.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const provider_types[] = {
+	"openai", "anthropic", "gemini", "openai-compatible", NULL
+};
+
+static int fail(char **err, const char *fmt, const char *a, const char *b)
+{
+	if (asprintf(err, fmt, a, b ? b : "") < 0)
+		*err = NULL;
+	return -1;
+}
+
+int64_t models_parse_usd(const char *s)
+{
+	int64_t whole = 0, frac = 0;
+	int digits = 0, fdigits = 0;
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	for (; isdigit((unsigned char)*s); s++, digits++) {
+		if (whole > 1000000000)
+			return -1;
+		whole = whole * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; isdigit((unsigned char)*s); s++, fdigits++) {
+			if (fdigits == 6)
+				return -1;
+			frac = frac * 10 + (*s - '0');
+		}
+	}
+	while (*s == ' ')
+		s++;
+	if (*s || (digits == 0 && fdigits == 0))
+		return -1;
+	for (int i = fdigits; i < 6; i++)
+		frac *= 10;
+	return whole * 1000000 + frac;
+}
+
+static int flag(const struct config *cfg, const char *sec, const char *key)
+{
+	const char *v = config_get(cfg, sec, key);
+	return v && (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"));
+}
+
+static int64_t number(const struct config *cfg, const char *sec, const char *key, int64_t def)
+{
+	const char *v = config_get(cfg, sec, key);
+	int64_t n;
+	return v && !parse_int64(v, &n) && n >= 0 ? n : def;
+}
+
+/* Distinct section names starting with prefix, in file order. */
+static size_t sections(const struct config *cfg, const char *prefix, const char ***out)
+{
+	size_t n = 0, plen = strlen(prefix);
+	const char **names = xcalloc(cfg->n + 1, sizeof *names);
+	for (size_t i = 0; i < cfg->n; i++) {
+		const char *s = cfg->entries[i].section;
+		int seen = 0;
+		if (strncmp(s, prefix, plen) != 0 || !s[plen])
+			continue;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = strcmp(names[j], s) == 0;
+		if (!seen)
+			names[n++] = s;
+	}
+	*out = names;
+	return n;
+}
+
+static char *trimmed_url(const char *u)
+{
+	char *s = xstrdup(u);
+	size_t n = strlen(s);
+	while (n && s[n - 1] == '/')
+		s[--n] = '\0';
+	return s;
+}
+
+static int load_providers(struct models *m, const struct config *cfg, char **err)
+{
+	const char **names;
+	size_t n = sections(cfg, "provider.", &names);
+	m->providers = xcalloc(n + 1, sizeof *m->providers);
+	for (size_t i = 0; i < n; i++) {
+		const char *sec = names[i], *type = config_get(cfg, sec, "type");
+		const char *url = config_get(cfg, sec, "base_url");
+		const char *key = config_get(cfg, sec, "api_key");
+		const char *key_env = config_get(cfg, sec, "api_key_env");
+		struct provider_cfg *p = &m->providers[m->nproviders];
+		int known = 0;
+		for (const char *const *t = provider_types; *t && !known; t++)
+			known = type && strcmp(type, *t) == 0;
+		if (!known) {
+			free(names);
+			return fail(err, "[%s] type must be openai, anthropic, gemini or openai-compatible%s", sec, NULL);
+		}
+		if (!url || !*url) {
+			if (!strcmp(type, "openai"))
+				url = "https://api.openai.com/v1";
+			else if (!strcmp(type, "anthropic"))
+				url = "https://api.anthropic.com/v1";
+			else if (!strcmp(type, "gemini"))
+				url = "https://generativelanguage.googleapis.com/v1beta";
+			else {
+				free(names);
+				return fail(err, "[%s] needs base_url%s", sec, NULL);
+			}
+		}
+		if (key_env && *key_env)
+			key = getenv(key_env);
+		p->name = xstrdup(sec + strlen("provider."));
+		p->type = xstrdup(type);
+		p->base_url = trimmed_url(url);
+		p->api_key = xstrdup(key ? key : "");
+		m->nproviders++;
+	}
+	free(names);
+	return 0;
+}
+
+static const struct provider_cfg *provider_named(const struct models *m, const char *name)
+{
+	for (size_t i = 0; i < m->nproviders; i++)
+		if (strcmp(m->providers[i].name, name) == 0)
+			return &m->providers[i];
+	return NULL;
+}
+
+static int load_models(struct models *m, const struct config *cfg, char **err)
+{
+	const char **names;
+	size_t n = sections(cfg, "model.", &names);
+	m->models = xcalloc(n + 2, sizeof *m->models);
+	for (size_t i = 0; i < n; i++) {
+		const char *sec = names[i], *id = sec + strlen("model.");
+		const char *prov = config_get(cfg, sec, "provider");
+		const char *name = config_get(cfg, sec, "name");
+		const char *api = config_get(cfg, sec, "api_model");
+		struct model_cfg *md = &m->models[m->nmodels];
+		int64_t pin, pout;
+		if (!prov || !provider_named(m, prov)) {
+			free(names);
+			return fail(err, "[%s] names provider '%s', which is not configured", sec, prov ? prov : "");
+		}
+		pin = models_parse_usd(config_get(cfg, sec, "price_in"));
+		pout = models_parse_usd(config_get(cfg, sec, "price_out"));
+		/* A missing or negative price would let a user spend the operator's
+		 * money unaccounted: refuse it (write 0 for a free local model). */
+		if (pin < 0 || pout < 0) {
+			free(names);
+			return fail(err, "[%s] needs price_in and price_out: USD per million tokens, 0 or more%s", sec, NULL);
+		}
+		md->id = xstrdup(id);
+		md->name = xstrdup(name && *name ? name : id);
+		md->api_model = xstrdup(api && *api ? api : id);
+		md->provider = provider_named(m, prov);
+		md->price_in = pin;
+		md->price_out = pout;
+		md->context = number(cfg, sec, "context", 8192);
+		md->max_output = number(cfg, sec, "max_output", 1024);
+		md->images = flag(cfg, sec, "images");
+		md->pdfs = flag(cfg, sec, "pdfs");
+		md->reasoning = flag(cfg, sec, "reasoning");
+		m->nmodels++;
+	}
+	free(names);
+	return 0;
+}
+
+int models_load(struct models *m, const struct config *cfg, const char *demo_url, char **err)
+{
+	memset(m, 0, sizeof *m);
+	*err = NULL;
+	if (load_providers(m, cfg, err) || load_models(m, cfg, err)) {
+		models_free(m);
+		return -1;
+	}
+	if (m->nproviders == 0 && demo_url && *demo_url) {
+		struct provider_cfg *p;
+		struct model_cfg *md;
+		m->providers = xrealloc(m->providers, sizeof *m->providers);
+		p = &m->providers[0];
+		p->name = xstrdup("demo");
+		p->type = xstrdup("openai-compatible");
+		p->base_url = trimmed_url(demo_url);
+		p->api_key = xstrdup("");
+		m->nproviders = 1;
+		md = &m->models[m->nmodels++];
+		md->id = xstrdup("demo");
+		md->name = xstrdup("Offline demo (simulated replies)");
+		md->api_model = xstrdup("sim:tps=25:ttft=400");
+		md->provider = p;
+		md->context = 8192;
+		md->max_output = 1024;
+		md->demo = 1;
+	}
+	return 0;
+}
+
+void models_free(struct models *m)
+{
+	for (size_t i = 0; i < m->nproviders; i++) {
+		free(m->providers[i].name);
+		free(m->providers[i].type);
+		free(m->providers[i].base_url);
+		free(m->providers[i].api_key);
+	}
+	for (size_t i = 0; i < m->nmodels; i++) {
+		free(m->models[i].id);
+		free(m->models[i].name);
+		free(m->models[i].api_model);
+	}
+	free(m->providers);
+	free(m->models);
+	memset(m, 0, sizeof *m);
+}
+
+const struct model_cfg *models_find(const struct models *m, const char *id)
+{
+	for (size_t i = 0; id && i < m->nmodels; i++)
+		if (strcmp(m->models[i].id, id) == 0)
+			return &m->models[i];
+	return NULL;
+}
+
+const struct model_cfg *models_default(const struct models *m, const struct config *cfg)
+{
+	const struct model_cfg *d = models_find(m, config_get(cfg, "chat", "default_model"));
+	return d ? d : m->nmodels ? &m->models[0] : NULL;
+}

@@ -1,0 +1,53 @@
+/* models.h — providers and models from the configuration: sections
+ * [provider.NAME] (type, base_url, api_key or api_key_env) and [model.ID]
+ * (provider, name, api_model, price_in, price_out, context, max_output,
+ * images, pdfs, reasoning). Prices are USD per million tokens in the file
+ * and integer micro-dollars per million tokens here. */
+#ifndef CONFAB_MODELS_H
+#define CONFAB_MODELS_H
+
+#include <stdint.h>
+#include "config.h"
+
+struct provider_cfg {
+	char *name;
+	char *type;        /* openai, anthropic, gemini, openai-compatible */
+	char *base_url;    /* without a trailing slash */
+	char *api_key;     /* may be "" (local servers) */
+};
+
+struct model_cfg {
+	char *id;          /* the part after "model." */
+	char *name;        /* shown to users */
+	char *api_model;   /* the provider's name for it (default: id) */
+	const struct provider_cfg *provider;
+	int64_t price_in, price_out;  /* micro-dollars per million tokens */
+	int64_t context, max_output;
+	int images, pdfs, reasoning;
+	int demo;          /* the built-in offline demo */
+};
+
+struct models {
+	struct provider_cfg *providers;
+	size_t nproviders;
+	struct model_cfg *models;
+	size_t nmodels;
+};
+
+/* Read providers and models from cfg. With no provider configured and
+ * demo_url non-NULL (./run passes the local simulator's address), adds the
+ * clearly labelled offline demo model "demo". -1 with *err (malloc'd) on a
+ * bad section, e.g. a model naming an unknown provider or a negative price. */
+int models_load(struct models *m, const struct config *cfg, const char *demo_url, char **err);
+void models_free(struct models *m);
+
+/* The model with this id, or NULL. */
+const struct model_cfg *models_find(const struct models *m, const char *id);
+/* The model new chats start with: [chat] default_model, else the first. */
+const struct model_cfg *models_default(const struct models *m, const struct config *cfg);
+
+/* Parse "2.50" (USD) into micro-dollars; -1 if not a non-negative number
+ * with at most 6 decimals. */
+int64_t models_parse_usd(const char *s);
+
+#endif

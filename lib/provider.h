@@ -1,0 +1,57 @@
+/* provider.h — what confabd needs from each provider's wire format: build
+ * the HTTP request, read one SSE event, turn an error answer into a
+ * sentence. One adapter per type (provider_openai.c, ...). */
+#ifndef CONFAB_PROVIDER_H
+#define CONFAB_PROVIDER_H
+
+#include <stdint.h>
+#include <curl/curl.h>
+#include "buf.h"
+#include "models.h"
+#include "sse.h"
+#include "store_reply.h"
+
+struct gen_request {
+	const struct model_cfg *model;
+	const char *system;        /* "" when none */
+	const struct turn *turns;  /* oldest first; roles user / assistant */
+	size_t nturns;
+	int64_t max_tokens;
+};
+
+/* What an adapter has read so far. */
+struct gen_out {
+	struct buf text;           /* the answer */
+	struct buf reasoning;      /* thinking text, kept apart */
+	int64_t tokens_in, tokens_out;
+	int usage_seen;
+	int done;                  /* the stream said it is complete */
+	char finish[32];           /* finish reason, "" until known */
+	char error[400];           /* an error the stream carried, "" if none */
+};
+
+struct adapter {
+	const char *type;
+	/* 1 if the stream ends by closing (no end marker), like Gemini's. */
+	int ends_at_eof;
+	/* URL, headers (appended to *headers) and JSON body. 0 or -1. */
+	int (*build)(const struct gen_request *rq, struct buf *url,
+		     struct curl_slist **headers, struct buf *body);
+	/* One event; returns 0 to go on, -1 when out->error was set. */
+	int (*event)(const struct sse_event *ev, struct gen_out *out);
+	/* A sentence for the user from a non-2xx answer (status and body). */
+	void (*http_error)(long status, const char *body, size_t n, char *msg, size_t size);
+};
+
+/* The adapter for a provider type, or NULL. */
+const struct adapter *adapter_for(const char *type);
+
+void gen_out_init(struct gen_out *o);
+void gen_out_free(struct gen_out *o);
+
+/* Shared by adapters: "The provider refused ... (HTTP 401): detail." */
+void provider_error_sentence(long status, const char *detail, char *msg, size_t size);
+
+extern const struct adapter adapter_openai;
+
+#endif

@@ -1,0 +1,533 @@
+/* store_reply.c — see store_reply.h. */
+#include "store_reply.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first words of a message as a provisional title: at most 6 words
+ * and 60 bytes, cut on a character boundary, one line. Heap string. */
+static char *first_words(const char *s)
+{
+	char *t = xmalloc(64);
+	size_t n = 0;
+	int words = 0, in_word = 0;
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	for (; *s && n < 60; s++) {
+		int space = *s == ' ' || *s == '\n' || *s == '\r' || *s == '\t';
+		if (space) {
+			if (in_word && ++words == 6)
+				break;
+			in_word = 0;
+			if (n && t[n - 1] != ' ')
+				t[n++] = ' ';
+			continue;
+		}
+		in_word = 1;
+		t[n++] = *s;
+	}
+	/* Never end inside a UTF-8 sequence. */
+	if (*s && n == 60)
+		while (n && ((unsigned char)t[n - 1] & 0xC0) == 0x80)
+			n--;
+	if (n && ((unsigned char)t[n - 1] & 0xC0) == 0xC0)
+		n--;
+	while (n && t[n - 1] == ' ')
+		n--;
+	t[n] = '\0';
+	return t;
+}
+
+/* Insert the two messages and the job of one send (inside a transaction). */
+static enum store_rc insert_turn(struct db *db, const char *user_id, const char *chat_id,
+				 const char *content, const char *model, int64_t now,
+				 char user_msg[37], char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	int64_t seq = 0;
+
+	st = db_prep(db, "SELECT 1 FROM jobs WHERE chat_id = ?1");
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return STORE_CONFLICT;
+	}
+	sqlite3_reset(st);
+	st = db_prep(db, "SELECT coalesce(max(seq), 0) FROM messages WHERE chat_id = ?1");
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	uuid_new(user_msg);
+	uuid_new(asst_msg);
+	st = db_prep(db, "INSERT INTO messages (id, chat_id, seq, role, content, status, "
+			 "created_at, completed_at) VALUES (?1, ?2, ?3, 'user', ?4, 'done', ?5, ?5)");
+	db_bind_text(st, 1, user_msg);
+	db_bind_text(st, 2, chat_id);
+	sqlite3_bind_int64(st, 3, seq + 1);
+	db_bind_text(st, 4, content);
+	sqlite3_bind_int64(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	st = db_prep(db, "INSERT INTO messages (id, chat_id, seq, role, status, model, created_at) "
+			 "VALUES (?1, ?2, ?3, 'assistant', 'queued', ?4, ?5)");
+	db_bind_text(st, 1, asst_msg);
+	db_bind_text(st, 2, chat_id);
+	sqlite3_bind_int64(st, 3, seq + 2);
+	db_bind_text(st, 4, model);
+	sqlite3_bind_int64(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	st = db_prep(db, "INSERT INTO jobs (message_id, chat_id, user_id, created_at) "
+			 "VALUES (?1, ?2, ?3, ?4)");
+	db_bind_text(st, 1, asst_msg);
+	db_bind_text(st, 2, chat_id);
+	db_bind_text(st, 3, user_id);
+	sqlite3_bind_int64(st, 4, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+/* Commit, or roll back and pass on a failure. */
+static enum store_rc end_tx(struct db *db, enum store_rc rc)
+{
+	if (rc != STORE_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_BUSY;
+}
+
+enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
+			 const char *content, const char *model, char user_msg[37],
+			 char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	int64_t now = now_ms();
+	enum store_rc rc;
+	char *title;
+
+	if (db_begin(db) != SQLITE_OK)
+		return STORE_BUSY;
+	st = db_prep(db, "SELECT 1 FROM chats WHERE id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	rc = sqlite3_step(st) == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
+	sqlite3_reset(st);
+	if (rc == STORE_OK)
+		rc = insert_turn(db, user_id, chat_id, content, model, now, user_msg, asst_msg);
+	if (rc == STORE_OK) {
+		title = first_words(content);
+		st = db_prep(db, "UPDATE chats SET updated_at = ?2, model = ?3, "
+				 "title_auto = CASE WHEN title = '' THEN 1 ELSE title_auto END, "
+				 "title = CASE WHEN title = '' THEN ?4 ELSE title END WHERE id = ?1");
+		db_bind_text(st, 1, chat_id);
+		sqlite3_bind_int64(st, 2, now);
+		db_bind_text(st, 3, model);
+		db_bind_text(st, 4, title);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			rc = STORE_ERROR;
+		free(title);
+	}
+	return end_tx(db, rc);
+}
+
+enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
+				  const char *model, char chat_id[37], char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	int64_t now = now_ms();
+	char user_msg[37], *title = first_words(content);
+	enum store_rc rc = STORE_OK;
+
+	if (db_begin(db) != SQLITE_OK) {
+		free(title);
+		return STORE_BUSY;
+	}
+	uuid_new(chat_id);
+	st = db_prep(db, "INSERT INTO chats (id, user_id, title, title_auto, model, created_at, "
+			 "updated_at) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, model);
+	sqlite3_bind_int64(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		rc = STORE_ERROR;
+	free(title);
+	if (rc == STORE_OK)
+		rc = insert_turn(db, user_id, chat_id, content, model, now, user_msg, asst_msg);
+	return end_tx(db, rc);
+}
+
+enum store_rc reply_request_stop(struct db *db, const char *user_id, const char *chat_id)
+{
+	sqlite3_stmt *st;
+	int64_t now = now_ms();
+	if (db_begin(db) != SQLITE_OK)
+		return STORE_BUSY;
+	/* Not started yet: nothing was sent to a provider, so end it here. */
+	st = db_prep(db, "UPDATE messages SET status = 'stopped', completed_at = ?3 "
+			 "WHERE id IN (SELECT message_id FROM jobs WHERE chat_id = ?1 "
+			 "AND user_id = ?2 AND state = 'queued')");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, now);
+	db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM jobs WHERE chat_id = ?1 AND user_id = ?2 AND state = 'queued'");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	db_exec_stmt(st);
+	st = db_prep(db, "UPDATE jobs SET stop_requested = 1 WHERE chat_id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	db_exec_stmt(st);
+	return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_BUSY;
+}
+
+/* Move `from` forward to a character boundary of s (a client may send any
+ * number; the answer must stay valid UTF-8). */
+static int64_t char_boundary(const char *s, int64_t len, int64_t from)
+{
+	if (from < 0)
+		from = 0;
+	while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
+		from++;
+	return from > len ? len : from;
+}
+
+void reply_collect(struct db *db, const char *msg_id, struct buf *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT text FROM message_parts WHERE message_id = ?1 "
+				       "ORDER BY start");
+	db_bind_text(st, 1, msg_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+}
+
+const char *reply_partial_text(struct db *db, struct arena *a, const char *msg_id)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+	reply_collect(db, msg_id, &b);
+	s = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
+			 const char *chat_id, const char *msg_id, int64_t from,
+			 struct reply_poll *out)
+{
+	sqlite3_stmt *st;
+	enum store_rc rc = STORE_NOT_FOUND;
+
+	memset(out, 0, sizeof *out);
+	/* One read transaction: the status and the text agree even when the
+	 * worker finishes the reply between the two queries. */
+	sqlite3_exec(db_handle(db), "BEGIN", NULL, NULL, NULL);
+	st = db_prep(db, "SELECT m.status, m.content, m.html, m.error, coalesce(m.model, ''), "
+			 "m.tokens_in, m.tokens_out, coalesce(m.ttft_ms, -1), "
+			 "coalesce(m.response_ms, -1), m.created_at, m.role "
+			 "FROM messages m JOIN chats c ON c.id = m.chat_id "
+			 "WHERE m.id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, chat_id);
+	db_bind_text(st, 3, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *status = db_col_text(st, 0);
+		rc = STORE_OK;
+		out->status = arena_strdup(a, status);
+		out->ended = strcmp(status, "queued") != 0 && strcmp(status, "running") != 0;
+		if (out->ended) {
+			const char *content = db_col_text(st, 1);
+			int64_t len = sqlite3_column_bytes(st, 1);
+			from = char_boundary(content, len, from);
+			out->text = arena_strndup(a, content + from, (size_t)(len - from));
+			out->next = len;
+			memset(&out->msg, 0, sizeof out->msg);
+			snprintf(out->msg.id, sizeof out->msg.id, "%s", msg_id);
+			out->msg.role = arena_strdup(a, db_col_text(st, 10));
+			out->msg.status = out->status;
+			out->msg.content = arena_strndup(a, content, (size_t)len);
+			out->msg.html = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL
+					: arena_strdup(a, db_col_text(st, 2));
+			out->msg.error = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL
+					 : arena_strdup(a, db_col_text(st, 3));
+			out->msg.model = arena_strdup(a, db_col_text(st, 4));
+			out->msg.tokens_in = sqlite3_column_int64(st, 5);
+			out->msg.tokens_out = sqlite3_column_int64(st, 6);
+			out->msg.ttft_ms = sqlite3_column_int64(st, 7);
+			out->msg.response_ms = sqlite3_column_int64(st, 8);
+			out->msg.created_at = sqlite3_column_int64(st, 9);
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == STORE_OK && !out->ended) {
+		struct buf b = BUF_INIT;
+		int64_t end = from;
+		st = db_prep(db, "SELECT start, text FROM message_parts WHERE message_id = ?1 "
+				 "AND start + length(CAST(text AS BLOB)) > ?2 ORDER BY start");
+		db_bind_text(st, 1, msg_id);
+		sqlite3_bind_int64(st, 2, from);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t start = sqlite3_column_int64(st, 0);
+			const char *t = (const char *)sqlite3_column_text(st, 1);
+			int64_t n = sqlite3_column_bytes(st, 1), skip = 0;
+			if (start < from)
+				skip = char_boundary(t, n, from - start);
+			buf_append(&b, t + skip, (size_t)(n - skip));
+			end = start + n;
+		}
+		sqlite3_reset(st);
+		out->text = arena_strndup(a, buf_str(&b), b.len);
+		out->next = end;
+		buf_free(&b);
+	}
+	sqlite3_exec(db_handle(db), "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+int reply_in_progress(struct db *db, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE chat_id = ?1");
+	int yes;
+	db_bind_text(st, 1, chat_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+int reply_queued(struct db *db)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE state = 'queued' LIMIT 1");
+	int yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.chat_id, j.user_id, "
+				       "coalesce(m.model, ''), j.stop_requested FROM jobs j "
+				       "JOIN messages m ON m.id = j.message_id "
+				       "WHERE j.state = 'queued' ORDER BY j.id LIMIT ?1");
+	size_t n = 0;
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct job *j = &jobs[n++];
+		j->id = sqlite3_column_int64(st, 0);
+		snprintf(j->message_id, sizeof j->message_id, "%s", db_col_text(st, 1));
+		snprintf(j->chat_id, sizeof j->chat_id, "%s", db_col_text(st, 2));
+		snprintf(j->user_id, sizeof j->user_id, "%s", db_col_text(st, 3));
+		j->model = xstrdup(db_col_text(st, 4));
+		j->stop_requested = sqlite3_column_int(st, 5);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		st = db_prep(db, "UPDATE jobs SET state = 'running', claimed_at = ?2 WHERE id = ?1");
+		sqlite3_bind_int64(st, 1, jobs[i].id);
+		sqlite3_bind_int64(st, 2, now);
+		db_exec_stmt(st);
+		st = db_prep(db, "UPDATE messages SET status = 'running' WHERE id = ?1");
+		db_bind_text(st, 1, jobs[i].message_id);
+		db_exec_stmt(st);
+	}
+	return n;
+}
+
+size_t job_stop_requests(struct db *db, int64_t *ids, size_t max)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id FROM jobs WHERE state = 'running' "
+				       "AND stop_requested = 1 LIMIT ?1");
+	size_t n = 0;
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
+		   char **system_prompt, struct turn **turns)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT system_prompt FROM chats WHERE id = ?1");
+	size_t n = 0, cap = 16;
+	*turns = xmalloc(cap * sizeof **turns);
+	db_bind_text(st, 1, chat_id);
+	*system_prompt = xstrdup(sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
+	sqlite3_reset(st);
+	/* Done exchanges, and the partial text of stopped replies (the user
+	 * saw it); failed replies and empty ones are left out. */
+	st = db_prep(db, "SELECT role, content FROM messages WHERE chat_id = ?1 "
+			 "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
+			 "AND (role = 'user' OR status IN ('done', 'stopped')) AND content != '' "
+			 "ORDER BY seq");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, msg_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			*turns = xrealloc(*turns, cap * sizeof **turns);
+		}
+		(*turns)[n].role = xstrdup(db_col_text(st, 0));
+		(*turns)[n].content = xstrdup(db_col_text(st, 1));
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+void reply_append(struct db *db, const char *msg_id, int64_t start, const char *text, size_t n)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT OR REPLACE INTO message_parts (message_id, start, text) "
+				       "VALUES (?1, ?2, ?3)");
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_int64(st, 2, start);
+	sqlite3_bind_text(st, 3, text, (int)n, SQLITE_STATIC);
+	db_exec_stmt(st);
+}
+
+void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
+		   const char *message_id, const char *type, const char *provider,
+		   const char *model, int64_t tin, int64_t tout, int64_t cost,
+		   const char *status, int64_t duration_ms, const char *error, int64_t now)
+{
+	char id[37];
+	sqlite3_stmt *st = db_prep(db, "INSERT INTO usage_logs (id, user_id, chat_id, message_id, "
+				       "type, provider, model, tokens_in, tokens_out, cost, status, "
+				       "duration_ms, error, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+				       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+	uuid_new(id);
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, chat_id);
+	db_bind_text(st, 4, message_id);
+	db_bind_text(st, 5, type);
+	db_bind_text(st, 6, provider);
+	db_bind_text(st, 7, model);
+	sqlite3_bind_int64(st, 8, tin);
+	sqlite3_bind_int64(st, 9, tout);
+	sqlite3_bind_int64(st, 10, cost);
+	db_bind_text(st, 11, status);
+	sqlite3_bind_int64(st, 12, duration_ms);
+	db_bind_text(st, 13, error);
+	sqlite3_bind_int64(st, 14, now);
+	db_exec_stmt(st);
+}
+
+void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
+		  const char *user_id, const struct reply_end *e, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE messages SET content = ?2, html = ?3, status = ?4, "
+				       "error = ?5, tokens_in = ?6, tokens_out = ?7, cost = ?8, "
+				       "tokens_estimated = ?9, ttft_ms = ?10, response_ms = ?11, "
+				       "completed_at = ?12 WHERE id = ?1");
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_text(st, 2, e->content, (int)e->content_len, SQLITE_STATIC);
+	db_bind_text(st, 3, e->html);
+	db_bind_text(st, 4, e->status);
+	db_bind_text(st, 5, e->error);
+	sqlite3_bind_int64(st, 6, e->tokens_in);
+	sqlite3_bind_int64(st, 7, e->tokens_out);
+	sqlite3_bind_int64(st, 8, e->cost);
+	sqlite3_bind_int(st, 9, e->tokens_estimated);
+	if (e->ttft_ms >= 0)
+		sqlite3_bind_int64(st, 10, e->ttft_ms);
+	if (e->response_ms >= 0)
+		sqlite3_bind_int64(st, 11, e->response_ms);
+	sqlite3_bind_int64(st, 12, now);
+	db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
+	db_bind_text(st, 1, msg_id);
+	db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, job_id);
+	db_exec_stmt(st);
+	st = db_prep(db, "UPDATE chats SET total_tokens = total_tokens + ?2 WHERE id = ?1");
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, e->tokens_in + e->tokens_out);
+	db_exec_stmt(st);
+	/* A reply stopped before it started sent nothing: no usage to log. */
+	if (e->started_at > 0)
+		usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
+			      e->tokens_in, e->tokens_out, e->cost,
+			      strcmp(e->status, "failed") == 0 ? "error" : "success",
+			      e->response_ms >= 0 ? e->response_ms : now - e->started_at,
+			      e->error, now);
+}
+
+int reply_recover(struct db *db, const char *error, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id FROM jobs j "
+				       "WHERE j.state = 'running'");
+	struct { int64_t id; char msg[37]; } *left = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			left = xrealloc(left, cap * sizeof *left);
+		}
+		left[n].id = sqlite3_column_int64(st, 0);
+		snprintf(left[n].msg, sizeof left[n].msg, "%s", db_col_text(st, 1));
+		n++;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		struct buf text = BUF_INIT;
+		reply_collect(db, left[i].msg, &text);
+		st = db_prep(db, "UPDATE messages SET content = ?2, status = 'failed', error = ?3, "
+				 "completed_at = ?4 WHERE id = ?1");
+		db_bind_text(st, 1, left[i].msg);
+		sqlite3_bind_text(st, 2, buf_str(&text), (int)text.len, SQLITE_STATIC);
+		db_bind_text(st, 3, error);
+		sqlite3_bind_int64(st, 4, now);
+		db_exec_stmt(st);
+		buf_free(&text);
+		st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
+		db_bind_text(st, 1, left[i].msg);
+		db_exec_stmt(st);
+		st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
+		sqlite3_bind_int64(st, 1, left[i].id);
+		db_exec_stmt(st);
+	}
+	free(left);
+	return (int)n;
+}
+
+char *chat_auto_title(struct db *db, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT title FROM chats WHERE id = ?1 AND title_auto = 1");
+	char *t = NULL;
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = xstrdup(db_col_text(st, 0));
+	sqlite3_reset(st);
+	return t;
+}
+
+void chat_set_generated_title(struct db *db, const char *chat_id, const char *title)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?2, title_auto = 0 "
+				       "WHERE id = ?1 AND title_auto = 1");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, title);
+	db_exec_stmt(st);
+}
+
+int reply_is_first(struct db *db, const char *chat_id, const char *msg_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id FROM messages WHERE chat_id = ?1 "
+				       "AND role = 'assistant' ORDER BY seq LIMIT 1");
+	int yes = 0;
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = strcmp(db_col_text(st, 0), msg_id) == 0;
+	sqlite3_reset(st);
+	return yes;
+}

@@ -1,0 +1,119 @@
+/* store_reply.h — the life of a reply in data.db: queued by a page,
+ * claimed and written by confabd, read by polls. The only file that knows
+ * the SQL of jobs and message_parts. */
+#ifndef CONFAB_STORE_REPLY_H
+#define CONFAB_STORE_REPLY_H
+
+#include <stdint.h>
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "store_chat.h"
+
+/* ---- pages ---- */
+
+/* In ONE transaction: the user's message, the assistant message (queued,
+ * for model) and its job; the chat's model and time, and, for an untitled
+ * chat, a title from the first words of content. Fills the two ids. */
+enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
+			 const char *content, const char *model, char user_msg[37],
+			 char asst_msg[37]);
+
+/* Create a chat and send its first message, in one transaction. */
+enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
+				  const char *model, char chat_id[37], char asst_msg[37]);
+
+/* Ask the worker to stop the chat's reply in progress (if any). A reply
+ * not yet started is marked stopped at once. */
+enum store_rc reply_request_stop(struct db *db, const char *user_id, const char *chat_id);
+
+struct reply_poll {
+	const char *status;
+	const char *text;      /* the reply's bytes from `from` on (arena) */
+	int64_t next;          /* the offset to ask from next time */
+	struct message msg;    /* the whole message, filled when it has ended */
+	int ended;
+};
+
+/* The state of message msg_id of chat_id (the user's), text after byte
+ * `from`. STORE_NOT_FOUND if not the user's. */
+enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
+			 const char *chat_id, const char *msg_id, int64_t from,
+			 struct reply_poll *out);
+
+/* The text written so far of a running reply (arena). */
+const char *reply_partial_text(struct db *db, struct arena *a, const char *msg_id);
+
+/* 1 if the user has a reply queued or running in this chat. */
+int reply_in_progress(struct db *db, const char *chat_id);
+
+/* ---- the worker ---- */
+
+/* 1 if any job waits to be claimed. */
+int reply_queued(struct db *db);
+
+struct job {
+	int64_t id;
+	char message_id[37], chat_id[37], user_id[37];
+	char *model;             /* heap */
+	int stop_requested;
+};
+
+/* Claim up to max queued jobs (state → running, message → running).
+ * Returns how many were filled in jobs[] (model strings are malloc'd). */
+size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
+
+/* Ids of running jobs whose stop was requested; returns count. */
+size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
+
+/* The conversation before assistant message msg_id, oldest first: the
+ * chat's system prompt and done user/assistant messages. Appended as
+ * role/content pairs to roles/contents (heap strings, caller frees). */
+struct turn {
+	char *role, *content;
+};
+size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
+		   char **system_prompt, struct turn **turns);
+
+/* Append text at offset start of a running reply (inside a transaction). */
+void reply_append(struct db *db, const char *msg_id, int64_t start, const char *text,
+		  size_t n);
+
+struct reply_end {
+	const char *content;         /* the whole reply text */
+	size_t content_len;
+	const char *status;          /* done, failed, stopped */
+	const char *error;           /* for failed; NULL otherwise */
+	const char *html;            /* rendered markdown of the whole reply */
+	int64_t tokens_in, tokens_out, cost;
+	int tokens_estimated;
+	int64_t ttft_ms, response_ms; /* -1 unknown */
+	const char *provider, *model;
+	int64_t started_at;
+};
+
+/* Finish a reply (inside a transaction): content = all parts, parts
+ * deleted, message updated, job deleted, usage logged, chat tokens added. */
+void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
+		  const char *user_id, const struct reply_end *e, int64_t now);
+
+/* The whole text of a reply (its parts, in order), into out. */
+void reply_collect(struct db *db, const char *msg_id, struct buf *out);
+
+/* On start, with the lease held: every reply left running by a worker that
+ * died ends failed, keeping its partial text. Returns how many. */
+int reply_recover(struct db *db, const char *error, int64_t now);
+
+/* Titles: the chat's title if it is still automatic, else NULL (heap). */
+char *chat_auto_title(struct db *db, const char *chat_id);
+void chat_set_generated_title(struct db *db, const char *chat_id, const char *title);
+/* 1 if msg_id is the first assistant message of its chat. */
+int reply_is_first(struct db *db, const char *chat_id, const char *msg_id);
+
+/* A usage row for a request with no message (titles). */
+void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
+		   const char *message_id, const char *type, const char *provider,
+		   const char *model, int64_t tin, int64_t tout, int64_t cost,
+		   const char *status, int64_t duration_ms, const char *error, int64_t now);
+
+#endif

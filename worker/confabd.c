@@ -1,0 +1,146 @@
+/* confabd — the only process that talks to providers. It claims queued
+ * replies, streams many at once in one libcurl multi loop, and writes what
+ * arrives to data.db once per tick in one transaction for all streams.
+ *
+ *   confabd [--idle-exit SECONDS] [--wait]
+ *
+ * One worker per data directory holds the lease (lease.h); a second one
+ * exits at once (or, with --wait, waits for the lease). With --idle-exit it
+ * exits after that many seconds with nothing to do: that is how the page
+ * executables run it on demand where no service may be left running.
+ *
+ * A reply left `running` by a worker that died is, on the next start,
+ * ended `failed` with its partial text kept and a message saying so. It is
+ * not resumed: a provider stream cannot be picked up where it broke, and
+ * asking again would charge the user twice. */
+#include "confabd.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+struct worker w;
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_signal = 1;
+}
+
+static int64_t setting(const char *key, int64_t def, int64_t min, int64_t max)
+{
+	const char *v = config_get(&w.cfg, "worker", key);
+	int64_t n;
+	if (!v)
+		return def;
+	if (parse_int64(v, &n) || n < min || n > max)
+		die("[worker] %s = %s: expected a whole number from %lld to %lld", key, v,
+		    (long long)min, (long long)max);
+	return n;
+}
+
+static void load(void)
+{
+	const char *cfgpath = getenv("CONFAB_CONFIG");
+	char *err = NULL, path[4096];
+
+	if (config_load(&w.cfg, cfgpath && *cfgpath ? cfgpath : CONFAB_SYSCONF_DIR "/confab.ini",
+			!(cfgpath && *cfgpath), &err))
+		die("config: %s", err ? err : "out of memory");
+	if (models_load(&w.models, &w.cfg, getenv("CONFAB_DEMO_URL"), &err))
+		die("config: %s", err ? err : "out of memory");
+	w.connect_timeout_ms = setting("connect_timeout", 10, 1, 600) * 1000;
+	w.first_token_timeout_ms = setting("first_token_timeout", 60, 1, 3600) * 1000;
+	w.silence_timeout_ms = setting("silence_timeout", 30, 1, 3600) * 1000;
+	w.max_retries = (int)setting("retries", 3, 0, 10);
+	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
+	w.tick_ms = setting("tick_ms", 50, 5, 1000);
+	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
+	if (!(w.db = db_open(path, &err)))
+		die("%s", err ? err : "cannot open data.db");
+	snprintf(path, sizeof path, "%s/schema/data", w.cfg.share_dir);
+	if (db_migrate(w.db, path, &err))
+		die("%s", err ? err : "migration failed");
+}
+
+static void usage(void)
+{
+	fputs("usage: confabd [--idle-exit SECONDS] [--wait]\n"
+	      "  Streams replies from providers for the data directory of CONFAB_CONFIG /\n"
+	      "  CONFAB_DATA_DIR. --idle-exit: exit after SECONDS with nothing to do.\n"
+	      "  --wait: wait for the lease instead of exiting when another worker holds it.\n",
+	      stderr);
+}
+
+int main(int argc, char **argv)
+{
+	int wait_lease = 0, lease;
+	struct sigaction sa;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--idle-exit") && i + 1 < argc) {
+			if (parse_int64(argv[++i], &w.idle_exit_ms) || w.idle_exit_ms < 1)
+				die("--idle-exit needs a number of seconds");
+			w.idle_exit_ms *= 1000;
+		} else if (!strcmp(argv[i], "--wait")) {
+			wait_lease = 1;
+		} else {
+			usage();
+			return !strcmp(argv[i], "--help") ? 0 : 2;
+		}
+	}
+	log_set_name("confabd");
+	if (sodium_init() < 0)
+		die("libsodium failed to start");
+	load();
+	lease = lease_acquire(w.cfg.data_dir, wait_lease);
+	if (lease < 0) {
+		log_info("another confabd holds the lease on %s; exiting", w.cfg.data_dir);
+		return 0;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	if (db_begin(w.db) == SQLITE_OK) {
+		int n = reply_recover(w.db, "This reply was interrupted: confab's worker stopped "
+					    "while writing it. The text so far is kept.", now_ms());
+		db_commit(w.db);
+		if (n)
+			log_warn("ended %d replies left running by a previous worker", n);
+	}
+	log_info("serving %s with %zu models%s", w.cfg.data_dir, w.models.nmodels,
+		 w.idle_exit_ms ? " (exits when idle)" : "");
+	for (;;) {
+		worker_run(&stop_signal);
+		if (stop_signal)
+			break;
+		/* Idle: give the lease back first, then look once more. A page
+		 * that queued a job meanwhile either saw the lease held (and left
+		 * the job to us: we see it now) or saw it free and started a
+		 * new worker (which then holds the lease). */
+		close(lease);
+		if (!reply_queued(w.db) || (lease = lease_acquire(w.cfg.data_dir, 0)) < 0) {
+			lease = -1;
+			break;
+		}
+	}
+	log_info("stopped");
+	curl_global_cleanup();
+	models_free(&w.models);
+	db_close(w.db);
+	config_free(&w.cfg);
+	if (lease >= 0)
+		close(lease);
+	return 0;
+}

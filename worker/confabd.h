@@ -1,0 +1,93 @@
+/* confabd.h — the worker's state, shared by its files:
+ *   confabd.c  start, lease, recovery, signals
+ *   loop.c     the event loop: claim, stream, flush once per tick
+ *   stream.c   one provider request: curl handle, SSE, adapter, retries */
+#ifndef CONFABD_H
+#define CONFABD_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "lease.h"
+#include "log.h"
+#include "markdown.h"
+#include "models.h"
+#include "provider.h"
+#include "sse.h"
+#include "store_reply.h"
+#include "util.h"
+
+enum stream_kind { STREAM_REPLY, STREAM_TITLE };
+
+struct stream {
+	struct stream *next;
+	enum stream_kind kind;
+	struct job job;               /* the reply (for a title: its chat and user) */
+	const struct model_cfg *model;
+	const struct adapter *ad;
+
+	CURL *easy;
+	struct curl_slist *headers;
+	struct buf url, body;
+	struct sse sse;
+	struct gen_out out;
+	int64_t prompt_bytes;         /* for an estimate when no usage comes */
+
+	long http_status;             /* 0 until the headers are in */
+	struct buf errbody;           /* a non-2xx answer's body */
+	int64_t retry_after_ms;       /* from the last answer's headers, -1 none */
+	int attempts;
+	int64_t retry_at;             /* > 0: waiting to try again at this time */
+	int in_multi;
+
+	int64_t started;              /* first attempt */
+	int64_t req_started;          /* this attempt */
+	int64_t first_token;          /* 0 until the first text arrives */
+	int64_t last_data;
+	size_t flushed;               /* bytes of out.text already in data.db */
+
+	int ended;                    /* waiting for the next flush to record it */
+	const char *end_status;       /* done, failed, stopped */
+	char end_error[400];
+};
+
+struct worker {
+	struct config cfg;
+	struct models models;
+	struct db *db;
+	CURLM *multi;
+	struct stream *streams;
+	struct stream *started;       /* begun during a flush; joined after it */
+	size_t nstreams;
+	int64_t connect_timeout_ms, first_token_timeout_ms, silence_timeout_ms;
+	int max_retries;
+	size_t max_streams;
+	int64_t tick_ms;
+	int64_t idle_exit_ms;         /* 0: never */
+};
+
+extern struct worker w;
+
+/* The loop; returns when *stop is set (or when idle past idle_exit_ms). */
+void worker_run(volatile sig_atomic_t *stop);
+
+/* stream.c */
+struct stream *stream_new_reply(const struct job *job, int64_t now);
+struct stream *stream_new_title(const char *chat_id, const char *user_id,
+				const struct model_cfg *model, const char *first_message,
+				int64_t now);
+/* Start (or restart after a retry wait) the HTTP request. */
+void stream_start(struct stream *s, int64_t now);
+/* curl says the transfer ended with result rc. */
+void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now);
+/* Check the timeouts and a due retry; may end the stream. */
+void stream_check_time(struct stream *s, int64_t now);
+/* End it now with status and (for failed) error; removes it from curl. */
+void stream_end(struct stream *s, const char *status, const char *error);
+void stream_free(struct stream *s);
+
+#endif

@@ -1,0 +1,288 @@
+/* stream.c — one provider request of confabd: the curl handle, the bytes
+ * through the SSE parser into the adapter, retries and timeouts. */
+#include "confabd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ERROR_BODY (64 * 1024)
+
+static const char title_instruction[] =
+	"Write a title of at most six words for a conversation that begins with the "
+	"message below. Answer with the title only: no quotes, no punctuation at the end.";
+
+static int on_event(void *user, const struct sse_event *ev)
+{
+	struct stream *s = user;
+	size_t before = s->out.text.len;
+	int rc = s->ad->event(ev, &s->out);
+	if (!s->first_token && s->out.text.len > before)
+		s->first_token = now_ms();
+	return rc;
+}
+
+/* curl hands over the body: into the SSE parser when the answer is 2xx,
+ * kept (bounded) as the error body otherwise. */
+static size_t on_body(char *p, size_t size, size_t n, void *user)
+{
+	struct stream *s = user;
+	size_t len = size * n;
+	s->last_data = now_ms();
+	if (!s->http_status)
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->http_status);
+	if (s->http_status < 200 || s->http_status > 299) {
+		if (s->errbody.len < MAX_ERROR_BODY)
+			buf_append(&s->errbody, p, len);
+		return len;
+	}
+	/* An error the stream carried: stop reading; transfer_done reports it. */
+	return sse_feed(&s->sse, p, len) == 0 ? len : 0;
+}
+
+/* retry-after-ms (float ms) or retry-after (seconds; an HTTP date is
+ * treated as "soon", the backoff then decides). */
+static size_t on_header(char *p, size_t size, size_t n, void *user)
+{
+	struct stream *s = user;
+	size_t len = size * n;
+	if (len > 15 && strncasecmp(p, "retry-after-ms:", 15) == 0)
+		s->retry_after_ms = (int64_t)strtod(p + 15, NULL);
+	else if (len > 12 && strncasecmp(p, "retry-after:", 12) == 0 && s->retry_after_ms < 0)
+		s->retry_after_ms = (int64_t)(strtod(p + 12, NULL) * 1000);
+	return len;
+}
+
+static struct stream *stream_alloc(void)
+{
+	struct stream *s = xcalloc(1, sizeof *s);
+	s->retry_after_ms = -1;
+	gen_out_init(&s->out);
+	return s;
+}
+
+/* Fill url, headers and body from a request; 0 or -1 (then ended). */
+static int prepare(struct stream *s, const struct gen_request *rq)
+{
+	for (size_t i = 0; i < rq->nturns; i++)
+		s->prompt_bytes += (int64_t)strlen(rq->turns[i].content);
+	s->prompt_bytes += (int64_t)strlen(rq->system);
+	if (s->ad->build(rq, &s->url, &s->headers, &s->body)) {
+		stream_end(s, "failed", "confab could not build the request for this provider.");
+		return -1;
+	}
+	return 0;
+}
+
+struct stream *stream_new_reply(const struct job *job, int64_t now)
+{
+	struct stream *s = stream_alloc();
+	struct gen_request rq;
+	struct turn *turns;
+	char *system;
+	size_t n;
+
+	s->kind = STREAM_REPLY;
+	s->job = *job;
+	s->started = now;
+	s->model = models_find(&w.models, job->model);
+	if (!s->model) {
+		stream_end(s, "failed", "This model is no longer offered on this server. "
+					"Choose another one and send again.");
+		return s;
+	}
+	s->ad = adapter_for(s->model->provider->type);
+	if (!s->ad) {
+		stream_end(s, "failed", "This provider's kind is not supported yet.");
+		return s;
+	}
+	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
+	rq.model = s->model;
+	rq.system = system;
+	rq.turns = turns;
+	rq.nturns = n;
+	rq.max_tokens = s->model->max_output;
+	prepare(s, &rq);
+	for (size_t i = 0; i < n; i++) {
+		free(turns[i].role);
+		free(turns[i].content);
+	}
+	free(turns);
+	free(system);
+	return s;
+}
+
+struct stream *stream_new_title(const char *chat_id, const char *user_id,
+				const struct model_cfg *model, const char *first_message,
+				int64_t now)
+{
+	struct stream *s = stream_alloc();
+	struct turn t = { (char *)"user", (char *)first_message };
+	struct gen_request rq = { model, title_instruction, &t, 1, 24 };
+	s->kind = STREAM_TITLE;
+	snprintf(s->job.chat_id, sizeof s->job.chat_id, "%s", chat_id);
+	snprintf(s->job.user_id, sizeof s->job.user_id, "%s", user_id);
+	s->job.model = xstrdup(model->id);
+	s->model = model;
+	s->ad = adapter_for(model->provider->type);
+	s->started = now;
+	if (s->ad)
+		prepare(s, &rq);
+	else
+		stream_end(s, "failed", "unsupported provider");
+	return s;
+}
+
+void stream_start(struct stream *s, int64_t now)
+{
+	if (s->ended)
+		return;
+	if (!s->easy)
+		s->easy = curl_easy_init();
+	else
+		curl_easy_reset(s->easy);
+	sse_free(&s->sse);
+	sse_init(&s->sse, on_event, s);
+	buf_clear(&s->errbody);
+	s->http_status = 0;
+	s->retry_after_ms = -1;
+	s->retry_at = 0;
+	s->req_started = now;
+	s->last_data = now;
+	s->attempts++;
+	curl_easy_setopt(s->easy, CURLOPT_URL, buf_str(&s->url));
+	curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
+	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, buf_str(&s->body));
+	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)s->body.len);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
+	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+	curl_easy_setopt(s->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)w.connect_timeout_ms);
+	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(s->easy, CURLOPT_USERAGENT, "confab/" PACKAGE_VERSION);
+	curl_easy_setopt(s->easy, CURLOPT_ACCEPT_ENCODING, "");
+	/* Only HTTP(S): a base_url must not reach files or other schemes. */
+	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_multi_add_handle(w.multi, s->easy);
+	s->in_multi = 1;
+}
+
+static void remove_from_multi(struct stream *s)
+{
+	if (s->in_multi) {
+		curl_multi_remove_handle(w.multi, s->easy);
+		s->in_multi = 0;
+	}
+}
+
+void stream_end(struct stream *s, const char *status, const char *error)
+{
+	if (s->ended)
+		return;
+	if (s->easy)
+		remove_from_multi(s);
+	s->ended = 1;
+	s->end_status = status;
+	snprintf(s->end_error, sizeof s->end_error, "%s", error ? error : "");
+}
+
+/* 429 and 5xx before any text are worth another try, after a backoff that
+ * honours retry-after (capped at 30 s). */
+static int retry_later(struct stream *s, int64_t now)
+{
+	int64_t wait;
+	if (s->first_token || s->attempts > w.max_retries)
+		return 0;
+	if (s->http_status != 429 && s->http_status < 500)
+		return 0;
+	wait = s->retry_after_ms >= 0 ? s->retry_after_ms : 500LL << (s->attempts - 1);
+	if (wait > 30000)
+		wait = 30000;
+	remove_from_multi(s);
+	s->retry_at = now + wait;
+	log_info("message %s: HTTP %ld, trying again in %lld ms", s->job.message_id,
+		 s->http_status, (long long)wait);
+	return 1;
+}
+
+void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
+{
+	char msg[400];
+	if (!s->http_status)
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->http_status);
+	if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR)
+		sse_finish(&s->sse);
+	if (s->out.error[0]) {
+		stream_end(s, "failed", s->out.error);
+	} else if (s->http_status >= 200 && s->http_status <= 299 &&
+		   (rc == CURLE_OK || rc == CURLE_RECV_ERROR || rc == CURLE_PARTIAL_FILE ||
+		    rc == CURLE_GOT_NOTHING)) {
+		/* A clean close without the end marker is a broken stream too. */
+		if (rc == CURLE_OK && (s->out.done || s->ad->ends_at_eof))
+			stream_end(s, "done", NULL);
+		else
+			stream_end(s, "failed", "The connection to the provider broke off before "
+						"the reply was complete. The text so far is kept.");
+	} else if (rc == CURLE_OK) {
+		if (retry_later(s, now))
+			return;
+		s->ad->http_error(s->http_status, buf_str(&s->errbody), s->errbody.len, msg, sizeof msg);
+		stream_end(s, "failed", msg);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && !s->http_status) {
+		snprintf(msg, sizeof msg, "The provider did not accept the connection within %lld "
+			 "seconds (connect timeout).", (long long)(w.connect_timeout_ms / 1000));
+		stream_end(s, "failed", msg);
+	} else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) {
+		snprintf(msg, sizeof msg, "confab could not connect to the provider (%s).",
+			 curl_easy_strerror(rc));
+		stream_end(s, "failed", msg);
+	} else {
+		snprintf(msg, sizeof msg, "The connection to the provider failed (%s).%s",
+			 curl_easy_strerror(rc),
+			 s->out.text.len ? " The text so far is kept." : "");
+		stream_end(s, "failed", msg);
+	}
+}
+
+void stream_check_time(struct stream *s, int64_t now)
+{
+	char msg[400];
+	if (s->ended)
+		return;
+	if (s->retry_at) {
+		if (now >= s->retry_at)
+			stream_start(s, now);
+		return;
+	}
+	if (!s->in_multi)
+		return;
+	if (!s->first_token && now - s->req_started > w.first_token_timeout_ms) {
+		snprintf(msg, sizeof msg, "The provider sent no reply within %lld seconds "
+			 "(first-token timeout).", (long long)(w.first_token_timeout_ms / 1000));
+		stream_end(s, "failed", msg);
+	} else if (s->first_token && now - s->last_data > w.silence_timeout_ms) {
+		snprintf(msg, sizeof msg, "The provider went silent for %lld seconds in the middle "
+			 "of the reply (silence timeout). The text so far is kept.",
+			 (long long)(w.silence_timeout_ms / 1000));
+		stream_end(s, "failed", msg);
+	}
+}
+
+void stream_free(struct stream *s)
+{
+	if (s->easy) {
+		remove_from_multi(s);
+		curl_easy_cleanup(s->easy);
+	}
+	curl_slist_free_all(s->headers);
+	buf_free(&s->url);
+	buf_free(&s->body);
+	buf_free(&s->errbody);
+	sse_free(&s->sse);
+	gen_out_free(&s->out);
+	free(s->job.model);
+	free(s);
+}
