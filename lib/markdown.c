@@ -98,10 +98,12 @@ static cmark_parser *new_parser(int tables)
 }
 
 /* Scan the input line by line as cmark splits it (\n, \r, \r\n). A table
- * can only start at a delimiter-like line (spaces, tabs, '|', ':', '-', '>'
- * with a '-'); from there every non-blank line up to a blank one is counted
- * as a row as wide as that line's pipes allow. A reference definition's URL
- * and title follow its "]:" and end at the paragraph's end (a blank line). */
+ * can only start at a delimiter-like line: '|', ':', '-' and the spaces
+ * cmark's table scanner allows (space, \t, \v, \f), with a '-', and '>' for
+ * block quotes. From there every line up to a blank one (only spaces and
+ * tabs, as cmark has it) counts as a row as wide as the widest such line's
+ * pipes allow. A reference definition's URL and title follow its "]:" and
+ * end by the paragraph's end (a blank line). */
 static void scan(const char *s, size_t n, struct scan *sc)
 {
 	size_t i = 0, cols = 0, def = SIZE_MAX;
@@ -124,7 +126,7 @@ static void scan(const char *s, size_t n, struct scan *sc)
 			}
 			if (c != ' ' && c != '\t') {
 				blank = 0;
-				if (c != '|' && c != ':' && c != '-' && c != '>')
+				if (!strchr("|:->\v\f", c) || !c)
 					delim = 0;
 			}
 		}

@@ -228,9 +228,9 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 	enum store_rc rc = STORE_NOT_FOUND;
 
 	memset(out, 0, sizeof *out);
-	/* One read transaction: the status and the text agree even when the
-	 * worker finishes the reply between the two queries. */
-	sqlite3_exec(db_handle(db), "BEGIN", NULL, NULL, NULL);
+	/* No transaction needed: if the worker ends the reply between the two
+	 * queries, the parts read come back empty and `next` stays at `from`,
+	 * so the next poll sees the ended reply and gets its text from there. */
 	st = db_prep(db, "SELECT m.status, m.content, m.html, m.error, coalesce(m.model, ''), "
 			 "m.tokens_in, m.tokens_out, coalesce(m.ttft_ms, -1), "
 			 "coalesce(m.response_ms, -1), m.created_at, m.role "
@@ -289,7 +289,6 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 		out->next = end;
 		buf_free(&b);
 	}
-	sqlite3_exec(db_handle(db), "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
 

@@ -1404,8 +1404,7 @@ static int route_chat(struct conn *c)
 	if (!c->stream) {
 		if (c->fm == FM_STALL || c->fm == FM_STALL_FIRST) {
 			c->state = S_STALL;
-			c->status = 0;
-			c->end = "stall";
+			stream_done(c, "stall");
 			return 0;
 		}
 		c->state = S_WAIT;

@@ -120,7 +120,8 @@ static void record_reply(struct stream *s, int64_t now)
 	}
 }
 
-static void claim(int64_t now)
+/* Claim what fits; 1 if the batch was full (more may be waiting). */
+static int claim(int64_t now)
 {
 	struct job jobs[CLAIM_BATCH];
 	size_t room = w.max_streams > w.nstreams ? w.max_streams - w.nstreams : 0;
@@ -135,6 +136,7 @@ static void claim(int64_t now)
 		else
 			stream_start(s, now);
 	}
+	return n == CLAIM_BATCH;
 }
 
 static void apply_stop_requests(void)
@@ -147,13 +149,15 @@ static void apply_stop_requests(void)
 				stream_end(s, "stopped", NULL);
 }
 
-/* The one write transaction of a tick. */
-static void flush(int check_jobs, int64_t now)
+/* The one write transaction of a tick. Returns 1 when a full batch was
+ * claimed, so the next tick looks for more at once. */
+static int flush(int check_jobs, int64_t now)
 {
 	struct stream **pp;
+	int more = 0;
 	if (db_begin(w.db) != SQLITE_OK) {
 		log_warn("data.db busy; will write at the next tick");
-		return;
+		return 0;
 	}
 	for (pp = &w.streams; *pp;) {
 		struct stream *s = *pp;
@@ -182,22 +186,29 @@ static void flush(int check_jobs, int64_t now)
 	}
 	if (check_jobs) {
 		apply_stop_requests();
-		claim(now);
+		more = claim(now);
 	}
 	if (db_commit(w.db) != SQLITE_OK)
 		log_error("data.db commit failed: %s", sqlite3_errmsg(db_handle(w.db)));
+	return more;
 }
 
 void worker_run(volatile sig_atomic_t *stop)
 {
 	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0;
+	int64_t next_tick = now_ms();
+	int more = 0;
 	w.multi = curl_multi_init();
 	while (!*stop) {
 		int running, msgs, changed;
 		CURLMsg *m;
-		int64_t now, v;
+		int64_t now, v, wait;
 
-		curl_multi_poll(w.multi, NULL, 0, (int)w.tick_ms, NULL);
+		/* curl wakes us whenever any stream has bytes; those are read at
+		 * once, but the database is written only once per tick. */
+		now = now_ms();
+		wait = next_tick > now ? next_tick - now : 0;
+		curl_multi_poll(w.multi, NULL, 0, (int)wait, NULL);
 		curl_multi_perform(w.multi, &running);
 		now = now_ms();
 		while ((m = curl_multi_info_read(w.multi, &msgs))) {
@@ -209,17 +220,20 @@ void worker_run(volatile sig_atomic_t *stop)
 			curl_multi_remove_handle(w.multi, m->easy_handle);
 			stream_transfer_done(s, m->data.result, now);
 		}
+		if (now < next_tick)
+			continue;
+		next_tick = now + w.tick_ms;
 		for (struct stream *s = w.streams; s; s = s->next)
 			stream_check_time(s, now);
 		/* Jobs are looked for when another process committed to data.db
-		 * (a cheap PRAGMA), and once a second in any case. */
+		 * (a cheap PRAGMA), after a full batch, and once a second anyway. */
 		v = data_version();
-		changed = v != last_version || now - last_jobs_check >= 1000;
+		changed = more || v != last_version || now - last_jobs_check >= 1000;
 		if (changed) {
 			last_version = v;
 			last_jobs_check = now;
 		}
-		flush(changed, now);
+		more = flush(changed, now);
 		if (w.streams)
 			last_busy = now;
 		else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {

@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""tests/browser/reply_test.py BASE PROFILE_DIR — a reply streams live in a
+real browser.
+
+Headless Chromium (Debian's chromium + chromium-driver, driven by
+python3-selenium) signs up through the real form, sends a message to the slow
+simulated model and watches the assistant's reply: its text must grow while
+data-status is "running" (static/poll.js appends it, no reload), then the
+finished reply must be the rendered markdown, the Stop form hidden and the
+composer back, with no console error and no CSP violation on the way.
+
+Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), as the
+shell tests do; tests/integration/t_browser.sh runs it under a timeout.
+SIM (the provider simulator's host:port), when set, gives the full reply to
+compare the streamed text with. Exits 0 when it ran to its end (whatever the
+checks said), 2 when it had to stop early.
+"""
+
+import json
+import os
+import re
+import sys
+import time
+import urllib.request
+
+BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else os.environ.get("BASE", "")
+PROFILE = sys.argv[2] if len(sys.argv) > 2 else None
+SIM = os.environ.get("SIM", "")
+DONE_WITHIN = 40  # seconds for the whole sim-slow reply
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+failures = 0
+
+
+def ok(what):
+    print("ok - " + what, flush=True)
+
+
+def not_ok(what, *why):
+    global failures
+    failures += 1
+    print("not ok - " + what, flush=True)
+    for w in why:
+        for line in str(w).splitlines() or [""]:
+            print("#   " + line, flush=True)
+
+
+def check(what, cond, *why):
+    if cond:
+        ok(what)
+    else:
+        not_ok(what, *why)
+    return cond
+
+
+def abort(what, *why):
+    not_ok(what, *why)
+    sys.exit(2)
+
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except Exception as e:  # noqa: BLE001 — any import failure is the same answer
+    abort("python3-selenium is importable", repr(e))
+
+if not BASE:
+    abort("BASE is set", "usage: reply_test.py BASE [PROFILE_DIR]")
+
+# Runs in every document before its own scripts (CDP's scripts are not
+# subject to the page's CSP): records CSP violations and uncaught errors, and
+# the number of full page loads in this tab (sessionStorage survives a
+# reload, window.__marker does not).
+RECORDER = r"""
+window.__csp = [];
+window.__errors = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || 0));
+});
+window.addEventListener('error', function (e) {
+  window.__errors.push(String(e.message || e.type) + ' ' + (e.filename || '') + ':' + (e.lineno || 0));
+}, true);
+window.addEventListener('unhandledrejection', function (e) {
+  window.__errors.push('unhandled rejection: ' + String(e.reason));
+});
+try {
+  var k = 'loads:' + location.pathname;
+  sessionStorage.setItem(k, String(Number(sessionStorage.getItem(k) || 0) + 1));
+} catch (e) {}
+"""
+
+
+def start_browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+              "--no-first-run", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync",
+              "--disable-dev-shm-usage", "--window-size=1200,900"):
+        opts.add_argument(a)
+    if PROFILE:
+        opts.add_argument("--user-data-dir=" + PROFILE)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service("/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=opts)
+
+
+def full_reply():
+    """The simulator's fixed reply, asked for directly (None without SIM)."""
+    if not SIM:
+        return None
+    body = json.dumps({"model": "sim", "stream": False,
+                       "messages": [{"role": "user", "content": "x"}]}).encode()
+    req = urllib.request.Request("http://%s/v1/chat/completions" % SIM, data=body,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)["choices"][0]["message"]["content"]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def squash(s):
+    """s without whitespace: the text the server put on the page has <br>
+    for its newlines (gone from textContent), what poll.js adds has "\\n"."""
+    return re.sub(r"\s+", "", s)
+
+
+console = []  # every browser log entry seen, across pages
+
+
+def drain_log(driver):
+    try:
+        console.extend(driver.get_log("browser"))
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def main():
+    t0 = time.monotonic()
+    try:
+        driver = start_browser()
+    except Exception as e:  # noqa: BLE001
+        abort("headless Chromium starts (chromium + chromium-driver)",
+              "%s: %s" % (type(e).__name__, "\n".join(str(e).strip().splitlines()[:4])))
+    ok("headless Chromium starts (%s)" % driver.capabilities.get("browserVersion", "?"))
+    try:
+        run(driver)
+    finally:
+        try:
+            driver.quit()
+        except Exception:  # noqa: BLE001
+            pass
+    print("# browser test took %.1f s" % (time.monotonic() - t0), flush=True)
+
+
+def run(driver):
+    driver.set_page_load_timeout(20)
+    driver.set_script_timeout(10)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    wait = WebDriverWait(driver, 15)
+
+    # --- sign up through the real form
+    email = "b%d%04d@example.org" % (time.time_ns() % 10**9, os.getpid() % 10000)
+    driver.get(BASE + "/signup")
+    check("the sign-up page has the form", driver.find_elements(By.CSS_SELECTOR, 'form[action="/signup"]'))
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys("browser password 1")
+    driver.find_element(By.CSS_SELECTOR, 'form[action="/signup"] button[type="submit"]').click()
+    try:
+        wait.until(lambda d: "/signup" not in d.current_url)
+        signed_up = True
+    except Exception:  # noqa: BLE001
+        signed_up = False
+    errs = [e.text for e in driver.find_elements(By.CSS_SELECTOR, '[role="alert"]')]
+    if not check("submitting the sign-up form signs in (leaves /signup)", signed_up,
+                 "url: " + driver.current_url, "alerts: %r" % errs):
+        return
+    check("  ... as the new user (the page names the email)", email in driver.page_source)
+
+    # --- a new chat: type, pick sim-slow, Send
+    driver.get(BASE + "/chat/new")
+    composer = driver.find_elements(By.CSS_SELECTOR, "form.composer")
+    if not check("/chat/new shows the composer", composer and composer[0].is_displayed()):
+        return
+    driver.find_element(By.ID, "content").send_keys("Please write a long answer")
+    try:
+        Select(driver.find_element(By.ID, "model")).select_by_value("sim-slow")
+        ok("the model picker offers sim-slow")
+    except Exception as e:  # noqa: BLE001
+        not_ok("the model picker offers sim-slow", repr(e))
+        return
+    driver.find_element(By.CSS_SELECTOR, 'form.composer button[type="submit"]').click()
+    try:
+        wait.until(lambda d: re.search("/chat/" + UUID + "$", d.current_url))
+        on_chat, why = True, ""
+    except Exception as e:  # noqa: BLE001
+        on_chat, why = False, "%s: %s" % (type(e).__name__, str(e).strip()[:300])
+    if not check("Send leads to the new chat's page", on_chat, "url: " + driver.current_url, why):
+        return
+    drain_log(driver)
+
+    info = driver.execute_script("""
+      var a = document.querySelectorAll('.messages article.msg-assistant');
+      a = a[a.length - 1];
+      window.__marker = 1;
+      return a ? {id: a.id, status: a.getAttribute('data-status'),
+                  poll: !!document.querySelector('script[src="/static/poll.js"]')} : null;""")
+    if not check("the page shows the assistant's reply as an article", info, driver.page_source[:2000]):
+        return
+    art = info["id"]
+    check("  ... which is queued or running", info["status"] in ("queued", "running"),
+          "data-status: %s" % info["status"])
+    check("  ... and the page loads poll.js", info["poll"])
+
+    # --- sample the reply while it is written
+    sample_js = """
+      var a = document.getElementById(arguments[0]);
+      if (!a) return null;
+      var b = a.querySelector('.msg-body');
+      return {status: a.getAttribute('data-status'), text: b ? b.textContent : '',
+              marker: window.__marker === 1};"""
+    samples = []  # (status, len) while queued/running
+    last_live_text = ""
+    final = None
+    lost_marker = False
+    deadline = time.monotonic() + DONE_WITHIN
+    while time.monotonic() < deadline:
+        try:
+            s = driver.execute_script(sample_js, art)
+        except WebDriverException:
+            lost_marker = True  # the script was cut off by a navigation
+            time.sleep(0.1)
+            continue
+        if s is None:
+            time.sleep(0.05)  # between outerHTML's removal and insertion: look again
+            continue
+        if not s["marker"]:
+            lost_marker = True
+        if s["status"] in ("queued", "running"):
+            samples.append((s["status"], len(s["text"])))
+            last_live_text = s["text"]
+        else:
+            final = s
+            break
+        time.sleep(0.3)
+    running = [n for st, n in samples if st == "running"]
+    print("# %d samples while live; text lengths while running: %s%s"
+          % (len(samples), running[:25], " ..." if len(running) > 25 else ""), flush=True)
+    growth = sum(1 for a, b in zip(running, running[1:]) if b > a and a > 0)
+    increasing = sorted(set(n for n in running if n > 0))
+    check("the reply's text grows while data-status is \"running\" (poll.js appends it)",
+          len(increasing) >= 2 and growth >= 1,
+          "running samples (text lengths): %s" % running[:60],
+          "all samples: %s" % samples[:20])
+    check("  ... and never shrinks", all(b >= a for a, b in zip(running, running[1:])),
+          "running samples: %s" % running[:60])
+    full = full_reply()
+    if full is not None:
+        check("  ... and the streamed text is a beginning of the full reply (nothing lost or doubled)",
+              squash(full).startswith(squash(last_live_text)),
+              "streamed: %r" % last_live_text[:300], "full:     %r" % full[:300])
+    if not check("the reply ends with data-status=\"done\" within %d s" % DONE_WITHIN,
+                 final is not None and final["status"] == "done",
+                 "last: %r" % (final or (samples[-1] if samples else None),)):
+        return
+    check("no full page reload happened (window.__marker is still set)",
+          not lost_marker and driver.execute_script("return window.__marker === 1"))
+    loads = driver.execute_script("return sessionStorage.getItem('loads:' + location.pathname)")
+    check("  ... the chat page was loaded once", loads == "1", "loads: %r" % loads)
+
+    # --- the finished reply, as the server rendered it
+    body = "#%s .msg-body" % art
+    tables = driver.find_elements(By.CSS_SELECTOR, body + " table")
+    check("the finished reply shows the markdown table", tables and tables[0].is_displayed())
+    if tables:
+        cells = [c.text for c in tables[0].find_elements(By.CSS_SELECTOR, "th, td")]
+        check("  ... with its cells", "Mode" in cells and "tokens=N" in cells, "cells: %r" % cells)
+    code = driver.find_elements(By.CSS_SELECTOR, body + ' code[class~="language-c"]')
+    check("  ... and the C code block (<code class=\"language-c\">)", code and code[0].is_displayed())
+    if code:
+        check("  ... with its text", 'printf("hello, \\"world\\"\\n");' in code[0].text,
+              "code: %r" % code[0].text[:200])
+    check("  ... and no raw markdown left (the .plain text is gone)",
+          not driver.find_elements(By.CSS_SELECTOR, body + " .plain"))
+    bodies = driver.find_elements(By.CSS_SELECTOR, ".messages .msg-body")
+    check("  ... and the reply is shown once", len(driver.find_elements(By.ID, art)) == 1 and len(bodies) == 2,
+          "articles with the id: %d, message bodies: %d"
+          % (len(driver.find_elements(By.ID, art)), len(bodies)))
+    stop = driver.find_elements(By.CSS_SELECTOR, "form.stop")
+    check("the Stop form is hidden once the reply is done", all(not f.is_displayed() for f in stop))
+    composer = driver.find_elements(By.CSS_SELECTOR, "form.composer")
+    check("the composer is visible again", composer and composer[0].is_displayed())
+    check("  ... and usable (the message box takes text)",
+          composer and driver.find_element(By.ID, "content").is_enabled())
+
+    # What the live page recorded, before it is left.
+    csp = driver.execute_script("return window.__csp || []")
+    errors = driver.execute_script("return window.__errors || []")
+
+    # --- the same page, loaded afresh, is the same finished reply
+    fresh_html = driver.execute_script("return document.getElementById(arguments[0]).outerHTML", art)
+    driver.get(driver.current_url)
+    again = driver.execute_script("var a = document.getElementById(arguments[0]); return a ? a.outerHTML : null", art)
+    check("a reload shows the same finished reply as the live page", again == fresh_html,
+          "live:   %r" % (fresh_html or "")[:400], "reload: %r" % (again or "")[:400])
+    check("  ... with no Stop form and no poll.js", not driver.find_elements(By.CSS_SELECTOR, "form.stop")
+          and not driver.find_elements(By.CSS_SELECTOR, 'script[src="/static/poll.js"]'))
+
+    # --- errors: the console log (every page) and the recorders (this page)
+    csp += driver.execute_script("return window.__csp || []")
+    errors += driver.execute_script("return window.__errors || []")
+    have_log = drain_log(driver)
+    severe = [e for e in console if e.get("level") == "SEVERE"]
+    csp_logged = [e for e in console if "Content Security Policy" in e.get("message", "")]
+    check("the browser's console log could be read (goog:loggingPrefs)", have_log)
+    check("no console errors", not severe and not errors,
+          *(["%s %s" % (e.get("level"), e.get("message")) for e in severe] + errors))
+    check("no CSP violations", not csp and not csp_logged,
+          *(csp + [e.get("message") for e in csp_logged]))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001
+        abort("the browser test ran without an unexpected error",
+              "%s: %s" % (type(e).__name__, "\n".join(str(e).splitlines()[:3])))
+    sys.exit(0)
