@@ -1,6 +1,6 @@
 /* markdown.h — assistant replies as HTML, safely: GitHub-flavoured markdown
  * (tables, ~~strikethrough~~, autolinks, task lists, fenced code with a
- * class="language-xxx") through cmark-gfm in safe mode.
+ * class="language-NAME") through cmark-gfm in safe mode.
  *
  * What the HTML can contain: only the tags cmark-gfm itself writes (p, h1-h6,
  * em, strong, del, code, pre, blockquote, ul, ol, li, hr, br, a, table and
