@@ -105,3 +105,12 @@ wait_reply() {
 	done
 	echo timeout
 }
+
+# wait_text MSG_ID: wait (up to 5 s) until a reply has some text written.
+wait_text() {
+	for _ in $(seq 50); do
+		[ -n "$(sqlite3 "$DATA/data.db" "SELECT 1 FROM message_parts WHERE message_id = '$1' LIMIT 1")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

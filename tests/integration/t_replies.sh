@@ -90,10 +90,7 @@ check "raw HTML and javascript: links in a reply are inert" \
 C3=$(new_chat "$A" "stop me")
 send "$A" "$C3" "Write a lot" sim-slow >/dev/null
 M5=$(last_reply "$C3")
-for _ in $(seq 50); do
-	[ -n "$(sqlite3 "$DATA/data.db" "SELECT 1 FROM message_parts WHERE message_id = '$M5' LIMIT 1")" ] && break
-	sleep 0.1
-done
+wait_text "$M5"
 http "$A" GET "/chat/$C3" >/dev/null
 check "a page with a reply in progress refreshes itself without JavaScript" \
 	grep -q '<noscript><meta http-equiv="refresh" content="2"></noscript>' "$TMP/body"

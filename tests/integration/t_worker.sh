@@ -53,10 +53,7 @@ expect_eq "  ... and every one is logged" 20 "$(sqlite3 "$DATA/data.db" "SELECT 
 C=$(new_chat "$A" "killed")
 send "$A" "$C" "keep writing" sim-slow >/dev/null
 M=$(last_reply "$C")
-for _ in $(seq 50); do
-	[ -n "$(sqlite3 "$DATA/data.db" "SELECT 1 FROM message_parts WHERE message_id = '$M' LIMIT 1")" ] && break
-	sleep 0.1
-done
+wait_text "$M"
 pid=$(worker_pid)
 kill -9 "$pid"
 for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
