@@ -326,7 +326,7 @@ static const struct route routes[] = {
 	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN, send_fields },
 	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
 	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN, send_fields },
-	{ "GET", "/chat/:id/poll", poll_route, 0, poll_fields },
+	{ "GET", "/chat/:id/poll", poll_route, ROUTE_SESSION_RECENT, poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
 };
 

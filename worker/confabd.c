@@ -62,6 +62,7 @@ static void load(void)
 	w.max_retries = (int)setting("retries", 3, 0, 10);
 	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
+	w.max_reply_bytes = (size_t)setting("max_reply_kib", 1024, 16, 64 * 1024) * 1024;
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
 	if (!(w.db = db_open(path, &err)))
 		die("%s", err ? err : "cannot open data.db");
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (render_start() != 0)
+		log_warn("no render thread: large replies are rendered in the loop");
 
 	if (db_begin(w.db) == SQLITE_OK) {
 		int n = reply_recover(w.db, "This reply was interrupted: confab's worker stopped "
@@ -136,6 +139,7 @@ int main(int argc, char **argv)
 		}
 	}
 	log_info("stopped");
+	render_stop();
 	curl_global_cleanup();
 	models_free(&w.models);
 	db_close(w.db);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLAIM_BATCH 64
 
@@ -66,7 +67,6 @@ static void record_title(struct stream *s, int64_t now)
 static void record_reply(struct stream *s, int64_t now)
 {
 	struct reply_end e;
-	struct buf html = BUF_INIT;
 	int estimated = !s->out.usage_seen;
 	char *auto_title;
 
@@ -75,8 +75,8 @@ static void record_reply(struct stream *s, int64_t now)
 	e.content_len = s->out.text.len;
 	e.status = s->end_status;
 	e.error = strcmp(s->end_status, "failed") == 0 ? s->end_error : NULL;
-	if (s->out.text.len && markdown_render(e.content, e.content_len, &html) == 0)
-		e.html = buf_str(&html);
+	if (s->html.len)
+		e.html = buf_str(&s->html);
 	/* A server that sends no counts: estimate (about 4 bytes a token), and
 	 * mark the message so the numbers are never taken for the provider's. */
 	e.tokens_in = estimated ? (s->attempts ? (s->prompt_bytes + 3) / 4 : 0) : s->out.tokens_in;
@@ -89,7 +89,6 @@ static void record_reply(struct stream *s, int64_t now)
 	e.model = s->model ? s->model->id : s->job.model;
 	e.started_at = s->attempts ? s->started : 0;
 	reply_finish(w.db, s->job.id, s->job.message_id, s->job.chat_id, s->job.user_id, &e, now);
-	buf_free(&html);
 
 	if (strcmp(s->end_status, "done") == 0 && s->model &&
 	    reply_is_first(w.db, s->job.chat_id, s->job.message_id) &&
@@ -165,6 +164,11 @@ static int flush(int check_jobs, int64_t now)
 			reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
 				     s->out.text.data + s->flushed, s->out.text.len - s->flushed);
 			s->flushed = s->out.text.len;
+		}
+		/* A large reply's HTML may still be on the render thread. */
+		if (s->ended && s->kind == STREAM_REPLY && !render_ready(s)) {
+			pp = &s->next;
+			continue;
 		}
 		if (s->ended) {
 			if (s->kind == STREAM_REPLY)
@@ -246,5 +250,9 @@ void worker_run(volatile sig_atomic_t *stop)
 		stream_end(s, "failed", "This reply was interrupted: confab's worker was stopped "
 					"while writing it. The text so far is kept.");
 	flush(0, now_ms());
+	while (w.streams) {    /* replies whose HTML is still being made */
+		usleep(10 * 1000);
+		flush(0, now_ms());
+	}
 	curl_multi_cleanup(w.multi);
 }
