@@ -1,6 +1,7 @@
 /* confab — the administrator's command line. */
 #include "config.h"
 #include "app.h"
+#include "cli.h"
 #include "db.h"
 #include "util.h"
 
@@ -15,6 +16,7 @@ static int usage(FILE *f)
 	fputs("usage: confab COMMAND\n"
 	      "  init      create the data directory, its key file and both databases\n"
 	      "  migrate   bring both databases up to the current schema\n"
+	      "  model     the model registry: list, add, enable, disable, remove\n"
 	      "  version   print the version\n"
 	      "Environment: CONFAB_CONFIG (the INI file), CONFAB_DATA_DIR (the data\n"
 	      "directory), CONFAB_SHARE_DIR (templates, static files and schema).\n", f);
@@ -85,6 +87,8 @@ int main(int argc, char **argv)
 		return open_all(1);
 	if (!strcmp(argv[1], "migrate"))
 		return open_all(0);
+	if (!strcmp(argv[1], "model"))
+		return cmd_model(argc - 2, argv + 2);
 	fprintf(stderr, "confab: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }

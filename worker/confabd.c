@@ -46,6 +46,20 @@ static int64_t setting(const char *key, int64_t def, int64_t min, int64_t max)
 	return n;
 }
 
+/* [cache] enabled (false), ttl_minutes (1440), shared (false). */
+static void load_cache_settings(void)
+{
+	const char *on = config_get(&w.cfg, "cache", "enabled");
+	const char *ttl = config_get(&w.cfg, "cache", "ttl_minutes");
+	const char *shared = config_get(&w.cfg, "cache", "shared");
+	int64_t minutes = 1440;
+	if (ttl && (parse_int64(ttl, &minutes) || minutes < 1 || minutes > 525600))
+		die("[cache] ttl_minutes = %s: expected a whole number from 1 to 525600", ttl);
+	w.cache_on = on && (!strcmp(on, "true") || !strcmp(on, "1"));
+	w.cache_ttl_ms = minutes * 60000;
+	w.cache_shared = shared && (!strcmp(shared, "true") || !strcmp(shared, "1"));
+}
+
 static void load(void)
 {
 	const char *cfgpath = getenv("CONFAB_CONFIG");
@@ -63,6 +77,7 @@ static void load(void)
 	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
 	w.max_reply_bytes = (size_t)setting("max_reply_kib", 1024, 16, 64 * 1024) * 1024;
+	load_cache_settings();
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
 	if (!(w.db = db_open(path, &err)))
 		die("%s", err ? err : "cannot open data.db");

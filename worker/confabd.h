@@ -2,7 +2,8 @@
  *   confabd.c  start, lease, recovery, signals
  *   loop.c     the event loop: claim, stream, flush once per tick
  *   stream.c   one provider request: curl handle, SSE, adapter, retries
- *   render.c   a finished reply's HTML, off the loop when it is large */
+ *   render.c   a finished reply's HTML, off the loop when it is large
+ *   cache.c    the response cache */
 #ifndef CONFABD_H
 #define CONFABD_H
 
@@ -55,6 +56,8 @@ struct stream {
 	int ended;                    /* waiting for the next flush to record it */
 	const char *end_status;       /* done, failed, stopped */
 	char end_error[400];
+	char cache_key[65];           /* "" when the cache is off */
+	int cached;                   /* answered from the cache */
 	enum render_state render;     /* its HTML, once ended (render.c) */
 	struct buf html;
 	struct stream *render_next;
@@ -72,6 +75,9 @@ struct worker {
 	int max_retries;
 	size_t max_streams;
 	size_t max_reply_bytes;       /* answer + reasoning of one reply */
+	int cache_on;                 /* [cache] enabled: models may say otherwise */
+	int64_t cache_ttl_ms;
+	int cache_shared;             /* one cache for all users */
 	int64_t tick_ms;
 	int64_t idle_exit_ms;         /* 0: never */
 };
@@ -95,6 +101,11 @@ void stream_check_time(struct stream *s, int64_t now);
 /* End it now with status and (for failed) error; removes it from curl. */
 void stream_end(struct stream *s, const char *status, const char *error);
 void stream_free(struct stream *s);
+
+/* cache.c: answer s from the response cache (1: it has ended, done); and
+ * keep a finished answer there. Both do nothing when [cache] is off. */
+int cache_answer(struct stream *s, int64_t now);
+void cache_keep(struct stream *s, int64_t now);
 
 /* render.c: the render thread; without it everything renders inline. */
 int render_start(void);

@@ -125,6 +125,7 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	rq.nturns = n;
 	rq.max_tokens = s->model->max_output;
 	prepare(s, &rq);
+	cache_answer(s, now);
 	for (size_t i = 0; i < n; i++) {
 		free(turns[i].role);
 		free(turns[i].content);
