@@ -73,9 +73,11 @@ static const char LOREM[] =
 	"quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo\n"
 	"consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse.";
 
-/* The thinking text (think=N): its words, cycled to N tokens. */
+/* The thinking text (think=N): its words, cycled to N tokens. It holds
+ * '&' and '<' so tests can see it escaped on a page. */
 static const char THINK[] =
-	"The user wants an answer. Let me think it through step by step before I reply. ";
+	"The user wants an answer. Let me think it through, step by step & <carefully>, before I "
+	"reply. ";
 
 /* ---------------------------------------------------------------- buffers */
 
