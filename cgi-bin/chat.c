@@ -43,6 +43,7 @@ static const struct field regenerate_fields[] = {
 static const struct field poll_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ "from", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Offset" },
+	{ "rfrom", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reasoning offset" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -85,8 +86,10 @@ static const char *model_name(const char *id)
 	return m ? m->name : id;
 }
 
-/* A message as the _message template wants it. */
-static struct tval *message_value(struct req *r, const struct message *m, const char *text)
+/* A message as the _message template wants it; text and reasoning are
+ * the partial ones of a reply in progress (NULL: the message's own). */
+static struct tval *message_value(struct req *r, const struct message *m, const char *text,
+				  const char *reasoning)
 {
 	struct tval *x = tv_map(r->a);
 	char when[32];
@@ -98,6 +101,17 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 		tv_set(r->a, x, "html", tv_str_ref(r->a, m->html));
 	else
 		tv_set(r->a, x, "lines", text_lines(r, text ? text : m->content));
+	if (!reasoning)
+		reasoning = m->reasoning;
+	/* Reasoning folded in a <details>: open while it is being written
+	 * (a refresh without JS would otherwise close it), closed after. */
+	if (reasoning && *reasoning) {
+		tv_set_bool(r->a, x, "has_reasoning", 1);
+		tv_set(r->a, x, "reasoning_lines", text_lines(r, reasoning));
+		tv_set_bool(r->a, x, "reasoning_open", text != NULL);
+		if (text)
+			tv_set_int(r->a, x, "rnext", (int64_t)strlen(reasoning));
+	}
 	if (status_label(m->status))
 		tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m->status)));
 	if (m->model && *m->model)
@@ -169,11 +183,13 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		busy |= !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
-		const char *text = NULL;
+		const char *text = NULL, *reasoning = NULL;
 		struct tval *x;
-		if (!strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued"))
+		if (!strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued")) {
 			text = reply_partial_text(g.data_db, r->a, m[i].id);
-		x = tv_push(r->a, list, message_value(r, &m[i], text));
+			reasoning = reply_partial_reasoning(g.data_db, r->a, m[i].id);
+		}
+		x = tv_push(r->a, list, message_value(r, &m[i], text, reasoning));
 		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
 			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
 			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
@@ -413,8 +429,10 @@ static int stop_post(struct req *r)
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
 }
 
-/* GET /chat/ID/poll?m=MSG&from=BYTES — the hot path: one session lookup,
- * one read transaction, a small JSON answer. */
+/* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES — the hot path: one
+ * session lookup, one read transaction, a small JSON answer. rfrom is where
+ * the reasoning shown so far ends; while the reply runs, "reasoning" has
+ * what came after it and "rnext" the offset to ask from next. */
 static int poll_get(struct req *r)
 {
 	const char *id = r->params[0];
@@ -435,9 +453,20 @@ static int poll_get(struct req *r)
 	buf_printf(b, "{\"status\":\"%s\",\"next\":%lld,\"text\":\"", p.status, (long long)p.next);
 	esc_json(b, p.text, strlen(p.text));
 	buf_putc(b, '"');
+	if (!p.ended) {
+		const char *rtext;
+		int64_t rfrom = 0, rnext;
+		parse_int64(http_query(r, "rfrom") ? http_query(r, "rfrom") : "0", &rfrom);
+		reply_poll_reasoning(g.data_db, r->a, http_query(r, "m"), rfrom, &rtext, &rnext);
+		if (*rtext) {
+			buf_printf(b, ",\"rnext\":%lld,\"reasoning\":\"", (long long)rnext);
+			esc_json(b, rtext, strlen(rtext));
+			buf_putc(b, '"');
+		}
+	}
 	if (p.ended) {
 		struct buf html = BUF_INIT;
-		if (tmpl_render(g.tmpl, "_message", message_value(r, &p.msg, NULL), &html) == 0) {
+		if (tmpl_render(g.tmpl, "_message", message_value(r, &p.msg, NULL, NULL), &html) == 0) {
 			buf_puts(b, ",\"html\":\"");
 			esc_json(b, buf_str(&html), html.len);
 			buf_putc(b, '"');
