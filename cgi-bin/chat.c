@@ -6,6 +6,7 @@
 #include "lease.h"
 #include "log.h"
 #include "page.h"
+#include "preset_ui.h"
 #include "store_chat.h"
 #include "store_reply.h"
 #include "tz.h"
@@ -150,6 +151,7 @@ static int show_chat(struct req *r, const char *id, int status, const char *erro
 	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
 	add_models(r, ctx, model && *model ? model : c.model);
+	preset_picker_add(r, ctx, c.id);
 	return page_render(r, status, "chat", ctx);
 }
 
@@ -167,6 +169,7 @@ static int new_chat_page(struct req *r)
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");
 	add_models(r, ctx, http_query(r, "model"));
+	preset_picker_add(r, ctx, NULL);
 	return page_render(r, 200, "chat", ctx);
 }
 
@@ -226,6 +229,7 @@ static int new_chat_post(struct req *r)
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
 		tv_set_str(r->a, ctx, "error", err);
 		add_models(r, ctx, model);
+		preset_picker_add(r, ctx, NULL);
 		return page_render(r, status, "chat", ctx);
 	}
 	if (reply_send_new_chat(g.data_db, r->user->id, content, model, chat_id, msg_id) != STORE_OK)
@@ -328,6 +332,7 @@ static const struct route routes[] = {
 	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN, send_fields },
 	{ "GET", "/chat/:id/poll", poll_route, 0, poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
+	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
 };
 
 int main(int argc, char **argv)

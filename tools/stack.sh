@@ -2,7 +2,7 @@
 # responders and a private nginx. Sourced by ./run and tests/run-all, which
 # set ROOT (the source tree) and BUILD (the build tree) first.
 
-EXES=(login chats chat)
+EXES=(login chats chat presets)
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
@@ -52,7 +52,8 @@ start_stack() {
 	STACK_PIDS+=($!); echo $! >>"$run/pids"
 	for _ in $(seq 100); do
 		if curl -s -o /dev/null "http://127.0.0.1:$port/login" &&
-		   [ -S "$run/chat.sock" ] && [ -S "$run/login.sock" ] && [ -S "$run/chats.sock" ]; then
+		   [ -S "$run/chat.sock" ] && [ -S "$run/login.sock" ] && [ -S "$run/chats.sock" ] &&
+		   [ -S "$run/presets.sock" ]; then
 			return 0
 		fi
 		sleep 0.1
