@@ -38,34 +38,19 @@ static const struct starter starters[] = {
 	  "When you want ideas rather than one answer.", "ideas", 0 },
 };
 
-/* 1 when the user was given the set already. */
-static int given(struct db *db, const char *user_id)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM preset_starters WHERE user_id = ?1");
-	int yes;
-	db_bind_text(st, 1, user_id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
-}
-
 int preset_starter_ensure(struct db *db, const char *user_id)
 {
-	sqlite3_stmt *st;
 	const char *slot[COMPONENT_TYPES] = { NULL, NULL, NULL, NULL };
 	char ids[COUNTOF(starters)][37], preset_id[37];
 	int bad;
 
-	if (given(db, user_id))
+	if (preset_starter_given(db, user_id))
 		return 0;
 	if (db_begin(db) != SQLITE_OK)
 		return -1;
-	/* Whoever inserts this row first gives the set: two pages opened at
+	/* Whoever marks the user first gives the set: two pages opened at
 	 * once give it once. */
-	st = db_prep(db, "INSERT OR IGNORE INTO preset_starters (user_id, given_at) VALUES (?1, ?2)");
-	db_bind_text(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, now_ms());
-	if (db_exec_stmt(st) != SQLITE_DONE || sqlite3_changes(db_handle(db)) == 0) {
+	if (!preset_starter_mark(db, user_id, now_ms())) {
 		db_rollback(db);
 		return 0;
 	}

@@ -21,7 +21,6 @@ const struct field preset_use_fields[] = {
 /* "role and mode" — the names of the slots in mask, for a sentence (arena). */
 static const char *slot_words(struct arena *a, int mask)
 {
-	static const char *const names[COMPONENT_TYPES] = { "role", "style", "context", "mode" };
 	const char *s = "";
 	int total = 0, done = 0;
 	for (int i = 0; i < COMPONENT_TYPES; i++)
@@ -31,7 +30,7 @@ static const char *slot_words(struct arena *a, int mask)
 			continue;
 		done++;
 		s = arena_printf(a, "%s%s%s", s, done == 1 ? "" : done == total ? " and " : ", ",
-				 names[i]);
+				 component_types[i]);
 	}
 	return s;
 }

@@ -8,10 +8,10 @@
 #include <string.h>
 
 const char *const component_types[COMPONENT_TYPES + 1] = {
-	"role", "style", "context", "mode", NULL
+	"role", "context", "style", "mode", NULL
 };
 const char *const component_type_labels[COMPONENT_TYPES] = {
-	"Role", "Style", "Context", "Mode"
+	"Role", "Context", "Style", "Mode"
 };
 
 int component_type_index(const char *type)

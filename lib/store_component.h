@@ -11,8 +11,8 @@
 #include "db.h"
 #include "store_user.h"
 
-/* The four types, in the seed's order; a preset has one slot per type and
- * slot i is bit (1 << i) of presets.slots. */
+/* The four types, in the order a preset composes them (store_preset.h); a
+ * preset has one slot per type and slot i is bit (1 << i) of presets.slots. */
 #define COMPONENT_TYPES 4
 extern const char *const component_types[COMPONENT_TYPES + 1]; /* NULL-ended */
 extern const char *const component_type_labels[COMPONENT_TYPES]; /* "Role" ... */

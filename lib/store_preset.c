@@ -7,9 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The order of composition, as slot numbers (role, context, style, mode). */
-static const int compose_order[COMPONENT_TYPES] = { 0, 2, 1, 3 };
-
 int preset_missing(const struct preset *p)
 {
 	int missing = 0;
@@ -19,8 +16,9 @@ int preset_missing(const struct preset *p)
 	return missing;
 }
 
+/* The slots in component_types order: role, context, style, mode. */
 #define PRESET_SELECT "SELECT p.id, p.name, p.description, p.role_id, r.name, " \
-	"p.style_id, s.name, p.context_id, x.name, p.mode_id, m.name, p.slots, " \
+	"p.context_id, x.name, p.style_id, s.name, p.mode_id, m.name, p.slots, " \
 	"p.usage_count, coalesce(p.last_used_at, 0), p.created_at, p.updated_at " \
 	"FROM presets p LEFT JOIN components r ON r.id = p.role_id " \
 	"LEFT JOIN components s ON s.id = p.style_id " \
@@ -166,8 +164,8 @@ enum store_rc preset_create(struct db *db, const char *user_id, const char *name
 		return STORE_BUSY;
 	if ((*bad_slot = check_components(db, user_id, comp_id, &slots)) >= 0)
 		return finish(db, STORE_CONFLICT);
-	st = db_prep(db, "INSERT INTO presets (id, user_id, name, description, role_id, style_id, "
-			 "context_id, mode_id, slots, created_at, updated_at) "
+	st = db_prep(db, "INSERT INTO presets (id, user_id, name, description, role_id, context_id, "
+			 "style_id, mode_id, slots, created_at, updated_at) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)");
 	uuid_new(id);
 	db_bind_text(st, 1, id);
@@ -190,7 +188,7 @@ enum store_rc preset_update(struct db *db, const char *user_id, const char *id,
 	if ((*bad_slot = check_components(db, user_id, comp_id, &slots)) >= 0)
 		return finish(db, STORE_CONFLICT);
 	st = db_prep(db, "UPDATE presets SET name = ?3, description = ?4, role_id = ?5, "
-			 "style_id = ?6, context_id = ?7, mode_id = ?8, slots = ?9, updated_at = ?10 "
+			 "context_id = ?6, style_id = ?7, mode_id = ?8, slots = ?9, updated_at = ?10 "
 			 "WHERE id = ?1 AND user_id = ?2");
 	db_bind_text(st, 1, id);
 	db_bind_text(st, 2, user_id);
@@ -355,7 +353,7 @@ char *preset_compose(const char *const parts[COMPONENT_TYPES + 1])
 	struct buf b = BUF_INIT;
 	char *s;
 	for (int k = 0; k <= COMPONENT_TYPES; k++) {
-		const char *p = parts[k < COMPONENT_TYPES ? compose_order[k] : COMPONENT_TYPES];
+		const char *p = parts[k];
 		if (!p || !*p)
 			continue;
 		if (b.len)
@@ -372,7 +370,7 @@ char *chat_system_prompt(struct db *db, const char *chat_id)
 	/* The components are joined through the preset's owner as well, so a
 	 * row that somehow pointed at another user's preset or component
 	 * contributes nothing. */
-	sqlite3_stmt *st = db_prep(db, "SELECT r.content, s.content, x.content, m.content, "
+	sqlite3_stmt *st = db_prep(db, "SELECT r.content, x.content, s.content, m.content, "
 				       "c.system_prompt FROM chats c "
 				       "LEFT JOIN presets p ON p.id = c.preset_id AND p.user_id = c.user_id "
 				       "LEFT JOIN components r ON r.id = p.role_id AND r.user_id = p.user_id "
@@ -392,6 +390,25 @@ char *chat_system_prompt(struct db *db, const char *chat_id)
 	}
 	sqlite3_reset(st);
 	return s;
+}
+
+int preset_starter_given(struct db *db, const char *user_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM preset_starters WHERE user_id = ?1");
+	int yes;
+	db_bind_text(st, 1, user_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+int preset_starter_mark(struct db *db, const char *user_id, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT OR IGNORE INTO preset_starters (user_id, given_at) "
+				       "VALUES (?1, ?2)");
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now);
+	return db_exec_stmt(st) == SQLITE_DONE && sqlite3_changes(db_handle(db)) > 0;
 }
 
 int preset_limit_reached(struct db *db, const char *plan, const char *user_id,

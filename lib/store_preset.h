@@ -93,10 +93,18 @@ size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 /* The system prompt for the next request of a chat, composed as above.
  * Heap string ("" when none); the caller frees. */
 char *chat_system_prompt(struct db *db, const char *chat_id);
-/* The composition itself: parts[] are role, style, context, mode (the
+/* The composition itself: parts[] are role, context, style, mode (the
  * component_types order) and the chat's own prompt, each may be NULL or "".
  * Heap string. */
 char *preset_compose(const char *const parts[COMPONENT_TYPES + 1]);
+
+/* ---- the starter set (preset_starter.h) ---- */
+
+/* 1 when the user was given the starter set. */
+int preset_starter_given(struct db *db, const char *user_id);
+/* Inside a transaction: record that the user is given it now. 1 if this
+ * call recorded it, 0 if it was recorded before (or on an error). */
+int preset_starter_mark(struct db *db, const char *user_id, int64_t now);
 
 /* ---- limits ---- */
 

@@ -28,7 +28,7 @@ CREATE TABLE presets (
 	style_id     TEXT REFERENCES components(id) ON DELETE SET NULL,
 	context_id   TEXT REFERENCES components(id) ON DELETE SET NULL,
 	mode_id      TEXT REFERENCES components(id) ON DELETE SET NULL,
-	-- The slots the user filled when saving (1 role, 2 style, 4 context,
+	-- The slots the user filled when saving (1 role, 2 context, 4 style,
 	-- 8 mode): a slot set here whose id is NULL lost its component.
 	slots        INTEGER NOT NULL DEFAULT 0 CHECK (slots BETWEEN 0 AND 15),
 	usage_count  INTEGER NOT NULL DEFAULT 0 CHECK (usage_count >= 0),

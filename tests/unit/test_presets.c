@@ -260,7 +260,7 @@ static void preset_components_checked(void **state)
 	new_kit(f, ub, &b);
 	{
 		/* Another user's component: refused, its slot named, nothing saved. */
-		const char *slots[4] = { a.role, b.style, NULL, NULL };
+		const char *slots[4] = { a.role, b.context, NULL, NULL };
 		assert_int_equal(preset_create(f->data, ua, "P", "", slots, id, &bad), STORE_CONFLICT);
 		assert_int_equal(bad, 1);
 		assert_int_equal(preset_count(f->data, ua), 0);
@@ -296,7 +296,7 @@ static void preset_components_checked(void **state)
 	{
 		/* An update is checked the same way, and scoped. */
 		const char *slots[4] = { b.role, NULL, NULL, NULL };
-		const char *mine[4] = { NULL, a.style, a.context, NULL };
+		const char *mine[4] = { NULL, a.context, a.style, NULL };
 		const char *theirs[4] = { b.role, NULL, NULL, NULL };
 		assert_int_equal(preset_update(f->data, ua, id, "P2", "", slots, &bad), STORE_CONFLICT);
 		assert_int_equal(bad, 0);
@@ -323,7 +323,7 @@ static void delete_component_sets_null(void **state)
 	const char *all[4], *two[4];
 
 	new_kit(f, ua, &a);
-	all[0] = a.role; all[1] = a.style; all[2] = a.context; all[3] = a.mode;
+	all[0] = a.role; all[1] = a.context; all[2] = a.style; all[3] = a.mode;
 	two[0] = a.role; two[1] = NULL; two[2] = NULL; two[3] = a.mode;
 	assert_int_equal(preset_create(f->data, ua, "All", "", all, p1, &bad), STORE_OK);
 	assert_int_equal(preset_create(f->data, ua, "Two", "", two, p2, &bad), STORE_OK);
@@ -334,7 +334,7 @@ static void delete_component_sets_null(void **state)
 	assert_int_equal(preset_count(f->data, ua), 2);
 	assert_int_equal(preset_get(f->data, &f->a, ua, p1, &p), STORE_OK);
 	assert_null(p.comp_id[0]);
-	assert_string_equal(p.comp_id[1], a.style);
+	assert_string_equal(p.comp_id[1], a.context);
 	assert_int_equal(preset_missing(&p), 1);
 	assert_int_equal(preset_get(f->data, &f->a, ua, p2, &p), STORE_OK);
 	assert_int_equal(preset_missing(&p), 1);
@@ -361,8 +361,8 @@ static void delete_component_sets_null(void **state)
 static void compose_order(void **state)
 {
 	char *s;
-	const char *parts[5] = { "ROLE", "STYLE", "CONTEXT", "MODE", "CHAT" };
-	const char *some[5] = { NULL, "STYLE", "", "MODE", "" };
+	const char *parts[5] = { "ROLE", "CONTEXT", "STYLE", "MODE", "CHAT" };
+	const char *some[5] = { NULL, "", "STYLE", "MODE", "" };
 	const char *none[5] = { NULL, NULL, NULL, NULL, NULL };
 	(void)state;
 	s = preset_compose(parts);
@@ -391,7 +391,7 @@ static void chat_prompt_and_history(void **state)
 
 	new_kit(f, ua, &a);
 	new_kit(f, ub, &b);
-	all[0] = a.role; all[1] = a.style; all[2] = a.context; all[3] = a.mode;
+	all[0] = a.role; all[1] = a.context; all[2] = a.style; all[3] = a.mode;
 	rm[0] = a.role; rm[1] = NULL; rm[2] = NULL; rm[3] = a.mode;
 	bs[0] = b.role; bs[1] = NULL; bs[2] = NULL; bs[3] = NULL;
 	assert_int_equal(preset_create(f->data, ua, "All four", "", all, p1, &bad), STORE_OK);
@@ -476,7 +476,7 @@ static void worker_history_gets_composed_prompt(void **state)
 	int bad;
 
 	new_kit(f, ua, &a);
-	slots[0] = a.role; slots[1] = NULL; slots[2] = a.context; slots[3] = NULL;
+	slots[0] = a.role; slots[1] = a.context; slots[2] = NULL; slots[3] = NULL;
 	assert_int_equal(preset_create(f->data, ua, "P", "", slots, p, &bad), STORE_OK);
 	assert_int_equal(chat_create_with_preset(f->data, ua, p, 5000, chat), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT usage_count FROM presets WHERE id = %Q", p), 1);
