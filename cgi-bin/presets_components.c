@@ -16,7 +16,7 @@ const struct field component_list_fields[] = {
 	{ "type", V_ENUM, 0, 0, 0, component_types, "Type" },
 	{ "sort", V_ENUM, 0, 0, 0, presets_sorts, "Sort" },
 	{ "q", V_STRING, 0, 0, 100, NULL, "Search" },
-	{ "tag", V_STRING, 0, 0, COMPONENT_TAG_CHARS, NULL, "Tag" },
+	{ "tag", V_STRING, 0, 0, TAG_CHARS, NULL, "Tag" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 const struct field component_new_fields[] = {
@@ -237,7 +237,7 @@ static const char *check_component(struct req *r, const char **name, const char 
 		return "Name must not be blank.";
 	if (!*text_trim(r->a, http_form(r, "content")))
 		return "Content must not be blank.";
-	*tags = component_tags_normalize(r->a, t ? t : "", &err);
+	*tags = tags_normalize(r->a, t ? t : "", &err);
 	return err;
 }
 

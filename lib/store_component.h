@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "db.h"
 #include "store_user.h"
+#include "tags.h"
 
 /* The four types, in the order a preset composes them (store_preset.h); a
  * preset has one slot per type and slot i is bit (1 << i) of presets.slots. */
@@ -19,12 +20,10 @@ extern const char *const component_type_labels[COMPONENT_TYPES]; /* "Role" ... *
 /* The index of a type name, or -1. */
 int component_type_index(const char *type);
 
-/* Field limits (seed 003), and ours for tags. */
+/* Field limits (seed 003); tags: tags.h. */
 #define COMPONENT_NAME_MAX 100
 #define COMPONENT_CONTENT_MAX 5000
 #define COMPONENT_DESCRIPTION_MAX 500
-#define COMPONENT_TAGS_MAX 10
-#define COMPONENT_TAG_CHARS 40
 
 struct component {
 	char id[37];
@@ -63,16 +62,5 @@ enum store_rc component_update(struct db *db, const char *user_id, const char *i
  * NULL). *presets_hit, when not NULL, is set to how many held it. */
 enum store_rc component_delete(struct db *db, const char *user_id, const char *id,
 			       int64_t *presets_hit);
-
-/* Tags as a user types them ("Marketing, social media") into the stored
- * form ("marketing,social media"): split on commas, spaces trimmed and
- * runs of spaces made one, ASCII lowercased, empty and repeated ones
- * dropped. Returns the arena string, or NULL with *err (static) when there
- * are more than COMPONENT_TAGS_MAX tags or one is longer than
- * COMPONENT_TAG_CHARS characters. */
-const char *component_tags_normalize(struct arena *a, const char *typed, const char **err);
-
-/* Leading and trailing white space removed (arena copy). */
-const char *text_trim(struct arena *a, const char *s);
 
 #endif

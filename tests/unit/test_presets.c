@@ -114,25 +114,25 @@ static void new_component(struct fixture *f, const char *user, const char *type,
 
 /* ---- components ---- */
 
-static void tags_normalize(void **state)
+static void tags_typed_to_stored(void **state)
 {
 	struct fixture *f = *state;
 	const char *err;
-	assert_string_equal(component_tags_normalize(&f->a, "Marketing,  social   media , LinkedIn",
+	assert_string_equal(tags_normalize(&f->a, "Marketing,  social   media , LinkedIn",
 						     &err), "marketing,social media,linkedin");
 	assert_null(err);
-	assert_string_equal(component_tags_normalize(&f->a, " , a,,A , b,", &err), "a,b");
-	assert_string_equal(component_tags_normalize(&f->a, "", &err), "");
-	assert_string_equal(component_tags_normalize(&f->a, ",,, ,", &err), "");
-	assert_string_equal(component_tags_normalize(&f->a, "Café, ÉTÉ", &err), "café,ÉtÉ");
-	assert_string_equal(component_tags_normalize(&f->a, "1,2,3,4,5,6,7,8,9,10", &err),
+	assert_string_equal(tags_normalize(&f->a, " , a,,A , b,", &err), "a,b");
+	assert_string_equal(tags_normalize(&f->a, "", &err), "");
+	assert_string_equal(tags_normalize(&f->a, ",,, ,", &err), "");
+	assert_string_equal(tags_normalize(&f->a, "Café, ÉTÉ", &err), "café,ÉtÉ");
+	assert_string_equal(tags_normalize(&f->a, "1,2,3,4,5,6,7,8,9,10", &err),
 			    "1,2,3,4,5,6,7,8,9,10");
-	assert_null(component_tags_normalize(&f->a, "1,2,3,4,5,6,7,8,9,10,11", &err));
+	assert_null(tags_normalize(&f->a, "1,2,3,4,5,6,7,8,9,10,11", &err));
 	assert_non_null(err);
 	/* 40 characters is the most a tag may have (counted in characters). */
-	assert_non_null(component_tags_normalize(&f->a,
+	assert_non_null(tags_normalize(&f->a,
 		"éééééééééééééééééééééééééééééééééééééééé", &err));
-	assert_null(component_tags_normalize(&f->a,
+	assert_null(tags_normalize(&f->a,
 		"ééééééééééééééééééééééééééééééééééééééééé", &err));
 	assert_non_null(err);
 }
@@ -542,7 +542,7 @@ static void limits_from_plans(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(tags_normalize),
+		T(tags_typed_to_stored),
 		T(component_crud_scoped),
 		T(component_list_filters),
 		T(preset_components_checked),
