@@ -151,7 +151,7 @@ static int show_chat(struct req *r, const char *id, int status, const char *erro
 	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
 	add_models(r, ctx, model && *model ? model : c.model);
-	preset_picker_add(r, ctx, c.id);
+	preset_picker_add(r, ctx, c.id, c.system_prompt);
 	return page_render(r, status, "chat", ctx);
 }
 
@@ -169,7 +169,7 @@ static int new_chat_page(struct req *r)
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");
 	add_models(r, ctx, http_query(r, "model"));
-	preset_picker_add(r, ctx, NULL);
+	preset_picker_add(r, ctx, NULL, NULL);
 	return page_render(r, 200, "chat", ctx);
 }
 
@@ -229,7 +229,7 @@ static int new_chat_post(struct req *r)
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
 		tv_set_str(r->a, ctx, "error", err);
 		add_models(r, ctx, model);
-		preset_picker_add(r, ctx, NULL);
+		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);
 	}
 	if (reply_send_new_chat(g.data_db, r->user->id, content, model, chat_id, msg_id) != STORE_OK)
@@ -333,6 +333,8 @@ static const struct route routes[] = {
 	{ "GET", "/chat/:id/poll", poll_route, 0, poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
 	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
+	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN,
+	  chat_instructions_fields },
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "page.h"
 #include "preset_starter.h"
 #include "session.h"
+#include "store_chat.h"
 #include "store_preset.h"
 #include "tz.h"
 #include "util.h"
@@ -13,8 +14,14 @@
 
 #define HISTORY_SHOWN 20
 
+#define INSTRUCTIONS_MAX 5000
+
 const struct field preset_use_fields[] = {
 	{ "preset", V_UUID, 0, 0, 0, NULL, "Preset" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+const struct field chat_instructions_fields[] = {
+	{ "instructions", V_TEXT, 0, 0, INSTRUCTIONS_MAX, NULL, "Instructions" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -55,7 +62,8 @@ static void add_history(struct req *r, struct tval *picker, const char *chat_id)
 	tv_set_bool(r->a, picker, "history_more", more);
 }
 
-void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id)
+void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
+		       const char *instructions)
 {
 	struct tval *picker = tv_set(r->a, ctx, "picker", tv_map(r->a));
 	struct tval *options;
@@ -70,6 +78,10 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id)
 		tv_set(r->a, picker, "action",
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/preset", chat_id)));
 		add_history(r, picker, chat_id);
+		tv_set(r->a, picker, "instructions_action",
+		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/instructions", chat_id)));
+		tv_set(r->a, picker, "instructions", tv_str_ref(r->a, instructions ? instructions : ""));
+		tv_set_int(r->a, picker, "instructions_max", INSTRUCTIONS_MAX);
 	} else {
 		tv_set(r->a, picker, "action", tv_str_ref(r->a, "/presets/start"));
 		tv_set_bool(r->a, picker, "new_chat", 1);
@@ -122,6 +134,40 @@ int preset_use_post(struct req *r)
 		return http_redirect(r, back);
 	case STORE_NOT_FOUND:
 		/* The chat (the preset was found above, or none was asked). */
+		return page_error(r, 404, "There is no such chat.");
+	default:
+		return page_error(r, 503, "The server is busy. Try again in a moment.");
+	}
+}
+
+int chat_instructions_post(struct req *r)
+{
+	const char *chat_id = r->params[0], *text = http_form(r, "instructions");
+	struct tval *ctx, *f;
+	struct chat c;
+
+	if (!uuid_valid(chat_id) || chat_get(g.data_db, r->a, r->user->id, chat_id, &c) != STORE_OK)
+		return page_error(r, 404, "There is no such chat.");
+	if (r->invalid) {
+		/* The form alone, with what was typed and why it was refused. */
+		ctx = page_ctx(r, "Instructions for this chat", chat_id);
+		f = tv_set(r->a, ctx, "picker", tv_map(r->a));
+		tv_set_str(r->a, ctx, "error", r->invalid);
+		tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
+		tv_set(r->a, ctx, "back", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", chat_id)));
+		tv_set(r->a, f, "instructions_action",
+		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/instructions", chat_id)));
+		tv_set(r->a, f, "instructions", tv_str_ref(r->a, text ? text : ""));
+		tv_set_int(r->a, f, "instructions_max", INSTRUCTIONS_MAX);
+		tv_set_bool(r->a, f, "open", 1);
+		return page_render(r, 400, "chat_instructions", ctx);
+	}
+	switch (chat_instructions_set(g.data_db, r->user->id, chat_id, text ? text : "")) {
+	case STORE_OK:
+		flash_set(r, text && *text ? "Instructions saved: they follow the preset in the "
+					     "system prompt." : "Instructions removed.");
+		return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
+	case STORE_NOT_FOUND:
 		return page_error(r, 404, "There is no such chat.");
 	default:
 		return page_error(r, 503, "The server is busy. Try again in a moment.");

@@ -1,5 +1,5 @@
 /* store_preset.c — see store_preset.h. The only file that knows the SQL of
- * presets, a chat's preset and its preset history. */
+ * presets, a chat's preset, its preset history and its own instructions. */
 #include "store_preset.h"
 #include "buf.h"
 #include "util.h"
@@ -346,6 +346,19 @@ size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 	}
 	sqlite3_reset(st);
 	return n;
+}
+
+enum store_rc chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
+				    const char *text)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET system_prompt = ?3 "
+				       "WHERE id = ?1 AND user_id = ?2");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, text);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
 char *preset_compose(const char *const parts[COMPONENT_TYPES + 1])

@@ -90,6 +90,11 @@ struct preset_change {
 size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 			   size_t limit, struct preset_change **out, int *more);
 
+/* Set the chat's own instructions (chats.system_prompt), the last part of
+ * the composition. STORE_NOT_FOUND when the chat is not the user's. */
+enum store_rc chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
+				    const char *text);
+
 /* The system prompt for the next request of a chat, composed as above.
  * Heap string ("" when none); the caller frees. */
 char *chat_system_prompt(struct db *db, const char *chat_id);

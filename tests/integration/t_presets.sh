@@ -166,11 +166,20 @@ expect_eq "  ... starting a chat with it is 404" 404 "$(post "$B" "/presets/$P_F
 expect_eq "start a chat from a preset" 303 "$(post "$A" "/presets/$P_FULL/chat")"
 CID=$(header Location | sed 's#.*/chat/##')
 check "  ... to the new chat" grep -Eq '^[0-9a-f-]{36}$' <<<"$CID"
-q "UPDATE chats SET system_prompt = 'Chat rule.' WHERE id = '$CID'"
+I5000=$(repeat 5000 i)
+expect_eq "instructions of 5000 characters are accepted" 303 "$(post "$A" "/chat/$CID/instructions" "instructions=$I5000")"
+expect_eq "instructions of 5001 characters are refused (400)" 400 "$(post "$A" "/chat/$CID/instructions" "instructions=${I5000}j")"
+check "  ... saying why" grep -q 'role="alert">Instructions must be at most 5000 characters.' "$TMP/body"
+check "  ... keeping what was typed" grep -q ">${I5000}j</textarea>" "$TMP/body"
+valid "the 400 instructions page"
+expect_eq "another user setting this chat's instructions is 404" 404 "$(post "$B" "/chat/$CID/instructions" 'instructions=Mine')"
+expect_eq "set the chat's own instructions" 303 "$(post "$A" "/chat/$CID/instructions" 'instructions=Chat rule.')"
+expect_eq "  ... stored" "Chat rule." "$(q "SELECT system_prompt FROM chats WHERE id = '$CID'")"
 expect_eq "the chat page loads" 200 "$(http "$A" GET "/chat/$CID")"
 valid "the chat page with a preset"
 check "  ... showing the active preset" grep -q 'Preset: <strong>Full pirate</strong>' "$TMP/body"
 check "  ... chosen in the picker" grep -q "<option value=\"$P_FULL\" selected>Full pirate</option>" "$TMP/body"
+check "  ... and the chat's instructions in their form" grep -q '>Chat rule.</textarea>' "$TMP/body"
 dump
 check "w3m shows the active preset" has "$TMP/dump" 'Preset: Full pirate'
 check "  ... and the preset history" has "$TMP/dump" 'Preset history'

@@ -399,7 +399,8 @@ static void chat_prompt_and_history(void **state)
 	assert_int_equal(preset_create(f->data, ub, "B's", "", bs, pb, &bad), STORE_OK);
 	assert_int_equal(chat_create(f->data, &f->a, ua, "t", "m", &c), STORE_OK);
 	memcpy(chat, c.id, sizeof chat);
-	exec_fmt(f->data, "UPDATE chats SET system_prompt = 'CHAT' WHERE id = %Q", chat);
+	assert_int_equal(chat_instructions_set(f->data, ub, chat, "B's"), STORE_NOT_FOUND);
+	assert_int_equal(chat_instructions_set(f->data, ua, chat, "CHAT"), STORE_OK);
 
 	sys = chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
