@@ -67,14 +67,15 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 {
 	struct tval *picker = tv_set(r->a, ctx, "picker", tv_map(r->a));
 	struct tval *options;
-	struct preset *list, cur;
-	int has_cur = 0;
+	struct preset_choice *list;
+	char cur[37] = "";
 	size_t n;
 
 	if (preset_starter_ensure(g.data_db, r->user->id))
 		log_warn("could not give the starter presets (busy); next visit");
 	if (chat_id) {
-		has_cur = chat_preset_current(g.data_db, r->a, chat_id, &cur) == STORE_OK;
+		if (chat_preset_id(g.data_db, chat_id, cur) != STORE_OK)
+			cur[0] = '\0';
 		tv_set(r->a, picker, "action",
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/preset", chat_id)));
 		add_history(r, picker, chat_id);
@@ -86,22 +87,24 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 		tv_set(r->a, picker, "action", tv_str_ref(r->a, "/presets/start"));
 		tv_set_bool(r->a, picker, "new_chat", 1);
 	}
-	if (has_cur) {
-		struct tval *c = tv_set(r->a, picker, "current", tv_map(r->a));
-		int missing = preset_missing(&cur);
-		tv_set_str(r->a, c, "id", cur.id);
-		tv_set(r->a, c, "name", tv_str_ref(r->a, cur.name));
-		if (missing)
-			tv_set(r->a, c, "missing", tv_str_ref(r->a, slot_words(r->a, missing)));
-	}
-	n = preset_list(g.data_db, r->a, r->user->id, PRESET_SORT_USED, &list);
+	n = preset_choices(g.data_db, r->a, r->user->id, &list);
 	options = tv_set(r->a, picker, "options", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
 		struct tval *o = tv_push(r->a, options, tv_map(r->a));
+		int selected = *cur && strcmp(cur, list[i].id) == 0;
 		tv_set_str(r->a, o, "id", list[i].id);
 		tv_set(r->a, o, "name", tv_str_ref(r->a, list[i].name));
-		tv_set_bool(r->a, o, "incomplete", preset_missing(&list[i]) != 0);
-		tv_set_bool(r->a, o, "selected", has_cur && strcmp(cur.id, list[i].id) == 0);
+		tv_set_bool(r->a, o, "incomplete", list[i].missing != 0);
+		tv_set_bool(r->a, o, "selected", selected);
+		if (selected) {
+			/* The chat's current preset, with a warning when incomplete. */
+			struct tval *c = tv_set(r->a, picker, "current", tv_map(r->a));
+			tv_set_str(r->a, c, "id", list[i].id);
+			tv_set(r->a, c, "name", tv_str_ref(r->a, list[i].name));
+			if (list[i].missing)
+				tv_set(r->a, c, "missing",
+				       tv_str_ref(r->a, slot_words(r->a, list[i].missing)));
+		}
 	}
 	tv_set_bool(r->a, picker, "has_options", n > 0);
 }

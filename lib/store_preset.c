@@ -307,19 +307,47 @@ enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
 	return finish(db, rc == STORE_EXISTS ? STORE_ERROR : rc);
 }
 
-enum store_rc chat_preset_current(struct db *db, struct arena *a, const char *chat_id,
-				  struct preset *out)
+enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[37])
 {
-	sqlite3_stmt *st = db_prep(db, PRESET_SELECT "JOIN chats c ON c.preset_id = p.id "
-				       "AND c.user_id = p.user_id WHERE c.id = ?1");
+	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 "
+				       "AND preset_id IS NOT NULL");
 	enum store_rc rc = STORE_NOT_FOUND;
 	db_bind_text(st, 1, chat_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		preset_from_row(st, a, out);
+		snprintf(id, 37, "%s", db_col_text(st, 0));
 		rc = STORE_OK;
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+size_t preset_choices(struct db *db, struct arena *a, const char *user_id,
+		      struct preset_choice **out)
+{
+	/* The missing slots: filled when saved (slots) but now NULL. */
+	sqlite3_stmt *st = db_prep(db, "SELECT id, name, slots & ~((role_id IS NOT NULL) "
+				       "| ((context_id IS NOT NULL) << 1) | ((style_id IS NOT NULL) << 2) "
+				       "| ((mode_id IS NOT NULL) << 3)) FROM presets WHERE user_id = ?1 "
+				       "ORDER BY usage_count DESC, coalesce(last_used_at, 0) DESC, "
+				       "name COLLATE NOCASE, id");
+	size_t n = 0, cap = 16;
+	*out = arena_alloc(a, cap * sizeof **out);
+	db_bind_text(st, 1, user_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct preset_choice *c;
+		if (n == cap) {
+			struct preset_choice *bigger = arena_alloc(a, 2 * cap * sizeof **out);
+			memcpy(bigger, *out, cap * sizeof **out);
+			*out = bigger;
+			cap *= 2;
+		}
+		c = &(*out)[n++];
+		snprintf(c->id, sizeof c->id, "%s", db_col_text(st, 0));
+		c->name = arena_strdup(a, db_col_text(st, 1));
+		c->missing = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return n;
 }
 
 size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,

@@ -75,10 +75,18 @@ enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *ch
 enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
 				      const char *preset_id, int64_t now, char chat_id[37]);
 
-/* The chat's current preset: STORE_OK and *out, or STORE_NOT_FOUND when
- * it has none. The caller has checked the chat is the user's. */
-enum store_rc chat_preset_current(struct db *db, struct arena *a, const char *chat_id,
-				  struct preset *out);
+/* The chat's current preset's id into id: STORE_OK, or STORE_NOT_FOUND
+ * when it has none. The caller has checked the chat is the user's. */
+enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[37]);
+
+/* The presets to choose from on a chat page: no joins, most used first. */
+struct preset_choice {
+	char id[37];
+	const char *name;
+	int missing;               /* as preset_missing() */
+};
+size_t preset_choices(struct db *db, struct arena *a, const char *user_id,
+		      struct preset_choice **out);
 
 struct preset_change {
 	const char *preset_id;    /* NULL: the preset was taken off */

@@ -339,10 +339,25 @@ static void delete_component_sets_null(void **state)
 	assert_int_equal(preset_get(f->data, &f->a, ua, p2, &p), STORE_OK);
 	assert_int_equal(preset_missing(&p), 1);
 
+	{
+		/* The chat page's choices say the same, without joins. */
+		struct preset_choice *ch;
+		size_t n = preset_choices(f->data, &f->a, ua, &ch);
+		assert_int_equal(n, 2);
+		assert_int_equal(ch[0].missing, 1);
+		assert_int_equal(ch[1].missing, 1);
+		assert_int_equal(preset_choices(f->data, &f->a, ub, &ch), 0);
+	}
 	/* A preset whose every component is gone still stands. */
 	assert_int_equal(component_delete(f->data, ua, a.mode, &hit), STORE_OK);
 	assert_int_equal(preset_get(f->data, &f->a, ua, p2, &p), STORE_OK);
 	assert_int_equal(preset_missing(&p), 1 | 8);
+	{
+		struct preset_choice *ch;
+		size_t n = preset_choices(f->data, &f->a, ua, &ch);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(ch[i].missing, 1 | 8);  /* both had a role and a mode */
+	}
 	for (int i = 0; i < 4; i++)
 		assert_null(p.comp_id[i]);
 
@@ -383,7 +398,7 @@ static void chat_prompt_and_history(void **state)
 	char p1[37], p2[37], pb[37], chat[37];
 	const char *all[4], *rm[4], *bs[4];
 	struct chat c;
-	struct preset cur;
+	char cur[37];
 	struct preset_change *h;
 	int bad, more;
 	size_t n;
@@ -405,7 +420,7 @@ static void chat_prompt_and_history(void **state)
 	sys = chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
 	free(sys);
-	assert_int_equal(chat_preset_current(f->data, &f->a, chat, &cur), STORE_NOT_FOUND);
+	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
 
 	/* Another user's preset, or another user's chat: not found, nothing changes. */
 	assert_int_equal(chat_preset_use(f->data, ua, chat, pb, 100), STORE_NOT_FOUND);
@@ -417,8 +432,8 @@ static void chat_prompt_and_history(void **state)
 	sys = chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "ROLE\n\nCONTEXT\n\nSTYLE\n\nMODE\n\nCHAT");
 	free(sys);
-	assert_int_equal(chat_preset_current(f->data, &f->a, chat, &cur), STORE_OK);
-	assert_string_equal(cur.id, p1);
+	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_OK);
+	assert_string_equal(cur, p1);
 	/* The same preset again: nothing to do, nothing counted. */
 	assert_int_equal(chat_preset_use(f->data, ua, chat, p1, 1500), STORE_EXISTS);
 	assert_int_equal(chat_preset_use(f->data, ua, chat, p2, 2000), STORE_OK);
@@ -459,7 +474,7 @@ static void chat_prompt_and_history(void **state)
 	assert_int_equal(n, 3);
 	assert_true(more);
 	/* The deleted preset left the chat without one (SET NULL). */
-	assert_int_equal(chat_preset_current(f->data, &f->a, chat, &cur), STORE_NOT_FOUND);
+	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
 	sys = chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
 	free(sys);
