@@ -6,6 +6,7 @@
 #include "lease.h"
 #include "log.h"
 #include "page.h"
+#include "preset_ui.h"
 #include "store_chat.h"
 #include "store_reply.h"
 #include "tz.h"
@@ -210,6 +211,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
 	}
 	add_models(r, ctx, model && *model ? model : c.model);
+	preset_picker_add(r, ctx, c.id, c.system_prompt);
 	return page_render(r, status, "chat", ctx);
 }
 
@@ -242,6 +244,7 @@ static int new_chat_page(struct req *r)
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");
 	add_models(r, ctx, http_query(r, "model"));
+	preset_picker_add(r, ctx, NULL, NULL);
 	return page_render(r, 200, "chat", ctx);
 }
 
@@ -310,6 +313,7 @@ static int new_chat_post(struct req *r)
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
 		tv_set_str(r->a, ctx, "error", err);
 		add_models(r, ctx, model);
+		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);
 	}
 	if (reply_send_new_chat(g.data_db, r->user->id, content, model, origin_of(r),
@@ -499,6 +503,9 @@ static const struct route routes[] = {
 	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN, edit_page_fields },
 	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN, edit_fields },
 	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN, regenerate_fields },
+	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
+	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN,
+	  chat_instructions_fields },
 };
 
 int main(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
+#include "store_preset.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -524,12 +525,11 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max)
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT system_prompt FROM chats WHERE id = ?1");
+	sqlite3_stmt *st;
 	size_t n = 0, cap = 16;
 	*turns = xmalloc(cap * sizeof **turns);
-	db_bind_text(st, 1, chat_id);
-	*system_prompt = xstrdup(sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
-	sqlite3_reset(st);
+	/* The chat's preset and its own prompt, composed (store_preset.h). */
+	*system_prompt = chat_system_prompt(db, chat_id);
 	/* Done exchanges, and the partial text of stopped replies (the user
 	 * saw it); failed replies and empty ones are left out. */
 	st = db_prep(db, "SELECT role, content FROM messages WHERE chat_id = ?1 "

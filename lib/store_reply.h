@@ -95,7 +95,8 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
 
 /* The conversation before assistant message msg_id, oldest first: the
- * chat's system prompt and done user/assistant messages. Appended as
+ * chat's system prompt (composed with its preset: chat_system_prompt) and
+ * done user/assistant messages. Appended as
  * role/content pairs to roles/contents (heap strings, caller frees). */
 struct turn {
 	char *role, *content;
