@@ -96,3 +96,8 @@ void provider_append_str(struct buf *b, json_t *v)
 	if (json_is_string(v))
 		buf_append(b, json_string_value(v), json_string_length(v));
 }
+
+const char *gen_api_key(const struct gen_request *rq)
+{
+	return rq->api_key ? rq->api_key : rq->model->provider->api_key;
+}

@@ -20,7 +20,11 @@ struct gen_request {
 	const struct turn *turns;  /* oldest first; roles user / assistant */
 	size_t nturns;
 	int64_t max_tokens;
+	const char *api_key;       /* the user's own key; NULL: the provider's */
 };
+
+/* The key to send with rq: the user's own, else the provider's ("" none). */
+const char *gen_api_key(const struct gen_request *rq);
 
 /* What an adapter has read so far. */
 struct gen_out {

@@ -25,9 +25,9 @@ static int anthropic_build(const struct gen_request *rq, struct buf *url,
 	*headers = curl_slist_append(*headers, "Content-Type: application/json");
 	*headers = curl_slist_append(*headers, "Accept: text/event-stream");
 	*headers = curl_slist_append(*headers, "anthropic-version: " ANTHROPIC_VERSION);
-	if (*p->api_key) {
+	if (*gen_api_key(rq)) {
 		struct buf h = BUF_INIT;
-		buf_printf(&h, "x-api-key: %s", p->api_key);
+		buf_printf(&h, "x-api-key: %s", gen_api_key(rq));
 		*headers = curl_slist_append(*headers, buf_str(&h));
 		buf_free(&h);
 	}

@@ -20,9 +20,9 @@ static int ollama_build(const struct gen_request *rq, struct buf *url,
 	buf_printf(url, "%s/api/chat", p->base_url);
 	*headers = curl_slist_append(*headers, "Content-Type: application/json");
 	/* A proxy in front of Ollama may want a key; Ollama ignores it. */
-	if (*p->api_key) {
+	if (*gen_api_key(rq)) {
 		struct buf h = BUF_INIT;
-		buf_printf(&h, "Authorization: Bearer %s", p->api_key);
+		buf_printf(&h, "Authorization: Bearer %s", gen_api_key(rq));
 		*headers = curl_slist_append(*headers, buf_str(&h));
 		buf_free(&h);
 	}

@@ -581,9 +581,9 @@ void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 	char id[37];
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO usage_logs (id, user_id, chat_id, message_id, "
 				       "type, provider, model, tokens_in, tokens_out, cost, status, "
-				       "duration_ms, error, created_at, ip, user_agent) VALUES (?1, ?2, "
-				       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-				       "coalesce(?15, ''), coalesce(?16, ''))");
+				       "duration_ms, error, created_at, ip, user_agent, key_source) "
+				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+				       "?14, coalesce(?15, ''), coalesce(?16, ''), ?17)");
 	uuid_new(id);
 	db_bind_text(st, 1, id);
 	db_bind_text(st, 2, user_id);
@@ -601,6 +601,7 @@ void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 	sqlite3_bind_int64(st, 14, now);
 	db_bind_text(st, 15, from ? from->ip : NULL);
 	db_bind_text(st, 16, from ? from->user_agent : NULL);
+	db_bind_text(st, 17, from && from->own_key ? "user" : "server");
 	db_exec_stmt(st);
 }
 

@@ -12,9 +12,11 @@
 
 /* ---- pages ---- */
 
-/* Where a request came from, kept with its job for the usage log. */
+/* Where a request came from, kept with its job for the usage log; and
+ * (set by the worker) whether it went out on the user's own key. */
 struct origin {
 	const char *ip, *user_agent;
+	int own_key;
 };
 
 /* In ONE transaction: the user's message, the assistant message (queued,

@@ -661,6 +661,7 @@ struct plan {
 	long think;           /* thinking tokens before the answer */
 	int reasoning_content; /* OpenAI: think in delta.reasoning_content */
 	char retry_after[32];
+	char key_tail[16];    /* key=TAIL: 401 unless the request's key ends so */
 };
 
 static double opt_tps = 20;
@@ -749,6 +750,8 @@ static void parse_plan(const char *model, struct plan *pl)
 						if (*p)
 							p++;
 					}
+				} else if (KEY("key")) {
+					snprintf(pl->key_tail, sizeof pl->key_tail, "%.15s", v);
 				} else if (KEY("think")) {
 					pl->think = strtol(v, NULL, 10);
 					if (pl->think < 0)
@@ -817,6 +820,7 @@ struct conn {
 	char peer[64];
 
 	/* request */
+	char key_tail[16];  /* the last characters of the API key it carried */
 	struct buf in;   /* head bytes */
 	struct buf body;
 	struct buf ckline;
@@ -1802,6 +1806,11 @@ static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 	if (c->cutoff != SIZE_MAX)
 		c->cutoff += c->think;
 
+	if (*pl.key_tail) {
+		size_t a = strlen(c->key_tail), b = strlen(pl.key_tail);
+		if (a < b || strcmp(c->key_tail + a - b, pl.key_tail))
+			return proto_error(c, 401, NULL, NULL);
+	}
 	if (pl.fail_status && (pl.fail_times == 0 || counter_bump(c->model) < pl.fail_times)) {
 		char extra[64] = "";
 		if (pl.fail_status == 429)
@@ -1962,6 +1971,11 @@ static int parse_head(struct conn *c, size_t n)
 				c->chunked_req = 1;
 			else
 				return 501;
+		} else if (hdr_is(p, kn, "authorization") || hdr_is(p, kn, "x-api-key") ||
+			   hdr_is(p, kn, "x-goog-api-key")) {
+			size_t t = vn < sizeof c->key_tail - 1 ? vn : sizeof c->key_tail - 1;
+			memcpy(c->key_tail, ve - t, t);
+			c->key_tail[t] = 0;
 		} else if (hdr_is(p, kn, "expect")) {
 			if (vn == 12 && !strncasecmp(v, "100-continue", 12))
 				c->expect100 = 1;

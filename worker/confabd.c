@@ -14,6 +14,7 @@
  * not resumed: a provider stream cannot be picked up where it broke, and
  * asking again would charge the user twice. */
 #include "confabd.h"
+#include "session.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -84,6 +85,14 @@ static void load(void)
 	snprintf(path, sizeof path, "%s/schema/data", w.cfg.share_dir);
 	if (db_migrate(w.db, path, &err))
 		die("%s", err ? err : "migration failed");
+	/* Users' own provider keys: user.db, opened with the key file. The
+	 * pages create both; until then no user has a key. */
+	snprintf(path, sizeof path, "%s/user.db", w.cfg.data_dir);
+	if (access(path, F_OK) == 0 && !(w.user_db = db_open(path, &err)))
+		die("%s", err ? err : "cannot open user.db");
+	snprintf(path, sizeof path, "%s/secret.key", w.cfg.data_dir);
+	w.have_key = secret_load(path, w.key, 0, &err) == 0;
+	free(err);
 }
 
 static void usage(void)
@@ -158,6 +167,9 @@ int main(int argc, char **argv)
 	curl_global_cleanup();
 	models_free(&w.models);
 	db_close(w.db);
+	if (w.user_db)
+		db_close(w.user_db);
+	sodium_memzero(w.key, sizeof w.key);
 	config_free(&w.cfg);
 	if (lease >= 0)
 		close(lease);

@@ -58,6 +58,7 @@ struct stream {
 	int ended;                    /* waiting for the next flush to record it */
 	const char *end_status;       /* done, failed, stopped */
 	char end_error[400];
+	char *user_key;               /* the user's own key for this provider */
 	char cache_key[65];           /* "" when the cache is off */
 	int cached;                   /* answered from the cache */
 	enum render_state render;     /* its HTML, once ended (render.c) */
@@ -80,6 +81,9 @@ struct worker {
 	int cache_on;                 /* [cache] enabled: models may say otherwise */
 	int64_t cache_ttl_ms;
 	int cache_shared;             /* one cache for all users */
+	struct db *user_db;           /* users' own provider keys (read only) */
+	unsigned char key[32];        /* the key file: opens those keys */
+	int have_key;
 	int64_t tick_ms;
 	int64_t idle_exit_ms;         /* 0: never */
 };

@@ -62,7 +62,8 @@ static void record_title(struct stream *s, int64_t now)
 			      s->model->provider->name, s->model->id, tin, tout,
 			      cost_of(s->model, tin, tout), ok ? "success" : "error", now - s->started,
 			      ok ? NULL : s->end_error,
-			      &(struct origin){ s->job.ip, s->job.user_agent }, now);
+			      &(struct origin){ s->job.ip, s->job.user_agent, s->user_key != NULL },
+			      now);
 }
 
 /* Record a reply's end, and start its chat's title request when due. */
@@ -97,6 +98,7 @@ static void record_reply(struct stream *s, int64_t now)
 	e.started_at = s->attempts || s->cached ? s->started : 0;
 	e.from.ip = s->job.ip;
 	e.from.user_agent = s->job.user_agent;
+	e.from.own_key = s->user_key != NULL;
 	reply_finish(w.db, s->job.id, s->job.message_id, s->job.chat_id, s->job.user_id, &e, now);
 	cache_keep(s, now);
 

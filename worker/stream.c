@@ -1,6 +1,8 @@
 /* stream.c — one provider request of confabd: the curl handle, the bytes
  * through the SSE parser into the adapter, retries and timeouts. */
 #include "confabd.h"
+#include "keybox.h"
+#include "store_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,29 @@ static int prepare(struct stream *s, const struct gen_request *rq)
 	return 0;
 }
 
+/* The user's own key for the model's provider, if they stored one, into
+ * s->user_key. 0 (and s ended failed) when one is stored but cannot be
+ * opened: never fall back to the server's key behind the user's back. */
+static int own_key(struct stream *s)
+{
+	unsigned char *sealed;
+	size_t len;
+	if (!w.user_db)
+		return 1;
+	sealed = provider_key_get(w.user_db, s->job.user_id, s->model->provider->name, &len);
+	if (!sealed)
+		return 1;
+	if (w.have_key)
+		s->user_key = keybox_open(w.key, s->job.user_id, s->model->provider->name,
+					  sealed, len);
+	free(sealed);
+	if (s->user_key)
+		return 1;
+	stream_end(s, "failed", "Your own key for this provider could not be read (the "
+				"server's key file has changed). Store it again in Settings.");
+	return 0;
+}
+
 struct stream *stream_new_reply(const struct job *job, int64_t now)
 {
 	struct stream *s = stream_alloc();
@@ -120,12 +145,15 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 		stream_end(s, "failed", "This provider's kind is not supported yet.");
 		return s;
 	}
+	if (!own_key(s))
+		return s;
 	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
 	rq.model = s->model;
 	rq.system = system;
 	rq.turns = turns;
 	rq.nturns = n;
 	rq.max_tokens = s->model->max_output;
+	rq.api_key = s->user_key;
 	prepare(s, &rq);
 	cache_answer(s, now);
 	for (size_t i = 0; i < n; i++) {
@@ -143,7 +171,7 @@ struct stream *stream_new_title(const char *chat_id, const char *user_id,
 {
 	struct stream *s = stream_alloc();
 	struct turn t = { (char *)"user", (char *)first_message };
-	struct gen_request rq = { model, title_instruction, &t, 1, 24 };
+	struct gen_request rq = { model, title_instruction, &t, 1, 24, NULL };
 	s->kind = STREAM_TITLE;
 	snprintf(s->job.chat_id, sizeof s->job.chat_id, "%s", chat_id);
 	snprintf(s->job.user_id, sizeof s->job.user_id, "%s", user_id);
@@ -151,10 +179,12 @@ struct stream *stream_new_title(const char *chat_id, const char *user_id,
 	s->model = model;
 	s->ad = adapter_for(model->provider->type);
 	s->started = now;
-	if (s->ad)
-		prepare(s, &rq);
-	else
+	if (!s->ad)
 		stream_end(s, "failed", "unsupported provider");
+	else if (own_key(s)) {
+		rq.api_key = s->user_key;
+		prepare(s, &rq);
+	}
 	return s;
 }
 
@@ -308,6 +338,7 @@ void stream_free(struct stream *s)
 	buf_free(&s->body);
 	buf_free(&s->errbody);
 	buf_free(&s->html);
+	keybox_free(s->user_key);
 	sse_free(&s->sse);
 	gen_out_free(&s->out);
 	free(s->job.model);

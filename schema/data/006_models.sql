@@ -12,6 +12,10 @@ CREATE TABLE model_state (
 -- worker, which never sees the HTTP request).
 ALTER TABLE jobs ADD COLUMN ip TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+-- Whose key a request went out on: the server's, or the user's own (then it
+-- is never charged to the user's credits).
+ALTER TABLE usage_logs ADD COLUMN key_source TEXT NOT NULL DEFAULT 'server'
+	CHECK (key_source IN ('server', 'user'));
 
 -- The response cache (seed 000 model_cache): a deterministic hash of what
 -- was asked (provider, endpoint, and the whole request body: model, system

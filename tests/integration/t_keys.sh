@@ -5,7 +5,8 @@
 
 A=$TMP/a.jar B=$TMP/b.jar
 signup "$A" "$(new_email)" 'password one' >/dev/null
-signup "$B" "$(new_email)" 'password two' >/dev/null
+EB=$(new_email)
+signup "$B" "$EB" 'password two' >/dev/null
 KEY="sk-user-$(date +%s%N)-secretWXYZ"
 
 expect_eq "the settings page loads" 200 "$(http "$A" GET /settings)"
@@ -25,6 +26,35 @@ check "  ... not in the clear" sh -c "! sqlite3 '$DATA/user.db' .dump | grep -q 
 check "  ... and not in the database files at all" sh -c "! grep -aq -- '$KEY' '$DATA'/user.db*"
 http "$B" GET /settings >/dev/null
 check "another user still uses the server's key" grep -q "Using the server's key" "$TMP/body"
+
+# The simulator's sim-byok model answers only a key ending in WXYZ.
+C=$(new_chat "$A" "own key")
+send "$A" "$C" "with my key" sim-byok >/dev/null
+M=$(last_reply "$C")
+expect_eq "a request to the provider goes out on the user's key" done "$(wait_reply "$M")"
+expect_eq "  ... the reply is intact" "You said: with my key" "$(msg_field "$M" content)"
+expect_eq "  ... and its usage row says so" "user" \
+	"$(sqlite3 "$DATA/data.db" "SELECT key_source FROM usage_logs WHERE message_id = '$M'")"
+CB=$(new_chat "$B" "server key")
+send "$B" "$CB" "with the server key" sim-byok >/dev/null
+MB=$(last_reply "$CB")
+expect_eq "another user's request still uses the server's key (refused here)" failed "$(wait_reply "$MB")"
+expect_eq "  ... logged on the server's key" "server" \
+	"$(sqlite3 "$DATA/data.db" "SELECT key_source FROM usage_logs WHERE message_id = '$MB'")"
+http "$A" GET "/chat/$C" >/dev/null
+check "the chat page does not show the key" sh -c "! grep -q -- '$KEY' '$TMP/body'"
+http "$A" GET "/chat/$C/poll?m=$M&from=0" >/dev/null
+check "  ... nor does the poll answer" sh -c "! grep -q -- '$KEY' '$TMP/body'"
+check "  ... nor data.db" sh -c "! grep -aq -- '$KEY' '$DATA'/data.db*"
+# A seal copied to another user's row does not open for them: that user's
+# reply fails, saying so, rather than going out on the wrong key.
+BID=$(sqlite3 "$DATA/user.db" "SELECT id FROM users WHERE email = '$EB'")
+sqlite3 "$DATA/user.db" "INSERT INTO provider_keys (user_id, provider, sealed, last4, created_at) SELECT '$BID', provider, sealed, last4, created_at FROM provider_keys"
+send "$B" "$CB" "with a stolen key" sim-byok >/dev/null
+MB2=$(last_reply "$CB")
+expect_eq "a sealed key copied to another user does not open" failed "$(wait_reply "$MB2")"
+check "  ... the reply says to store it again" grep -q 'could not be read' <<<"$(msg_field "$MB2" error)"
+sqlite3 "$DATA/user.db" "DELETE FROM provider_keys WHERE user_id = '$BID'"
 
 # A sealed key copied to another user's row does not open for them: the
 # seal is bound to the user (checked by the unit test of keybox too).

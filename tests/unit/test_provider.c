@@ -173,7 +173,7 @@ static void test_build_request(void **state)
 	struct model_cfg m = { 0 };
 	struct turn turns[2] = { { (char *)"user", (char *)"Hi \"there\"" },
 				 { (char *)"assistant", (char *)"Hello" } };
-	struct gen_request rq = { &m, "Be brief.", turns, 2, 100 };
+	struct gen_request rq = { &m, "Be brief.", turns, 2, 100, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;
 	json_t *root;
@@ -197,6 +197,20 @@ static void test_build_request(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(root, "messages"), 0), "role")), "system");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(root, "messages"), 1), "content")), "Hi \"there\"");
 	json_decref(root);
+	curl_slist_free_all(h);
+	buf_free(&url);
+	buf_free(&body);
+
+	/* A user's own key replaces the provider's in the header, alone. */
+	rq.api_key = "sk-users-own";
+	h = NULL;
+	auth = 0;
+	assert_int_equal(adapter_openai.build(&rq, &url, &h, &body), 0);
+	for (struct curl_slist *x = h; x; x = x->next) {
+		auth |= strcmp(x->data, "Authorization: Bearer sk-users-own") == 0;
+		assert_null(strstr(x->data, "sk-test"));
+	}
+	assert_true(auth);
 	curl_slist_free_all(h);
 	buf_free(&url);
 	buf_free(&body);

@@ -134,7 +134,7 @@ static void test_build_request(void **state)
 	struct model_cfg m = { 0 };
 	struct turn turns[3] = { { (char *)"user", (char *)"Hi" }, { (char *)"assistant", (char *)"Hello" },
 				 { (char *)"user", (char *)"Bye" } };
-	struct gen_request rq = { &m, "Be brief.", turns, 3, 200 };
+	struct gen_request rq = { &m, "Be brief.", turns, 3, 200, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;
 	json_t *root, *contents;

@@ -105,7 +105,7 @@ static void test_build_request(void **state)
 				  (char *)"" };
 	struct model_cfg m = { 0 };
 	struct turn turns[1] = { { (char *)"user", (char *)"Hi" } };
-	struct gen_request rq = { &m, "Be brief.", turns, 1, 300 };
+	struct gen_request rq = { &m, "Be brief.", turns, 1, 300, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;
 	json_t *root;
