@@ -274,7 +274,7 @@ static void wake_worker(void)
 /* The request's address and browser, for the usage log. */
 static const struct origin *origin_of(struct req *r)
 {
-	struct origin *o = arena_alloc(r->a, sizeof *o);
+	struct origin *o = arena_zalloc(r->a, sizeof *o);
 	o->ip = r->remote_addr;
 	o->user_agent = r->user_agent;
 	return o;

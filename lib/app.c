@@ -181,6 +181,11 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		free(err);
 		return -1;
 	}
+	if (plans_load(&g.plans, &g.cfg, &err)) {
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/secret.key", g.cfg.data_dir);
 	if (secret_load(path, g.key, 1, &err)) {
 		log_error("%s", err ? err : "out of memory");
@@ -215,6 +220,7 @@ void app_fini(void)
 	db_close(g.data_db);
 	tmpl_free(g.tmpl);
 	models_free(&g.models);
+	plans_free(&g.plans);
 	config_free(&g.cfg);
 	g.user_db = g.data_db = NULL;
 	g.tmpl = NULL;

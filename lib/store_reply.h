@@ -14,9 +14,13 @@
 
 /* Where a request came from, kept with its job for the usage log; and
  * (set by the worker) whether it went out on the user's own key. */
+struct quota;
 struct origin {
 	const char *ip, *user_agent;
 	int own_key;
+	/* The plan's limits, checked in the transaction that queues the reply
+	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
+	struct quota *quota;
 };
 
 /* In ONE transaction: the user's message, the assistant message (queued,
@@ -86,6 +90,7 @@ struct job {
 	char *model;             /* heap */
 	char ip[64], user_agent[256];
 	int use_cache;           /* 0: a fresh answer was asked for */
+	int64_t max_tokens;      /* the plan's cap for this reply; 0: the model's */
 	int stop_requested;
 };
 

@@ -7,7 +7,9 @@
 
 /* Queries name the users table "u" so these never clash with a join. */
 #define USER_COLS "u.id, u.email, u.name, u.plan, u.timezone, u.credits, u.is_admin, " \
-		  "u.is_active, u.created_at, coalesce(u.last_login_at, 0)"
+		  "u.is_active, u.created_at, coalesce(u.last_login_at, 0), " \
+		  "coalesce(u.plan_expires_at, 0)"
+#define USER_NCOLS 11
 
 /* Fill u from the USER_COLS columns starting at col 0. */
 static void user_from_row(sqlite3_stmt *st, struct arena *a, struct user *u)
@@ -22,6 +24,7 @@ static void user_from_row(sqlite3_stmt *st, struct arena *a, struct user *u)
 	u->is_active = sqlite3_column_int(st, 7);
 	u->created_at = sqlite3_column_int64(st, 8);
 	u->last_login_at = sqlite3_column_int64(st, 9);
+	u->plan_expires_at = sqlite3_column_int64(st, 10);
 }
 
 int user_count(struct db *db)
@@ -84,7 +87,7 @@ enum store_rc user_find_by_email(struct db *db, struct arena *a, const char *ema
 	db_bind_text(st, 1, email);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_from_row(st, a, out);
-		*hash = arena_strdup(a, db_col_text(st, 10));
+		*hash = arena_strdup(a, db_col_text(st, USER_NCOLS));
 		rc = STORE_OK;
 	}
 	sqlite3_reset(st);
@@ -135,7 +138,7 @@ enum store_rc session_user(struct db *db, struct arena *a, const char *token_has
 	sqlite3_bind_int64(st, 3, now - idle_ms);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_from_row(st, a, out);
-		seen = sqlite3_column_int64(st, 10);
+		seen = sqlite3_column_int64(st, USER_NCOLS);
 		rc = STORE_OK;
 	}
 	sqlite3_reset(st);

@@ -18,9 +18,11 @@ struct user {
 	int is_active;
 	int64_t created_at;
 	int64_t last_login_at;
+	int64_t plan_expires_at;     /* 0: the plan does not expire */
 };
 
-enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT };
+enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
+		STORE_LIMITED };
 
 /* Create a user; the first account ever created becomes the administrator.
  * Fills out (arena). STORE_EXISTS when the email is taken (any case). */
