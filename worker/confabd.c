@@ -14,6 +14,7 @@
  * not resumed: a provider stream cannot be picked up where it broke, and
  * asking again would charge the user twice. */
 #include "confabd.h"
+#include "app.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -48,11 +49,11 @@ static int64_t setting(const char *key, int64_t def, int64_t min, int64_t max)
 
 static void load(void)
 {
-	const char *cfgpath = getenv("CONFAB_CONFIG");
 	char *err = NULL, path[4096];
+	int allow_missing;
+	const char *cfgpath = app_config_path(&allow_missing);
 
-	if (config_load(&w.cfg, cfgpath && *cfgpath ? cfgpath : CONFAB_SYSCONF_DIR "/confab.ini",
-			!(cfgpath && *cfgpath), &err))
+	if (config_load(&w.cfg, cfgpath, allow_missing, &err))
 		die("config: %s", err ? err : "out of memory");
 	if (models_load(&w.models, &w.cfg, getenv("CONFAB_DEMO_URL"), &err))
 		die("config: %s", err ? err : "out of memory");
@@ -62,6 +63,7 @@ static void load(void)
 	w.max_retries = (int)setting("retries", 3, 0, 10);
 	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
+	w.reclaim_ms = setting("reclaim_interval", 10, 0, 86400) * 1000;
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
 	if (!(w.db = db_open(path, &err)))
 		die("%s", err ? err : "cannot open data.db");

@@ -68,6 +68,7 @@ struct worker {
 	size_t max_streams;
 	int64_t tick_ms;
 	int64_t idle_exit_ms;         /* 0: never */
+	int64_t reclaim_ms;           /* free pages given back when idle this often; 0 never */
 };
 
 extern struct worker w;
