@@ -188,6 +188,9 @@ static int check_key_mode(const char *data_dir)
 		printf("%s: was readable by others; now 0600\n", path);
 	}
 	printf("key file %s (0600)\n", path);
+	if (stat(data_dir, &sb) == 0 && (sb.st_mode & 077))
+		printf("note: %s can be entered by other users (mode %o); 0700 or 0750 keeps "
+		       "the databases private\n", data_dir, (unsigned)(sb.st_mode & 0777));
 	return 0;
 }
 

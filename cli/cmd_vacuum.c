@@ -45,7 +45,7 @@ static int vacuum_one(const char *file, struct db *db, int full)
 		free(err);
 		return -1;
 	}
-	if ((freed = vacuum_reclaim(db, 0)) < 0) {
+	if ((freed = vacuum_reclaim(db, 1)) < 0) {
 		cli_error("vacuum", "%s: busy; try again", file);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int cmd_version(int argc, char **argv)
 {
@@ -75,6 +76,9 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* What confab creates (databases, key, backups) is for the site's
+	 * user alone: SQLite gives new files 0644 under the usual umask. */
+	umask(077);
 	if (argc < 2)
 		return usage(stderr);
 	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help"))

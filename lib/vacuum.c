@@ -2,6 +2,11 @@
 #include "vacuum.h"
 #include "log.h"
 
+/* "1024": the slice written into the statement text at compile time. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define VACUUM_SLICE_STR STR(VACUUM_SLICE)
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,7 +26,7 @@ void vacuum_space(struct db *db, struct db_space *out)
 	out->incremental = pragma_int(db, "PRAGMA auto_vacuum") == 2;
 }
 
-int64_t vacuum_reclaim(struct db *db, int64_t max_pages)
+int64_t vacuum_reclaim(struct db *db, int all)
 {
 	struct db_space before, after;
 	sqlite3_stmt *st;
@@ -36,8 +41,9 @@ int64_t vacuum_reclaim(struct db *db, int64_t max_pages)
 		log_warn("reclaiming free pages: the database is busy; later");
 		return -1;
 	}
-	st = db_prep(db, "PRAGMA incremental_vacuum(?1)");
-	sqlite3_bind_int64(st, 1, max_pages > 0 ? max_pages : 0);
+	/* A PRAGMA takes no bound parameters: two fixed statements. */
+	st = all ? db_prep(db, "PRAGMA incremental_vacuum")
+		 : db_prep(db, "PRAGMA incremental_vacuum(" VACUUM_SLICE_STR ")");
 	/* The pragma returns a row per page it frees: step to the end. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;

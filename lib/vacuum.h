@@ -17,11 +17,15 @@ struct db_space {
 /* Page counts and the auto_vacuum mode of db. */
 void vacuum_space(struct db *db, struct db_space *out);
 
-/* Return up to max_pages free pages to the file system (0: all of them).
+/* Pages one slice of vacuum_reclaim returns: 4 MiB of 4 KiB pages. */
+#define VACUUM_SLICE 1024
+
+/* Return free pages to the file system: all of them, or (all=0) at most
+ * VACUUM_SLICE, so a busy process is held up only briefly.
  * Does nothing when the free list is empty or the file is not in
  * incremental mode. The number of pages freed, or -1 when the database was
  * busy or failed (an error is logged; try again later). */
-int64_t vacuum_reclaim(struct db *db, int64_t max_pages);
+int64_t vacuum_reclaim(struct db *db, int all);
 
 /* Switch a file made before incremental vacuum existed (auto_vacuum=NONE)
  * to INCREMENTAL. That takes one full VACUUM: it rewrites the file, needs

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define CLAIM_BATCH 64
-#define RECLAIM_PAGES 1024  /* 4 MiB of 4 KiB pages per idle slice */
 
 static int64_t data_version(void)
 {
@@ -244,7 +243,7 @@ void worker_run(volatile sig_atomic_t *stop)
 		} else if (w.reclaim_ms && now - last_reclaim >= w.reclaim_ms) {
 			/* Idle: hand the pages of deleted chats back to the disk, a
 			 * slice at a time so a stream that starts waits little. */
-			int64_t freed = vacuum_reclaim(w.db, RECLAIM_PAGES);
+			int64_t freed = vacuum_reclaim(w.db, 0);
 			last_reclaim = now;
 			if (freed > 0)
 				log_info("gave %lld free pages back to the disk", (long long)freed);
