@@ -83,18 +83,20 @@ static int read_password(const char *prompt, char *buf, size_t size, int tty)
 	char *ok;
 	size_t n;
 	if (tty) {
-		fputs(prompt, stderr);
-		fflush(stderr);
+		/* Echo off before the prompt shows: what is typed after it is
+		 * never displayed. */
 		if (tcgetattr(0, &old))
 			return -1;
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
 		tcsetattr(0, TCSAFLUSH, &quiet);
+		fputs(prompt, stderr);
+		fflush(stderr);
 	}
 	ok = fgets(buf, (int)size, stdin);
 	if (tty)
-		tcsetattr(0, TCSAFLUSH, &old);
+		tcsetattr(0, TCSANOW, &old);
 	if (!ok)
 		return -1;
 	n = strlen(buf);
