@@ -21,11 +21,11 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "init", "[--admin EMAIL [--password-stdin]]",
-	  "create the data directory, key file, databases and first administrator", cmd_init },
-	{ "migrate", "", "bring both databases up to this version's schema", cmd_migrate },
-	{ "backup", "DIR", "copy both databases and the key file into DIR, live", cmd_backup },
+	  "create the data directory, key file, databases, first admin", cmd_init },
+	{ "migrate", "", "upgrade both databases to this version's schema", cmd_migrate },
+	{ "backup", "DIR", "copy the databases and key file into DIR, live", cmd_backup },
 	{ "restore", "DIR [--force]", "bring a backup back into the data directory", cmd_restore },
-	{ "vacuum", "[--full]", "give the space of deleted data back to the disk", cmd_vacuum },
+	{ "vacuum", "[--full]", "give deleted data's space back to the disk", cmd_vacuum },
 	{ "version", "", "print the version", cmd_version },
 };
 
@@ -62,9 +62,13 @@ static int usage(FILE *f)
 {
 	fputs("usage: confab COMMAND [ARGS]\n\n", f);
 	for (size_t i = 0; i < COUNTOF(commands); i++) {
-		char left[64];
+		char left[80];
 		snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
-		fprintf(f, "  %-40s %s\n", left, commands[i].summary);
+		/* A long synopsis gets a line of its own. */
+		if (strlen(left) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", left, "", commands[i].summary);
+		else
+			fprintf(f, "  %-22s %s\n", left, commands[i].summary);
 	}
 	fputs("\n`confab COMMAND --help` says more; so does man confab.\n"
 	      "Environment: CONFAB_CONFIG (the INI file, default " CONFAB_CONFIG_FILE "),\n"
