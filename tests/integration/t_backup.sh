@@ -60,6 +60,18 @@ dd if=/dev/urandom of="$TMP/bad/data.db" bs=4096 seek=3 count=4 conv=notrunc 2>/
 CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" restore "$TMP/bad" >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "a damaged backup is refused" 1 "$rc"
 
+# --- restore refuses a backup from a newer confab
+cp -r "$TMP/bk" "$TMP/newer"
+sqlite3 "$TMP/newer/data.db" 'PRAGMA user_version=999'
+sed -i 's/^data.db = .*/data.db = 999/' "$TMP/newer/MANIFEST"
+CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" restore "$TMP/newer" >"$TMP/out" 2>&1 && rc=0 || rc=$?
+expect_eq "a backup from a newer confab is refused" 1 "$rc"
+check "  ... saying to upgrade" grep -q 'newer confab' "$TMP/out"
+CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" backup "$TMP/bk2" >"$TMP/out" 2>&1 && rc=0 || rc=$?
+expect_eq "backing up a directory with no databases fails" 1 "$rc"
+check "  ... pointing at confab init" grep -q 'confab init' "$TMP/out"
+check "  ... leaving no backup directory behind" test ! -e "$TMP/bk2"
+
 # --- restore into a fresh data directory
 FRESH=$TMP/fresh
 CONFAB_DATA_DIR=$FRESH "$CONFAB" restore "$TMP/bk" >"$TMP/out" 2>&1 && rc=0 || rc=$?
@@ -88,6 +100,22 @@ if B2=$(second_instance "$FRESH"); then
 	expect_eq "  ... the interrupted reply ends failed, not stuck" failed "$st"
 	expect_eq "  ... keeping the text the backup caught" "$PART" \
 		"$(sqlite3 "$FRESH/data.db" "SELECT content FROM messages WHERE id = '$M'")"
+
+	# Restore under running page executables: stop only the worker, add
+	# a chat after the backup, restore, and the pages serve the backup.
+	kill -TERM "$(head -1 "$FRESH/confabd.lock")"
+	for _ in $(seq 50); do flock -n "$FRESH/confabd.lock" true && break; sleep 0.1; done
+	C2=$(BASE=$B2 new_chat "$R" "made after the backup")
+	check "a chat made after the backup exists before the restore" test -n "$C2"
+	CONFAB_DATA_DIR=$FRESH "$CONFAB" restore "$TMP/bk" --force >"$TMP/out" 2>&1 && rc=0 || rc=$?
+	expect_eq "restore --force under running pages, worker stopped, succeeds" 0 "$rc"
+	check "  ... telling to restart the page executables" grep -q 'restart the FastCGI' "$TMP/out"
+	check "  ... leaving no pid of its own in the lease file" test ! -s "$FRESH/confabd.lock"
+	# The session was made after the backup too: sign in again.
+	expect_eq "  ... the running pages serve the restored accounts" 303 \
+		"$(BASE=$B2 login "$R" "$EMAIL" 'password one')"
+	expect_eq "  ... the chat made after the backup is gone" 404 "$(BASE=$B2 http "$R" GET "/chat/$C2")"
+	expect_eq "  ... the backed-up chat is there" 200 "$(BASE=$B2 http "$R" GET "/chat/$C")"
 	stop_second_instance "$FRESH"
 else
 	not_ok "a confab starts on the restored directory"
