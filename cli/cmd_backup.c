@@ -176,11 +176,7 @@ int cmd_restore(int argc, char **argv)
 out:
 	free(err);
 	config_free(&c);
-	if (lease >= 0) {
-		/* Leave no pid of ours in the lease file for others to read. */
-		if (ftruncate(lease, 0) != 0)
-			(void)0;  /* only tidiness: the lock itself is what counts */
-		close(lease);
-	}
+	if (lease >= 0)
+		lease_release(lease);
 	return rc;
 }
