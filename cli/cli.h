@@ -25,7 +25,9 @@ struct command {
 void cli_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Load the configuration (CONFAB_CONFIG or the installed confab.ini) into c.
- * On error prints it and returns -1. */
+ * Run by root on a data directory owned by another user, switch to that
+ * user. On error prints it and returns -1. Every command that touches the
+ * data directory calls it first. */
 int cli_load_config(const char *name, struct config *c);
 
 /* The options shared by every command: 1 if argv[i] asks for help. */

@@ -45,9 +45,14 @@ static int vacuum_one(const char *file, struct db *db, int full)
 		free(err);
 		return -1;
 	}
-	if ((freed = vacuum_reclaim(db, 1)) < 0) {
-		cli_error("vacuum", "%s: busy; try again", file);
-		return -1;
+	/* In slices, each its own transaction: the site's writes get their
+	 * turn between them however many pages there are. */
+	freed = 0;
+	for (int64_t n; (n = vacuum_reclaim(db, 0)) != 0; freed += n) {
+		if (n < 0) {
+			cli_error("vacuum", "%s: busy; try again", file);
+			return -1;
+		}
 	}
 	if (vacuum_checkpoint(db))
 		fprintf(stderr, "confab vacuum: %s: a reader kept the write-ahead log from "
@@ -61,6 +66,7 @@ static int vacuum_one(const char *file, struct db *db, int full)
 int cmd_vacuum(int argc, char **argv)
 {
 	int full = 0, rc;
+	struct config c;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i]))
 			return vacuum_usage(stdout);
@@ -69,6 +75,9 @@ int cmd_vacuum(int argc, char **argv)
 		else
 			return vacuum_usage(stderr);
 	}
+	if (cli_load_config("vacuum", &c))
+		return CLI_FAILED;
+	config_free(&c);
 	if (app_init("confab", NULL, 0))
 		return CLI_FAILED;
 	rc = vacuum_one("user.db", g.user_db, full) || vacuum_one("data.db", g.data_db, full)

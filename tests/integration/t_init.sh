@@ -98,6 +98,19 @@ else
 	not_ok "a confab starts on the directory init made"
 fi
 
+# Run by root on a directory another user owns, confab becomes that user,
+# so nothing in it ends up owned by root.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	O=$TMP/owned; mkdir -p "$O"; chmod 755 "$TMP"; chown nobody "$O"; chmod 700 "$O"
+	# The site's user reads the configuration: one it may read.
+	cp "$CONFAB_CONFIG" "$TMP/owned.ini"; chmod 644 "$TMP/owned.ini"
+	CONFAB_CONFIG=$TMP/owned.ini CONFAB_DATA_DIR=$O "$CONFAB" init >"$TMP/out" 2>&1 && rc=0 || rc=$?
+	expect_eq "root running init on nobody's directory succeeds" 0 "$rc"
+	check "  ... saying it runs as the owner" grep -q "running as nobody, the owner of $O" "$TMP/out"
+	expect_eq "  ... and everything it made belongs to nobody" "" \
+		"$(find "$O" -not -user nobody)"
+fi
+
 # --- migrate, and the command line's answers
 CONFAB_DATA_DIR=$TMP/none "$CONFAB" migrate >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "migrate on a missing directory fails" 1 "$rc"
