@@ -1,8 +1,10 @@
 /* cli.h — the confab command: one table of subcommands (confab.c) and one
  * file per group of them. To add a command: write `int cmd_NAME(int argc,
  * char **argv)` in cli/cmd_NAME.c (argv[0] is the command's name; answer
- * --help on stdout), add it to the table in confab.c and to Makefile.am,
- * and give it a section in man/confab.1.in. */
+ * --help with "usage: confab NAME ..." on stdout, exit with the CLI_*
+ * codes below), add it to the table in confab.c and to Makefile.am, and
+ * give it a section in man/confab.1.in. t_init and t_install check the
+ * --help and the manual section of every command in the table. */
 #ifndef CONFAB_CLI_H
 #define CONFAB_CLI_H
 
