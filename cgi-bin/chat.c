@@ -26,6 +26,20 @@ static const struct field send_fields[] = {
 	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
+static const struct field edit_fields[] = {
+	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
+	{ "content", V_TEXT, 1, 1, MAX_MESSAGE_CHARS, NULL, "Message" },
+	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+static const struct field edit_page_fields[] = {
+	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+static const struct field regenerate_fields[] = {
+	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
 static const struct field poll_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ "from", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Offset" },
@@ -103,21 +117,26 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 {
 	struct tval *list = tv_set(r->a, ctx, "models", tv_list(r->a));
 	const struct model_cfg *def = models_default(&g.models, &g.cfg);
-	if (!models_find(&g.models, selected))
+	if (!models_find_active(&g.models, selected))
 		selected = def ? def->id : NULL;
 	for (size_t i = 0; i < g.models.nmodels; i++) {
 		const struct model_cfg *m = &g.models.models[i];
-		struct tval *x = tv_push(r->a, list, tv_map(r->a));
+		struct tval *x;
+		if (!m->active)
+			continue;
+		x = tv_push(r->a, list, tv_map(r->a));
 		tv_set(r->a, x, "id", tv_str_ref(r->a, m->id));
 		tv_set(r->a, x, "name", tv_str_ref(r->a, m->name));
 		tv_set_bool(r->a, x, "selected", selected && strcmp(selected, m->id) == 0);
 	}
-	tv_set_bool(r->a, ctx, "no_models", g.models.nmodels == 0);
+	tv_set_bool(r->a, ctx, "no_models", def == NULL);
 }
 
-/* The chat page; status, an error for role=alert and a draft to keep. */
-static int show_chat(struct req *r, const char *id, int status, const char *error,
-		     const char *draft)
+/* The chat page; status, an error for role=alert and a draft to keep.
+ * edit_of: the id of a user message being edited: the page then shows the
+ * messages before it, and the composer holds it (draft, or its text). */
+static int show_chat_view(struct req *r, const char *id, int status, const char *error,
+			  const char *draft, const char *edit_of)
 {
 	struct chat c;
 	struct message *m;
@@ -129,33 +148,73 @@ static int show_chat(struct req *r, const char *id, int status, const char *erro
 	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	m = message_list(g.data_db, r->a, c.id, &n);
+	if (edit_of) {
+		size_t i = 0;
+		while (i < n && (strcmp(m[i].id, edit_of) || strcmp(m[i].role, "user")))
+			i++;
+		if (i == n)
+			return page_error(r, 404, "There is no such message in this chat.");
+		if (!draft)
+			draft = m[i].content;
+		if (!model || !*model)
+			model = i + 1 < n ? m[i + 1].model : NULL;
+		n = i;
+	}
 	ctx = page_ctx(r, *c.title ? c.title : "New chat", c.id);
 	tv_set_str(r->a, ctx, "chat_id", c.id);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
 	tv_set_bool(r->a, ctx, "pinned", c.pinned);
 	tv_set_bool(r->a, ctx, "empty", n == 0);
+	for (size_t i = 0; i < n; i++)
+		busy |= !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
 		const char *text = NULL;
-		int live = !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
-		if (live) {
-			busy = 1;
+		struct tval *x;
+		if (!strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued"))
 			text = reply_partial_text(g.data_db, r->a, m[i].id);
-		}
-		tv_push(r->a, list, message_value(r, &m[i], text));
+		x = tv_push(r->a, list, message_value(r, &m[i], text));
+		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
+			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
+			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
 	}
+	/* Edit and regenerate only between replies, and not while editing. */
+	if (!busy && !edit_of)
+		tv_set_bool(r->a, ctx, "can_regenerate", n && !strcmp(m[n - 1].role, "assistant"));
 	tv_set_bool(r->a, ctx, "busy", busy);
 	if (error)
 		tv_set_str(r->a, ctx, "error", error);
 	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
-	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
+	if (edit_of) {
+		tv_set_str(r->a, ctx, "edit_of", edit_of);
+		tv_set(r->a, ctx, "form_action",
+		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/edit", c.id)));
+	} else {
+		tv_set(r->a, ctx, "form_action",
+		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
+	}
 	add_models(r, ctx, model && *model ? model : c.model);
 	return page_render(r, status, "chat", ctx);
+}
+
+static int show_chat(struct req *r, const char *id, int status, const char *error,
+		     const char *draft)
+{
+	return show_chat_view(r, id, status, error, draft, NULL);
 }
 
 static int chat_page(struct req *r)
 {
 	return show_chat(r, r->params[0], 200, NULL, NULL);
+}
+
+/* GET /chat/ID/edit?m=MSG: the chat up to that message, which the
+ * composer holds for editing. */
+static int edit_page(struct req *r)
+{
+	if (r->invalid)
+		return page_error(r, 404, "There is no such message in this chat.");
+	return show_chat_view(r, r->params[0], 200, NULL, NULL, http_query(r, "m"));
 }
 
 static int new_chat_page(struct req *r)
@@ -193,6 +252,15 @@ static void wake_worker(void)
 		log_warn("could not start the worker %s", worker);
 }
 
+/* The request's address and browser, for the usage log. */
+static const struct origin *origin_of(struct req *r)
+{
+	struct origin *o = arena_alloc(r->a, sizeof *o);
+	o->ip = r->remote_addr;
+	o->user_agent = r->user_agent;
+	return o;
+}
+
 /* Check what a send carries; NULL when fine, else the message for the user
  * (and *status). */
 static const char *check_send(struct req *r, const char **model, int *status)
@@ -200,13 +268,13 @@ static const char *check_send(struct req *r, const char **model, int *status)
 	*status = 400;
 	if (r->invalid)
 		return r->invalid;
-	if (g.models.nmodels == 0) {
+	if (!models_default(&g.models, &g.cfg)) {
 		*status = 503;
 		return "No model is configured on this server yet. Ask its administrator to add a provider.";
 	}
 	if (!*model || !**model)
 		*model = models_default(&g.models, &g.cfg)->id;
-	if (!models_find(&g.models, *model))
+	if (!models_find_active(&g.models, *model))
 		return "That model is not offered on this server. Choose one from the list.";
 	return NULL;
 }
@@ -228,7 +296,8 @@ static int new_chat_post(struct req *r)
 		add_models(r, ctx, model);
 		return page_render(r, status, "chat", ctx);
 	}
-	if (reply_send_new_chat(g.data_db, r->user->id, content, model, chat_id, msg_id) != STORE_OK)
+	if (reply_send_new_chat(g.data_db, r->user->id, content, model, origin_of(r),
+				chat_id, msg_id) != STORE_OK)
 		return page_error(r, 503, "The server is busy. Your message was not sent; go back and send it again.");
 	wake_worker();
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
@@ -247,7 +316,8 @@ static int send_post(struct req *r)
 	err = check_send(r, &model, &status);
 	if (err)
 		return show_chat(r, id, status, err, content);
-	switch (reply_send(g.data_db, r->user->id, id, content, model, user_msg, asst_msg)) {
+	switch (reply_send(g.data_db, r->user->id, id, content, model, origin_of(r), user_msg,
+			   asst_msg)) {
 	case STORE_OK:
 		break;
 	case STORE_NOT_FOUND:
@@ -259,6 +329,75 @@ static int send_post(struct req *r)
 		return show_chat(r, id, 503, "The server is busy; your message was not sent. "
 					     "Send it again.", content);
 	}
+	wake_worker();
+	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+}
+
+/* What a refused regenerate or edit says (and its status), or NULL. */
+static const char *replace_refusal(enum store_rc rc, int *status)
+{
+	switch (rc) {
+	case STORE_OK:
+		return NULL;
+	case STORE_CONFLICT:
+		*status = 409;
+		return "A reply is still being written. Wait for it, or stop it, first.";
+	case STORE_NOT_FOUND:
+		*status = 404;
+		return NULL;
+	default:
+		*status = 503;
+		return "The server is busy; nothing was changed. Try again.";
+	}
+}
+
+/* POST /chat/ID/edit: replace a message and what follows it. */
+static int edit_post(struct req *r)
+{
+	const char *id = r->params[0], *content = http_form(r, "content");
+	const char *model = http_form(r, "model"), *msg = http_form(r, "m");
+	char user_msg[37], asst_msg[37];
+	int status = 400;
+	const char *err;
+	enum store_rc rc;
+
+	if (!uuid_valid(id) || !uuid_valid(msg ? msg : ""))
+		return page_error(r, 404, "There is no such message in this chat.");
+	err = check_send(r, &model, &status);
+	if (err)
+		return show_chat_view(r, id, status, err, content, msg);
+	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, origin_of(r),
+			user_msg, asst_msg);
+	err = replace_refusal(rc, &status);
+	if (rc == STORE_NOT_FOUND)
+		return page_error(r, 404, "There is no such message in this chat.");
+	if (err)
+		return show_chat_view(r, id, status, err, content, msg);
+	wake_worker();
+	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+}
+
+/* POST /chat/ID/regenerate: a new reply in place of the last one,
+ * optionally from another model. */
+static int regenerate_post(struct req *r)
+{
+	const char *id = r->params[0], *model = http_form(r, "model");
+	char asst_msg[37];
+	int status = 400;
+	const char *err;
+	enum store_rc rc;
+
+	if (!uuid_valid(id))
+		return page_error(r, 404, "There is no such chat.");
+	err = check_send(r, &model, &status);
+	if (err)
+		return show_chat(r, id, status, err, NULL);
+	rc = reply_regenerate(g.data_db, r->user->id, id, model, origin_of(r), asst_msg);
+	err = replace_refusal(rc, &status);
+	if (rc == STORE_NOT_FOUND)
+		return show_chat(r, id, 400, "There is no reply to regenerate in this chat.", NULL);
+	if (err)
+		return show_chat(r, id, status, err, NULL);
 	wake_worker();
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
 }
@@ -326,8 +465,11 @@ static const struct route routes[] = {
 	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN, send_fields },
 	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
 	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN, send_fields },
-	{ "GET", "/chat/:id/poll", poll_route, 0, poll_fields },
+	{ "GET", "/chat/:id/poll", poll_route, ROUTE_SESSION_RECENT, poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
+	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN, edit_page_fields },
+	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN, edit_fields },
+	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN, regenerate_fields },
 };
 
 int main(int argc, char **argv)

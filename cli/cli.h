@@ -23,6 +23,9 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
+/* Print "confab: MESSAGE" on stderr; returns 1 (the exit status). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Print "confab NAME: MESSAGE" to stderr. */
 void cli_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -41,5 +44,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_vacuum(int argc, char **argv);
+/* confab model ... (argv after "model") */
+int cmd_model(int argc, char **argv);
 
 #endif

@@ -1,19 +1,14 @@
 /* confab — the administrator's command line: `confab COMMAND [ARGS]`.
- * The commands live in cli/cmd_*.c; this file holds their table and what
- * they share. See cli.h for how to add one. */
+ * The commands live in cli/cmd_*.c (and model.c); this file holds their
+ * table, cli.c what they share. See cli.h for how to add one. */
 #include "cli.h"
 #include "app.h"
 #include "util.h"
 
-#include <errno.h>
-#include <grp.h>
-#include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static int cmd_version(int argc, char **argv)
 {
@@ -23,6 +18,19 @@ static int cmd_version(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* confab model takes the words after "model"; as the others, it first
+ * becomes the data directory's owner when run by root. */
+static int run_model(int argc, char **argv)
+{
+	struct config c;
+	if (argc > 1 && !cli_is_help(argv[1]) && strcmp(argv[1], "help")) {
+		if (cli_load_config("model", &c))
+			return CLI_FAILED;
+		config_free(&c);
+	}
+	return cmd_model(argc - 1, argv + 1);
+}
+
 static const struct command commands[] = {
 	{ "init", "[--admin EMAIL [--password-stdin]]",
 	  "create the data directory, key file, databases, first admin", cmd_init },
@@ -30,61 +38,10 @@ static const struct command commands[] = {
 	{ "backup", "DIR", "copy the databases and key file into DIR, live", cmd_backup },
 	{ "restore", "DIR [--force]", "bring a backup back into the data directory", cmd_restore },
 	{ "vacuum", "[--full]", "give deleted data's space back to the disk", cmd_vacuum },
+	{ "model", "list | add | enable | disable | remove",
+	  "the model registry (confab model --help)", run_model },
 	{ "version", "", "print the version", cmd_version },
 };
-
-void cli_error(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "confab %s: ", name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_is_help(const char *arg)
-{
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
-}
-
-/* Run as root on a data directory another user owns, become that user:
- * files made as root there (a key file, a database) would lock the site
- * out of its own data. */
-static int become_owner(const char *name, const char *data_dir)
-{
-	struct stat sb;
-	struct passwd *pw;
-	if (geteuid() != 0 || stat(data_dir, &sb) || sb.st_uid == 0)
-		return 0;
-	pw = getpwuid(sb.st_uid);
-	if (setgroups(0, NULL) || setgid(sb.st_gid) || setuid(sb.st_uid)) {
-		cli_error(name, "cannot switch to %s, the owner of %s: %s",
-			  pw ? pw->pw_name : "its owner", data_dir, strerror(errno));
-		return -1;
-	}
-	fprintf(stderr, "confab %s: running as %s, the owner of %s\n", name,
-		pw ? pw->pw_name : "its owner", data_dir);
-	return 0;
-}
-
-int cli_load_config(const char *name, struct config *c)
-{
-	char *err = NULL;
-	int allow_missing;
-	/* Two statements: the order arguments are evaluated in is unspecified. */
-	const char *path = app_config_path(&allow_missing);
-	if (config_load(c, path, allow_missing, &err)) {
-		cli_error(name, "%s", err ? err : "out of memory");
-		free(err);
-		return -1;
-	}
-	if (become_owner(name, c->data_dir)) {
-		config_free(c);
-		return -1;
-	}
-	return 0;
-}
 
 static int usage(FILE *f)
 {

@@ -78,7 +78,6 @@ void app_dispatch(struct req *r)
 	struct buf allow = BUF_INIT;
 	int path_seen = 0;
 
-	session_identify(r);
 	for (size_t i = 0; i < g.nroutes; i++) {
 		const struct route *rt = &g.routes[i];
 		if (!route_match(rt->pattern, r->path, NULL))
@@ -90,6 +89,10 @@ void app_dispatch(struct req *r)
 		if (strcmp(rt->method, r->method) == 0 && !match)
 			match = rt;
 	}
+	session_identify(r, match ? match->flags : 0);
+	/* Models added or switched with `confab model` (the poll needs none). */
+	if (match && !(match->flags & ROUTE_SESSION_RECENT))
+		models_sync(&g.models, g.data_db, now_ms());
 	if (!match) {
 		if (path_seen) {
 			http_header(r, "Allow", buf_str(&allow));
@@ -233,7 +236,7 @@ static void req_init(struct req *r, struct arena *a, struct buf *hdr, struct buf
  * page can show the layout, then answer status. */
 static void answer_unreadable(struct req *r, int status)
 {
-	session_identify(r);
+	session_identify(r, 0);
 	page_error(r, status, status == 413 ? "What you sent is too large."
 					    : "The request could not be read.");
 }

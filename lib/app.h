@@ -14,6 +14,8 @@
 
 #define ROUTE_LOGIN   1u  /* signed-in users only: others are sent to /login */
 #define ROUTE_NO_CSRF 2u  /* a POST that carries no form token (webhooks) */
+#define ROUTE_SESSION_RECENT 4u /* a GET that may take a session checked in the
+				   last 2 s (the poll endpoint; see session.c) */
 
 struct route {
 	const char *method;          /* "GET" (also serves HEAD) or "POST" */

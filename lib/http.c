@@ -61,10 +61,19 @@ static const char *env_get(char *const *vars, const char *name)
 	return NULL;
 }
 
+/* A request id: 4 random bytes drawn once per process, then a counter, so
+ * ids stay unique across processes without a getrandom call per request. */
 static void new_reqid(char out[17])
 {
-	unsigned char b[8];
-	randombytes_buf(b, sizeof b);
+	static unsigned char b[8];
+	static uint32_t n;
+	if (n == 0)
+		randombytes_buf(b, 4);
+	n++;
+	b[4] = (unsigned char)(n >> 24);
+	b[5] = (unsigned char)(n >> 16);
+	b[6] = (unsigned char)(n >> 8);
+	b[7] = (unsigned char)n;
 	hex_encode(out, b, sizeof b);
 }
 

@@ -1,5 +1,7 @@
 /* models.c — see models.h. */
 #include "models.h"
+#include "log.h"
+#include "store_model.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -174,10 +176,115 @@ static int load_models(struct models *m, const struct config *cfg, char **err)
 		md->images = flag(cfg, sec, "images");
 		md->pdfs = flag(cfg, sec, "pdfs");
 		md->reasoning = flag(cfg, sec, "reasoning");
+		md->cache = config_get(cfg, sec, "cache") ? flag(cfg, sec, "cache") : -1;
 		m->nmodels++;
 	}
 	free(names);
 	return 0;
+}
+
+struct models_retired {
+	struct model_cfg *models;
+	size_t n;
+	struct models_retired *next;
+};
+
+static void model_copy(struct model_cfg *dst, const struct model_cfg *src)
+{
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->name = xstrdup(src->name);
+	dst->api_model = xstrdup(src->api_model);
+}
+
+static void models_array_free(struct model_cfg *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].id);
+		free(a[i].name);
+		free(a[i].api_model);
+	}
+	free(a);
+}
+
+/* The registry as the config alone makes it: every model active. */
+static void models_from_base(struct models *m)
+{
+	m->models = xcalloc(m->nbase + 1, sizeof *m->models);
+	for (size_t i = 0; i < m->nbase; i++) {
+		model_copy(&m->models[i], &m->base[i]);
+		m->models[i].active = 1;
+	}
+	m->nmodels = m->nbase;
+}
+
+struct build {
+	struct models *m;
+	struct model_cfg *a;
+	size_t n, cap;
+};
+
+static void add_row(void *ctx, const struct model_row *r)
+{
+	struct build *b = ctx;
+	const struct provider_cfg *p = provider_named(b->m, r->provider);
+	if (!p) {
+		log_warn("model %s: its provider '%s' is not configured; not offered",
+			 r->id, r->provider);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->a[i].id, r->id))
+			return;   /* the config's model of that id wins */
+	if (b->n == b->cap) {
+		b->cap = b->cap * 2 + 8;
+		b->a = xrealloc(b->a, (b->cap + 1) * sizeof *b->a);
+	}
+	struct model_cfg *md = &b->a[b->n++];
+	memset(md, 0, sizeof *md);
+	md->id = xstrdup(r->id);
+	md->name = xstrdup(*r->name ? r->name : r->id);
+	md->api_model = xstrdup(*r->api_model ? r->api_model : r->id);
+	md->provider = p;
+	md->price_in = r->price_in;
+	md->price_out = r->price_out;
+	md->context = r->context;
+	md->max_output = r->max_output;
+	md->images = r->images;
+	md->pdfs = r->pdfs;
+	md->reasoning = r->reasoning;
+	md->cache = -1;
+	md->added = 1;
+}
+
+int models_sync(struct models *m, struct db *db, int64_t now)
+{
+	char stamp[64];
+	struct build b = { .m = m };
+	struct models_retired *old;
+
+	if (m->synced_at && now - m->synced_at < 1000 && now >= m->synced_at)
+		return 0;
+	m->synced_at = now;
+	model_registry_stamp(db, stamp);
+	if (!strcmp(stamp, m->stamp))
+		return 0;
+	snprintf(m->stamp, sizeof m->stamp, "%s", stamp);
+	b.cap = m->nbase + 8;
+	b.a = xcalloc(b.cap + 1, sizeof *b.a);
+	for (; b.n < m->nbase; b.n++)
+		model_copy(&b.a[b.n], &m->base[b.n]);
+	model_each_added(db, add_row, &b);
+	for (size_t i = 0; i < b.n; i++)
+		b.a[i].active = model_state(db, b.a[i].id) != 0;
+	old = xmalloc(sizeof *old);
+	old->models = m->models;
+	old->n = m->nmodels;
+	old->next = m->retired;
+	m->retired = old;
+	m->models = b.a;
+	m->nmodels = b.n;
+	return 1;
 }
 
 int models_load(struct models *m, const struct config *cfg, const char *demo_url, char **err)
@@ -205,8 +312,13 @@ int models_load(struct models *m, const struct config *cfg, const char *demo_url
 		md->provider = p;
 		md->context = 8192;
 		md->max_output = 1024;
+		md->cache = -1;
 		md->demo = 1;
 	}
+	/* What was loaded is the base; the registry starts as a copy of it. */
+	m->base = m->models;
+	m->nbase = m->nmodels;
+	models_from_base(m);
 	return 0;
 }
 
@@ -218,13 +330,16 @@ void models_free(struct models *m)
 		free(m->providers[i].base_url);
 		free(m->providers[i].api_key);
 	}
-	for (size_t i = 0; i < m->nmodels; i++) {
-		free(m->models[i].id);
-		free(m->models[i].name);
-		free(m->models[i].api_model);
+	models_array_free(m->models, m->nmodels);
+	if (m->base != m->models)
+		models_array_free(m->base, m->nbase);
+	while (m->retired) {
+		struct models_retired *r = m->retired;
+		m->retired = r->next;
+		models_array_free(r->models, r->n);
+		free(r);
 	}
 	free(m->providers);
-	free(m->models);
 	memset(m, 0, sizeof *m);
 }
 
@@ -236,8 +351,17 @@ const struct model_cfg *models_find(const struct models *m, const char *id)
 	return NULL;
 }
 
+const struct model_cfg *models_find_active(const struct models *m, const char *id)
+{
+	const struct model_cfg *md = models_find(m, id);
+	return md && md->active ? md : NULL;
+}
+
 const struct model_cfg *models_default(const struct models *m, const struct config *cfg)
 {
-	const struct model_cfg *d = models_find(m, config_get(cfg, "chat", "default_model"));
-	return d ? d : m->nmodels ? &m->models[0] : NULL;
+	const struct model_cfg *d = models_find_active(m, config_get(cfg, "chat", "default_model"));
+	for (size_t i = 0; !d && i < m->nmodels; i++)
+		if (m->models[i].active)
+			d = &m->models[i];
+	return d;
 }

@@ -25,13 +25,26 @@ struct model_cfg {
 	int64_t context, max_output;
 	int images, pdfs, reasoning;
 	int demo;          /* the built-in offline demo */
+	int added;         /* from `confab model add` (data.db), not the config */
+	int active;        /* offered for new messages (`confab model disable`) */
+	int cache;         /* [model.ID] cache: 1 on, 0 off, -1 as [cache] enabled */
 };
+
+struct models_retired;
 
 struct models {
 	struct provider_cfg *providers;
 	size_t nproviders;
-	struct model_cfg *models;
+	struct model_cfg *models;     /* the registry now: config + added */
 	size_t nmodels;
+	/* What models_sync builds from: the config's models, as loaded. */
+	struct model_cfg *base;
+	size_t nbase;
+	char stamp[64];               /* the registry tables when last read */
+	int64_t synced_at;
+	/* Arrays replaced by models_sync, kept until models_free: a worker's
+	 * stream may still point into one. */
+	struct models_retired *retired;
 };
 
 /* Read providers and models from cfg. With no provider configured and
@@ -41,9 +54,17 @@ struct models {
 int models_load(struct models *m, const struct config *cfg, const char *demo_url, char **err);
 void models_free(struct models *m);
 
-/* The model with this id, or NULL. */
+struct db;
+/* Bring the registry in step with data.db (models added, switched on or
+ * off), at most once a second (now: Unix ms). 1 when it changed. */
+int models_sync(struct models *m, struct db *db, int64_t now);
+
+/* The model with this id, active or not, or NULL. */
 const struct model_cfg *models_find(const struct models *m, const char *id);
-/* The model new chats start with: [chat] default_model, else the first. */
+/* The model with this id if it is active, or NULL. */
+const struct model_cfg *models_find_active(const struct models *m, const char *id);
+/* The model new chats start with: [chat] default_model, else the first
+ * (active ones only; NULL when none is). */
 const struct model_cfg *models_default(const struct models *m, const struct config *cfg);
 
 /* Parse "2.50" (USD) into micro-dollars; -1 if not a non-negative number

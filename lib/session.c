@@ -102,7 +102,65 @@ static const char *csrf_for(struct req *r, const char *kind, const char *id)
 	return hex;
 }
 
-void session_identify(struct req *r)
+/* Sessions this process found valid in the last SESSION_RECENT_MS, for
+ * routes that may take one (the poll endpoint: poll.js asks a few times a
+ * second with the same cookie, and the user.db read is a third of such a
+ * request's cost). A sign-out or a disabled account therefore reaches a poll
+ * within that time; every other route asks the store each time. */
+#define SESSION_RECENT_MS 2000
+#define RECENT_SLOTS 16
+static struct recent {
+	char hash[65];
+	int64_t at;
+	struct user u;  /* its strings are the slot's own (malloc) */
+} recent[RECENT_SLOTS];
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void recent_put(const char *h, const struct user *u, int64_t now)
+{
+	struct recent *slot = &recent[0];
+	for (int i = 0; i < RECENT_SLOTS; i++) {
+		if (!strcmp(recent[i].hash, h)) {
+			slot = &recent[i];
+			break;
+		}
+		if (recent[i].at < slot->at)
+			slot = &recent[i];
+	}
+	free((char *)slot->u.email);
+	free((char *)slot->u.name);
+	free((char *)slot->u.plan);
+	free((char *)slot->u.timezone);
+	slot->u = *u;
+	slot->u.email = dup_or_null(u->email);
+	slot->u.name = dup_or_null(u->name);
+	slot->u.plan = dup_or_null(u->plan);
+	slot->u.timezone = dup_or_null(u->timezone);
+	memcpy(slot->hash, h, sizeof slot->hash);
+	slot->at = now;
+}
+
+static int recent_get(struct arena *a, const char *h, int64_t now, struct user *out)
+{
+	for (int i = 0; i < RECENT_SLOTS; i++) {
+		const struct recent *slot = &recent[i];
+		if (strcmp(slot->hash, h) || now - slot->at >= SESSION_RECENT_MS)
+			continue;
+		*out = slot->u;
+		out->email = slot->u.email ? arena_strdup(a, slot->u.email) : NULL;
+		out->name = slot->u.name ? arena_strdup(a, slot->u.name) : NULL;
+		out->plan = slot->u.plan ? arena_strdup(a, slot->u.plan) : NULL;
+		out->timezone = slot->u.timezone ? arena_strdup(a, slot->u.timezone) : NULL;
+		return 1;
+	}
+	return 0;
+}
+
+void session_identify(struct req *r, unsigned route_flags)
 {
 	const char *tok = http_cookie(r, SESSION_COOKIE);
 	const char *visitor;
@@ -110,9 +168,17 @@ void session_identify(struct req *r)
 	if (token_plausible(tok)) {
 		char h[65];
 		struct user *u = arena_zalloc(r->a, sizeof *u);
+		int64_t now = now_ms();
 		token_hash(tok, h);
-		if (session_user(g.user_db, r->a, h, now_ms(), g.cfg.session_idle_ms, u) ==
+		if ((route_flags & ROUTE_SESSION_RECENT) && recent_get(r->a, h, now, u)) {
+			r->user = u;
+			r->csrf = csrf_for(r, "session", h);
+			return;
+		}
+		if (session_user(g.user_db, r->a, h, now, g.cfg.session_idle_ms, u) ==
 		    STORE_OK) {
+			if (route_flags & ROUTE_SESSION_RECENT)
+				recent_put(h, u, now);
 			r->user = u;
 			r->csrf = csrf_for(r, "session", h);
 			return;

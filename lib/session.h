@@ -17,8 +17,10 @@ struct user;
 int secret_load(const char *path, unsigned char key[32], int create, char **err);
 
 /* Identify the visitor of r: sets r->user when the session cookie is live,
- * and r->csrf (bound to the session, or to a visitor cookie it sets). */
-void session_identify(struct req *r);
+ * and r->csrf (bound to the session, or to a visitor cookie it sets).
+ * route_flags: with ROUTE_SESSION_RECENT, a session this process checked
+ * moments ago is taken without asking user.db again. */
+void session_identify(struct req *r, unsigned route_flags);
 
 /* Start a session for user: new cookie, stored hashed; renews r->csrf. */
 int session_start(struct req *r, const struct user *u);

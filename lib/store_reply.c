@@ -40,9 +40,38 @@ static char *first_words(const char *s)
 	return t;
 }
 
+/* Insert a queued assistant message at seq and its job (in a transaction). */
+static enum store_rc insert_reply(struct db *db, const char *user_id, const char *chat_id,
+				  int64_t seq, const char *model, const struct origin *from,
+				  int64_t now, char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	uuid_new(asst_msg);
+	st = db_prep(db, "INSERT INTO messages (id, chat_id, seq, role, status, model, created_at) "
+			 "VALUES (?1, ?2, ?3, 'assistant', 'queued', ?4, ?5)");
+	db_bind_text(st, 1, asst_msg);
+	db_bind_text(st, 2, chat_id);
+	sqlite3_bind_int64(st, 3, seq);
+	db_bind_text(st, 4, model);
+	sqlite3_bind_int64(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	st = db_prep(db, "INSERT INTO jobs (message_id, chat_id, user_id, created_at, ip, "
+			 "user_agent) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), "
+			 "substr(coalesce(?6, ''), 1, 255))");
+	db_bind_text(st, 1, asst_msg);
+	db_bind_text(st, 2, chat_id);
+	db_bind_text(st, 3, user_id);
+	sqlite3_bind_int64(st, 4, now);
+	db_bind_text(st, 5, from ? from->ip : NULL);
+	db_bind_text(st, 6, from ? from->user_agent : NULL);
+	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 /* Insert the two messages and the job of one send (inside a transaction). */
 static enum store_rc insert_turn(struct db *db, const char *user_id, const char *chat_id,
-				 const char *content, const char *model, int64_t now,
+				 const char *content, const char *model,
+				 const struct origin *from, int64_t now,
 				 char user_msg[37], char asst_msg[37])
 {
 	sqlite3_stmt *st;
@@ -62,7 +91,6 @@ static enum store_rc insert_turn(struct db *db, const char *user_id, const char 
 	sqlite3_reset(st);
 
 	uuid_new(user_msg);
-	uuid_new(asst_msg);
 	st = db_prep(db, "INSERT INTO messages (id, chat_id, seq, role, content, status, "
 			 "created_at, completed_at) VALUES (?1, ?2, ?3, 'user', ?4, 'done', ?5, ?5)");
 	db_bind_text(st, 1, user_msg);
@@ -72,24 +100,7 @@ static enum store_rc insert_turn(struct db *db, const char *user_id, const char 
 	sqlite3_bind_int64(st, 5, now);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
-	st = db_prep(db, "INSERT INTO messages (id, chat_id, seq, role, status, model, created_at) "
-			 "VALUES (?1, ?2, ?3, 'assistant', 'queued', ?4, ?5)");
-	db_bind_text(st, 1, asst_msg);
-	db_bind_text(st, 2, chat_id);
-	sqlite3_bind_int64(st, 3, seq + 2);
-	db_bind_text(st, 4, model);
-	sqlite3_bind_int64(st, 5, now);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return STORE_ERROR;
-	st = db_prep(db, "INSERT INTO jobs (message_id, chat_id, user_id, created_at) "
-			 "VALUES (?1, ?2, ?3, ?4)");
-	db_bind_text(st, 1, asst_msg);
-	db_bind_text(st, 2, chat_id);
-	db_bind_text(st, 3, user_id);
-	sqlite3_bind_int64(st, 4, now);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return STORE_ERROR;
-	return STORE_OK;
+	return insert_reply(db, user_id, chat_id, seq + 2, model, from, now, asst_msg);
 }
 
 /* Commit, or roll back and pass on a failure. */
@@ -103,8 +114,8 @@ static enum store_rc end_tx(struct db *db, enum store_rc rc)
 }
 
 enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
-			 const char *content, const char *model, char user_msg[37],
-			 char asst_msg[37])
+			 const char *content, const char *model, const struct origin *from,
+			 char user_msg[37], char asst_msg[37])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
@@ -119,7 +130,8 @@ enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id
 	rc = sqlite3_step(st) == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
 	sqlite3_reset(st);
 	if (rc == STORE_OK)
-		rc = insert_turn(db, user_id, chat_id, content, model, now, user_msg, asst_msg);
+		rc = insert_turn(db, user_id, chat_id, content, model, from, now, user_msg,
+				 asst_msg);
 	if (rc == STORE_OK) {
 		title = first_words(content);
 		st = db_prep(db, "UPDATE chats SET updated_at = ?2, model = ?3, "
@@ -137,7 +149,8 @@ enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id
 }
 
 enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
-				  const char *model, char chat_id[37], char asst_msg[37])
+				  const char *model, const struct origin *from, char chat_id[37],
+				  char asst_msg[37])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
@@ -160,7 +173,113 @@ enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char
 		rc = STORE_ERROR;
 	free(title);
 	if (rc == STORE_OK)
-		rc = insert_turn(db, user_id, chat_id, content, model, now, user_msg, asst_msg);
+		rc = insert_turn(db, user_id, chat_id, content, model, from, now, user_msg,
+				 asst_msg);
+	return end_tx(db, rc);
+}
+
+/* Delete the chat's messages from seq on (inside a transaction). Their
+ * usage log rows stay: what was spent stays accounted. */
+static enum store_rc drop_from(struct db *db, const char *chat_id, int64_t seq)
+{
+	sqlite3_stmt *st = db_prep(db, "DELETE FROM messages WHERE chat_id = ?1 AND seq >= ?2");
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, seq);
+	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* The chat is the user's and has no reply in progress (in a transaction). */
+static enum store_rc chat_ready(struct db *db, const char *user_id, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT 1 FROM chats WHERE id = ?1 AND "
+				       "user_id = ?2), (SELECT 1 FROM jobs WHERE chat_id = ?1)");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		rc = sqlite3_column_type(st, 1) != SQLITE_NULL ? STORE_CONFLICT : STORE_OK;
+	sqlite3_reset(st);
+	return rc;
+}
+
+static enum store_rc touch_chat(struct db *db, const char *chat_id, const char *model,
+				int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET updated_at = ?2, model = ?3 WHERE id = ?1");
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, now);
+	db_bind_text(st, 3, model);
+	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *chat_id,
+			       const char *model, const struct origin *from, char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	int64_t now = now_ms(), seq = 0;
+	enum store_rc rc;
+
+	if (db_begin(db) != SQLITE_OK)
+		return STORE_BUSY;
+	rc = chat_ready(db, user_id, chat_id);
+	if (rc == STORE_OK) {
+		/* The last message must be a reply (to a user message before it). */
+		st = db_prep(db, "SELECT seq, role FROM messages WHERE chat_id = ?1 "
+				 "ORDER BY seq DESC LIMIT 1");
+		db_bind_text(st, 1, chat_id);
+		rc = STORE_NOT_FOUND;
+		if (sqlite3_step(st) == SQLITE_ROW && !strcmp(db_col_text(st, 1), "assistant")) {
+			seq = sqlite3_column_int64(st, 0);
+			rc = STORE_OK;
+		}
+		sqlite3_reset(st);
+	}
+	if (rc == STORE_OK)
+		rc = drop_from(db, chat_id, seq);
+	if (rc == STORE_OK)
+		rc = insert_reply(db, user_id, chat_id, seq, model, from, now, asst_msg);
+	if (rc == STORE_OK) {
+		/* Asking again means wanting another answer, not the cached one. */
+		st = db_prep(db, "UPDATE jobs SET use_cache = 0 WHERE message_id = ?1");
+		db_bind_text(st, 1, asst_msg);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			rc = STORE_ERROR;
+	}
+	if (rc == STORE_OK)
+		rc = touch_chat(db, chat_id, model, now);
+	return end_tx(db, rc);
+}
+
+enum store_rc reply_edit(struct db *db, const char *user_id, const char *chat_id,
+			 const char *msg_id, const char *content, const char *model,
+			 const struct origin *from, char user_msg[37], char asst_msg[37])
+{
+	sqlite3_stmt *st;
+	int64_t now = now_ms(), seq = 0;
+	enum store_rc rc;
+
+	if (db_begin(db) != SQLITE_OK)
+		return STORE_BUSY;
+	rc = chat_ready(db, user_id, chat_id);
+	if (rc == STORE_OK) {
+		st = db_prep(db, "SELECT seq FROM messages WHERE id = ?1 AND chat_id = ?2 "
+				 "AND role = 'user'");
+		db_bind_text(st, 1, msg_id);
+		db_bind_text(st, 2, chat_id);
+		rc = STORE_NOT_FOUND;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			seq = sqlite3_column_int64(st, 0);
+			rc = STORE_OK;
+		}
+		sqlite3_reset(st);
+	}
+	if (rc == STORE_OK)
+		rc = drop_from(db, chat_id, seq);
+	if (rc == STORE_OK)
+		rc = insert_turn(db, user_id, chat_id, content, model, from, now, user_msg,
+				 asst_msg);
+	if (rc == STORE_OK)
+		rc = touch_chat(db, chat_id, model, now);
 	return end_tx(db, rc);
 }
 
@@ -313,7 +432,9 @@ int reply_queued(struct db *db)
 size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.chat_id, j.user_id, "
-				       "coalesce(m.model, ''), j.stop_requested FROM jobs j "
+				       "coalesce(m.model, ''), j.stop_requested, j.ip, j.user_agent, "
+				       "j.use_cache "
+				       "FROM jobs j "
 				       "JOIN messages m ON m.id = j.message_id "
 				       "WHERE j.state = 'queued' ORDER BY j.id LIMIT ?1");
 	size_t n = 0;
@@ -326,6 +447,9 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 		snprintf(j->user_id, sizeof j->user_id, "%s", db_col_text(st, 3));
 		j->model = xstrdup(db_col_text(st, 4));
 		j->stop_requested = sqlite3_column_int(st, 5);
+		snprintf(j->ip, sizeof j->ip, "%s", db_col_text(st, 6));
+		snprintf(j->user_agent, sizeof j->user_agent, "%s", db_col_text(st, 7));
+		j->use_cache = sqlite3_column_int(st, 8);
 	}
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n; i++) {
@@ -395,13 +519,15 @@ void reply_append(struct db *db, const char *msg_id, int64_t start, const char *
 void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 		   const char *message_id, const char *type, const char *provider,
 		   const char *model, int64_t tin, int64_t tout, int64_t cost,
-		   const char *status, int64_t duration_ms, const char *error, int64_t now)
+		   const char *status, int64_t duration_ms, const char *error,
+		   const struct origin *from, int64_t now)
 {
 	char id[37];
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO usage_logs (id, user_id, chat_id, message_id, "
 				       "type, provider, model, tokens_in, tokens_out, cost, status, "
-				       "duration_ms, error, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-				       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+				       "duration_ms, error, created_at, ip, user_agent) VALUES (?1, ?2, "
+				       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+				       "coalesce(?15, ''), coalesce(?16, ''))");
 	uuid_new(id);
 	db_bind_text(st, 1, id);
 	db_bind_text(st, 2, user_id);
@@ -417,6 +543,8 @@ void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 	sqlite3_bind_int64(st, 12, duration_ms);
 	db_bind_text(st, 13, error);
 	sqlite3_bind_int64(st, 14, now);
+	db_bind_text(st, 15, from ? from->ip : NULL);
+	db_bind_text(st, 16, from ? from->user_agent : NULL);
 	db_exec_stmt(st);
 }
 
@@ -456,9 +584,10 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	if (e->started_at > 0)
 		usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
 			      e->tokens_in, e->tokens_out, e->cost,
-			      strcmp(e->status, "failed") == 0 ? "error" : "success",
+			      e->cached ? "cached" : strcmp(e->status, "failed") == 0 ? "error"
+									      : "success",
 			      e->response_ms >= 0 ? e->response_ms : now - e->started_at,
-			      e->error, now);
+			      e->error, &e->from, now);
 }
 
 int reply_recover(struct db *db, const char *error, int64_t now)

@@ -12,16 +12,35 @@
 
 /* ---- pages ---- */
 
+/* Where a request came from, kept with its job for the usage log. */
+struct origin {
+	const char *ip, *user_agent;
+};
+
 /* In ONE transaction: the user's message, the assistant message (queued,
  * for model) and its job; the chat's model and time, and, for an untitled
  * chat, a title from the first words of content. Fills the two ids. */
 enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
-			 const char *content, const char *model, char user_msg[37],
-			 char asst_msg[37]);
+			 const char *content, const char *model, const struct origin *from,
+			 char user_msg[37], char asst_msg[37]);
 
 /* Create a chat and send its first message, in one transaction. */
 enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
-				  const char *model, char chat_id[37], char asst_msg[37]);
+				  const char *model, const struct origin *from, char chat_id[37],
+				  char asst_msg[37]);
+
+/* Earlier versions are replaced, not kept as branches (README: "Regenerate
+ * and edit"); their usage log rows stay. Both refuse with STORE_CONFLICT
+ * while a reply is in progress, STORE_NOT_FOUND for another user's chat. */
+
+/* Replace the chat's last reply with a new one from model (queued). */
+enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *chat_id,
+			       const char *model, const struct origin *from, char asst_msg[37]);
+/* Replace user message msg_id, and everything after it, with content sent
+ * to model. */
+enum store_rc reply_edit(struct db *db, const char *user_id, const char *chat_id,
+			 const char *msg_id, const char *content, const char *model,
+			 const struct origin *from, char user_msg[37], char asst_msg[37]);
 
 /* Ask the worker to stop the chat's reply in progress (if any). A reply
  * not yet started is marked stopped at once. */
@@ -56,6 +75,8 @@ struct job {
 	int64_t id;
 	char message_id[37], chat_id[37], user_id[37];
 	char *model;             /* heap */
+	char ip[64], user_agent[256];
+	int use_cache;           /* 0: a fresh answer was asked for */
 	int stop_requested;
 };
 
@@ -90,6 +111,8 @@ struct reply_end {
 	int64_t ttft_ms, response_ms; /* -1 unknown */
 	const char *provider, *model;
 	int64_t started_at;
+	struct origin from;
+	int cached;                  /* answered from the response cache */
 };
 
 /* Finish a reply (inside a transaction): content = all parts, parts
@@ -114,6 +137,7 @@ int reply_is_first(struct db *db, const char *chat_id, const char *msg_id);
 void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 		   const char *message_id, const char *type, const char *provider,
 		   const char *model, int64_t tin, int64_t tout, int64_t cost,
-		   const char *status, int64_t duration_ms, const char *error, int64_t now);
+		   const char *status, int64_t duration_ms, const char *error,
+		   const struct origin *from, int64_t now);
 
 #endif

@@ -47,6 +47,20 @@ static int64_t setting(const char *key, int64_t def, int64_t min, int64_t max)
 	return n;
 }
 
+/* [cache] enabled (false), ttl_minutes (1440), shared (false). */
+static void load_cache_settings(void)
+{
+	const char *on = config_get(&w.cfg, "cache", "enabled");
+	const char *ttl = config_get(&w.cfg, "cache", "ttl_minutes");
+	const char *shared = config_get(&w.cfg, "cache", "shared");
+	int64_t minutes = 1440;
+	if (ttl && (parse_int64(ttl, &minutes) || minutes < 1 || minutes > 525600))
+		die("[cache] ttl_minutes = %s: expected a whole number from 1 to 525600", ttl);
+	w.cache_on = on && (!strcmp(on, "true") || !strcmp(on, "1"));
+	w.cache_ttl_ms = minutes * 60000;
+	w.cache_shared = shared && (!strcmp(shared, "true") || !strcmp(shared, "1"));
+}
+
 static void load(void)
 {
 	char *err = NULL, path[4096];
@@ -64,6 +78,8 @@ static void load(void)
 	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
 	w.reclaim_ms = setting("reclaim_interval", 10, 0, 86400) * 1000;
+	w.max_reply_bytes = (size_t)setting("max_reply_kib", 1024, 16, 64 * 1024) * 1024;
+	load_cache_settings();
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
 	if (!(w.db = db_open(path, &err)))
 		die("%s", err ? err : "cannot open data.db");
@@ -113,6 +129,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (render_start() != 0)
+		log_warn("no render thread: large replies are rendered in the loop");
 
 	if (db_begin(w.db) == SQLITE_OK) {
 		int n = reply_recover(w.db, "This reply was interrupted: confab's worker stopped "
@@ -138,6 +156,7 @@ int main(int argc, char **argv)
 		}
 	}
 	log_info("stopped");
+	render_stop();
 	curl_global_cleanup();
 	models_free(&w.models);
 	db_close(w.db);

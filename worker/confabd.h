@@ -1,7 +1,9 @@
 /* confabd.h — the worker's state, shared by its files:
  *   confabd.c  start, lease, recovery, signals
  *   loop.c     the event loop: claim, stream, flush once per tick
- *   stream.c   one provider request: curl handle, SSE, adapter, retries */
+ *   stream.c   one provider request: curl handle, SSE, adapter, retries
+ *   render.c   a finished reply's HTML, off the loop when it is large
+ *   cache.c    the response cache */
 #ifndef CONFABD_H
 #define CONFABD_H
 
@@ -22,6 +24,7 @@
 #include "util.h"
 
 enum stream_kind { STREAM_REPLY, STREAM_TITLE };
+enum render_state { RENDER_NONE, RENDER_QUEUED, RENDER_DONE };
 
 struct stream {
 	struct stream *next;
@@ -53,6 +56,11 @@ struct stream {
 	int ended;                    /* waiting for the next flush to record it */
 	const char *end_status;       /* done, failed, stopped */
 	char end_error[400];
+	char cache_key[65];           /* "" when the cache is off */
+	int cached;                   /* answered from the cache */
+	enum render_state render;     /* its HTML, once ended (render.c) */
+	struct buf html;
+	struct stream *render_next;
 };
 
 struct worker {
@@ -66,6 +74,10 @@ struct worker {
 	int64_t connect_timeout_ms, first_token_timeout_ms, silence_timeout_ms;
 	int max_retries;
 	size_t max_streams;
+	size_t max_reply_bytes;       /* answer + reasoning of one reply */
+	int cache_on;                 /* [cache] enabled: models may say otherwise */
+	int64_t cache_ttl_ms;
+	int cache_shared;             /* one cache for all users */
 	int64_t tick_ms;
 	int64_t idle_exit_ms;         /* 0: never */
 	int64_t reclaim_ms;           /* free pages given back when idle this often; 0 never */
@@ -90,5 +102,16 @@ void stream_check_time(struct stream *s, int64_t now);
 /* End it now with status and (for failed) error; removes it from curl. */
 void stream_end(struct stream *s, const char *status, const char *error);
 void stream_free(struct stream *s);
+
+/* cache.c: answer s from the response cache (1: it has ended, done); and
+ * keep a finished answer there. Both do nothing when [cache] is off. */
+int cache_answer(struct stream *s, int64_t now);
+void cache_keep(struct stream *s, int64_t now);
+
+/* render.c: the render thread; without it everything renders inline. */
+int render_start(void);
+void render_stop(void);
+/* 1 when s->html is ready (rendered now if small), 0: ask at a later tick. */
+int render_ready(struct stream *s);
 
 #endif

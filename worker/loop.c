@@ -3,11 +3,13 @@
  * arrived for all live streams, records the ones that ended, claims new
  * jobs and picks up stop requests. */
 #include "confabd.h"
+#include "store_cache.h"
 #include "vacuum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLAIM_BATCH 64
 
@@ -60,14 +62,14 @@ static void record_title(struct stream *s, int64_t now)
 		usage_log_add(w.db, s->job.user_id, s->job.chat_id, NULL, "title",
 			      s->model->provider->name, s->model->id, tin, tout,
 			      cost_of(s->model, tin, tout), ok ? "success" : "error", now - s->started,
-			      ok ? NULL : s->end_error, now);
+			      ok ? NULL : s->end_error,
+			      &(struct origin){ s->job.ip, s->job.user_agent }, now);
 }
 
 /* Record a reply's end, and start its chat's title request when due. */
 static void record_reply(struct stream *s, int64_t now)
 {
 	struct reply_end e;
-	struct buf html = BUF_INIT;
 	int estimated = !s->out.usage_seen;
 	char *auto_title;
 
@@ -76,21 +78,24 @@ static void record_reply(struct stream *s, int64_t now)
 	e.content_len = s->out.text.len;
 	e.status = s->end_status;
 	e.error = strcmp(s->end_status, "failed") == 0 ? s->end_error : NULL;
-	if (s->out.text.len && markdown_render(e.content, e.content_len, &html) == 0)
-		e.html = buf_str(&html);
+	if (s->html.len)
+		e.html = buf_str(&s->html);
 	/* A server that sends no counts: estimate (about 4 bytes a token), and
 	 * mark the message so the numbers are never taken for the provider's. */
 	e.tokens_in = estimated ? (s->attempts ? (s->prompt_bytes + 3) / 4 : 0) : s->out.tokens_in;
 	e.tokens_out = estimated ? ((int64_t)s->out.text.len + 3) / 4 : s->out.tokens_out;
 	e.tokens_estimated = estimated && s->attempts;
-	e.cost = cost_of(s->model, e.tokens_in, e.tokens_out);
+	e.cost = s->cached ? 0 : cost_of(s->model, e.tokens_in, e.tokens_out);
+	e.cached = s->cached;
 	e.ttft_ms = s->first_token ? s->first_token - s->started : -1;
-	e.response_ms = s->attempts ? now - s->started : -1;
+	e.response_ms = s->attempts || s->cached ? now - s->started : -1;
 	e.provider = s->model ? s->model->provider->name : "";
 	e.model = s->model ? s->model->id : s->job.model;
-	e.started_at = s->attempts ? s->started : 0;
+	e.started_at = s->attempts || s->cached ? s->started : 0;
+	e.from.ip = s->job.ip;
+	e.from.user_agent = s->job.user_agent;
 	reply_finish(w.db, s->job.id, s->job.message_id, s->job.chat_id, s->job.user_id, &e, now);
-	buf_free(&html);
+	cache_keep(s, now);
 
 	if (strcmp(s->end_status, "done") == 0 && s->model &&
 	    reply_is_first(w.db, s->job.chat_id, s->job.message_id) &&
@@ -105,6 +110,8 @@ static void record_reply(struct stream *s, int64_t now)
 		if (first && w.nstreams < w.max_streams) {
 			struct stream *t = stream_new_title(s->job.chat_id, s->job.user_id, s->model,
 							    first, now);
+			memcpy(t->job.ip, s->job.ip, sizeof t->job.ip);
+			memcpy(t->job.user_agent, s->job.user_agent, sizeof t->job.user_agent);
 			/* Not into w.streams: flush() is walking that list. */
 			t->next = w.started;
 			w.started = t;
@@ -167,6 +174,11 @@ static int flush(int check_jobs, int64_t now)
 				     s->out.text.data + s->flushed, s->out.text.len - s->flushed);
 			s->flushed = s->out.text.len;
 		}
+		/* A large reply's HTML may still be on the render thread. */
+		if (s->ended && s->kind == STREAM_REPLY && !render_ready(s)) {
+			pp = &s->next;
+			continue;
+		}
 		if (s->ended) {
 			if (s->kind == STREAM_REPLY)
 				record_reply(s, now);
@@ -186,8 +198,13 @@ static int flush(int check_jobs, int64_t now)
 		w.streams = t;
 	}
 	if (check_jobs) {
+		static int64_t last_purge;
 		apply_stop_requests();
 		more = claim(now);
+		if (now - last_purge >= 60 * 1000) {
+			cache_purge(w.db, now);
+			last_purge = now;
+		}
 	}
 	if (db_commit(w.db) != SQLITE_OK)
 		log_error("data.db commit failed: %s", sqlite3_errmsg(db_handle(w.db)));
@@ -226,6 +243,7 @@ void worker_run(volatile sig_atomic_t *stop)
 		next_tick = now + w.tick_ms;
 		for (struct stream *s = w.streams; s; s = s->next)
 			stream_check_time(s, now);
+		models_sync(&w.models, w.db, now);
 		/* Jobs are looked for when another process committed to data.db
 		 * (a cheap PRAGMA), after a full batch, and once a second anyway. */
 		v = data_version();
@@ -254,5 +272,9 @@ void worker_run(volatile sig_atomic_t *stop)
 		stream_end(s, "failed", "This reply was interrupted: confab's worker was stopped "
 					"while writing it. The text so far is kept.");
 	flush(0, now_ms());
+	while (w.streams) {    /* replies whose HTML is still being made */
+		usleep(10 * 1000);
+		flush(0, now_ms());
+	}
 	curl_multi_cleanup(w.multi);
 }

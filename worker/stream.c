@@ -13,6 +13,25 @@ static const char title_instruction[] =
 	"Write a title of at most six words for a conversation that begins with the "
 	"message below. Answer with the title only: no quotes, no punctuation at the end.";
 
+/* A reply past [worker] max_reply_kib: keep what fits (whole characters)
+ * and end it failed, saying why. Returns -1: stop reading. */
+static int cut_at_limit(struct stream *s)
+{
+	size_t room = w.max_reply_bytes > s->out.reasoning.len
+		      ? w.max_reply_bytes - s->out.reasoning.len : 0;
+	if (s->out.text.len > room) {
+		size_t n = room;
+		while (n > 0 && ((unsigned char)s->out.text.data[n] & 0xC0) == 0x80)
+			n--;
+		s->out.text.len = n;
+		s->out.text.data[n] = '\0';
+	}
+	snprintf(s->out.error, sizeof s->out.error, "The reply grew past confab's limit of "
+		 "%zu KiB and was cut there; the text up to the limit is kept.",
+		 w.max_reply_bytes / 1024);
+	return -1;
+}
+
 static int on_event(void *user, const struct sse_event *ev)
 {
 	struct stream *s = user;
@@ -20,6 +39,8 @@ static int on_event(void *user, const struct sse_event *ev)
 	int rc = s->ad->event(ev, &s->out);
 	if (!s->first_token && s->out.text.len > before)
 		s->first_token = now_ms();
+	if (rc == 0 && s->out.text.len + s->out.reasoning.len > w.max_reply_bytes)
+		return cut_at_limit(s);
 	return rc;
 }
 
@@ -104,6 +125,7 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	rq.nturns = n;
 	rq.max_tokens = s->model->max_output;
 	prepare(s, &rq);
+	cache_answer(s, now);
 	for (size_t i = 0; i < n; i++) {
 		free(turns[i].role);
 		free(turns[i].content);
@@ -281,6 +303,7 @@ void stream_free(struct stream *s)
 	buf_free(&s->url);
 	buf_free(&s->body);
 	buf_free(&s->errbody);
+	buf_free(&s->html);
 	sse_free(&s->sse);
 	gen_out_free(&s->out);
 	free(s->job.model);

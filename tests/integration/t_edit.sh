@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Regenerate and edit. confab replaces earlier versions (README: "Regenerate
+# and edit"): the chat keeps one line of messages; what was spent on the
+# replaced replies stays in the usage log.
+. "$(dirname "$0")/lib.sh"
+
+A=$TMP/a.jar B=$TMP/b.jar
+signup "$A" "$(new_email)" 'password one' >/dev/null
+signup "$B" "$(new_email)" 'password two' >/dev/null
+count() { sqlite3 "$DATA/data.db" "SELECT count(*) FROM messages WHERE chat_id = '$1'"; }
+
+C=$(new_chat "$A" "edits")
+send "$A" "$C" "one" sim >/dev/null
+M1=$(last_reply "$C")
+wait_reply "$M1" >/dev/null
+U1=$(sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$C' AND role = 'user'")
+http "$A" GET "/chat/$C" >/dev/null
+check "a finished chat offers Edit on the user's message" grep -q "href=\"/chat/$C/edit?m=$U1\">Edit</a>" "$TMP/body"
+check "  ... and Regenerate, a form with a model picker" grep -q "action=\"/chat/$C/regenerate\"" "$TMP/body"
+
+# --- regenerate with another model
+expect_eq "regenerate with another model (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/regenerate" model=sim-lorem)"
+M2=$(last_reply "$C")
+check "  ... queues a new reply" test "$M2" != "$M1"
+expect_eq "  ... which completes" done "$(wait_reply "$M2")"
+expect_eq "  ... from that model" sim-lorem "$(msg_field "$M2" model)"
+check "  ... with its text" grep -q 'Simulated reply' <<<"$(msg_field "$M2" content)"
+expect_eq "  ... in place of the old one (2 messages)" 2 "$(count "$C")"
+expect_eq "  ... the old reply is gone" "" "$(msg_field "$M1" id)"
+expect_eq "  ... but both requests stay in the usage log" "sim sim-lorem" \
+	"$(sqlite3 "$DATA/data.db" "SELECT model FROM usage_logs WHERE chat_id = '$C' AND type = 'chat' ORDER BY created_at" | paste -sd' ')"
+
+# --- edit a message in the middle
+send "$A" "$C" "two" sim >/dev/null
+wait_reply "$(last_reply "$C")" >/dev/null
+expect_eq "two turns: 4 messages" 4 "$(count "$C")"
+expect_eq "the edit page loads" 200 "$(http "$A" GET "/chat/$C/edit?m=$U1")"
+check "  ... with the message in the composer" grep -q '>one</textarea>' "$TMP/body"
+check "  ... posting to the edit address" grep -q "action=\"/chat/$C/edit\"" "$TMP/body"
+check "  ... and not the messages from it on" sh -c "! grep -q 'id=\"m-$U1\"' '$TMP/body'"
+expect_eq "an empty edit is refused (400)" 400 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$U1" content= model=sim)"
+check "  ... saying so, on the edit page" grep -q "action=\"/chat/$C/edit\"" "$TMP/body"
+expect_eq "  ... and nothing changed" 4 "$(count "$C")"
+expect_eq "the edit is sent (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$U1" content=uno model=sim)"
+M3=$(last_reply "$C")
+expect_eq "  ... its reply completes" done "$(wait_reply "$M3")"
+expect_eq "  ... to the edited text" "You said: uno" "$(msg_field "$M3" content)"
+expect_eq "  ... and the chat is the edited turn alone" "user:uno assistant:You said: uno" \
+	"$(sqlite3 "$DATA/data.db" "SELECT role || ':' || content FROM messages WHERE chat_id = '$C' ORDER BY seq" | paste -sd' ')"
+
+# --- refusals
+U2=$(sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$C' AND role = 'user'")
+expect_eq "editing another user's message is 404" 404 \
+	"$(CSRF_PAGE=/chats post "$B" "/chat/$C/edit" "m=$U2" content=mine model=sim)"
+expect_eq "  ... and so is its edit page" 404 "$(http "$B" GET "/chat/$C/edit?m=$U2")"
+expect_eq "regenerating another user's chat is 404" 404 \
+	"$(CSRF_PAGE=/chats post "$B" "/chat/$C/regenerate" model=sim)"
+expect_eq "editing a reply (not a user message) is 404" 404 \
+	"$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$M3" content=x model=sim)"
+expect_eq "an edit page without a message id is 404" 404 "$(http "$A" GET "/chat/$C/edit")"
+E=$(new_chat "$A" "empty")
+expect_eq "regenerating an empty chat is refused (400)" 400 \
+	"$(CSRF_PAGE=/chat/$E post "$A" "/chat/$E/regenerate" model=sim)"
+check "  ... saying so" grep -q 'role="alert">There is no reply to regenerate' "$TMP/body"
+send "$A" "$C" "slowly" sim-slow >/dev/null
+MS=$(last_reply "$C")
+expect_eq "regenerating while a reply is written is refused (409)" 409 \
+	"$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/regenerate" model=sim)"
+expect_eq "  ... and so is an edit" 409 \
+	"$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$U2" content=later model=sim)"
+check "  ... keeping what was typed" grep -q '>later</textarea>' "$TMP/body"
+http "$A" GET "/chat/$C" >/dev/null
+check "  ... and the page offers neither meanwhile" sh -c "! grep -q 'Edit</a>\|/regenerate' '$TMP/body'"
+CSRF_PAGE=/chat/$C post "$A" "/chat/$C/stop" >/dev/null
+wait_reply "$MS" >/dev/null
