@@ -48,9 +48,9 @@ int cmd_backup(int argc, char **argv)
 	printf("backup of %s in %s\n"
 	       "  user.db  version %d, %lld bytes\n"
 	       "  data.db  version %d, %lld bytes\n"
-	       "  secret.key, confab.ini, MANIFEST\n",
+	       "  secret.key%s, MANIFEST\n",
 	       c.data_dir, dir, b.user_version, (long long)b.user_bytes, b.data_version,
-	       (long long)b.data_bytes);
+	       (long long)b.data_bytes, b.has_config ? ", confab.ini" : "");
 	config_free(&c);
 	return CLI_OK;
 }

@@ -208,6 +208,7 @@ int backup_create(const char *data_dir, const char *config_path, const char *dir
 			goto fail;
 		free(q);
 		q = NULL;
+		out->has_config = 1;
 	}
 	out->format = BACKUP_FORMAT;
 	strftime(out->created, sizeof out->created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));

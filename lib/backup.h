@@ -17,6 +17,7 @@ struct backup_info {
 	int format;
 	int user_version, data_version;   /* PRAGMA user_version of each file */
 	int64_t user_bytes, data_bytes;
+	int has_config;                   /* confab.ini was copied too */
 	char created[32];                 /* UTC, 2026-11-23T10:00:00Z */
 	char software[64];                /* "confab 0.1.0" */
 	char source[1024];                /* the data directory it was taken from */
