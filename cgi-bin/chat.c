@@ -6,6 +6,7 @@
 #include "lease.h"
 #include "log.h"
 #include "page.h"
+#include "preset_ui.h"
 #include "store_chat.h"
 #include "store_reply.h"
 #include "tz.h"
@@ -43,6 +44,7 @@ static const struct field regenerate_fields[] = {
 static const struct field poll_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ "from", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Offset" },
+	{ "rfrom", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reasoning offset" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -85,8 +87,10 @@ static const char *model_name(const char *id)
 	return m ? m->name : id;
 }
 
-/* A message as the _message template wants it. */
-static struct tval *message_value(struct req *r, const struct message *m, const char *text)
+/* A message as the _message template wants it; text and reasoning are
+ * the partial ones of a reply in progress (NULL: the message's own). */
+static struct tval *message_value(struct req *r, const struct message *m, const char *text,
+				  const char *reasoning)
 {
 	struct tval *x = tv_map(r->a);
 	char when[32];
@@ -98,6 +102,17 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 		tv_set(r->a, x, "html", tv_str_ref(r->a, m->html));
 	else
 		tv_set(r->a, x, "lines", text_lines(r, text ? text : m->content));
+	if (!reasoning)
+		reasoning = m->reasoning;
+	/* Reasoning folded in a <details>: open while it is being written
+	 * (a refresh without JS would otherwise close it), closed after. */
+	if (reasoning && *reasoning) {
+		tv_set_bool(r->a, x, "has_reasoning", 1);
+		tv_set(r->a, x, "reasoning_lines", text_lines(r, reasoning));
+		tv_set_bool(r->a, x, "reasoning_open", text != NULL);
+		if (text)
+			tv_set_int(r->a, x, "rnext", (int64_t)strlen(reasoning));
+	}
 	if (status_label(m->status))
 		tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m->status)));
 	if (m->model && *m->model)
@@ -169,11 +184,13 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		busy |= !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
-		const char *text = NULL;
+		const char *text = NULL, *reasoning = NULL;
 		struct tval *x;
-		if (!strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued"))
+		if (!strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued")) {
 			text = reply_partial_text(g.data_db, r->a, m[i].id);
-		x = tv_push(r->a, list, message_value(r, &m[i], text));
+			reasoning = reply_partial_reasoning(g.data_db, r->a, m[i].id);
+		}
+		x = tv_push(r->a, list, message_value(r, &m[i], text, reasoning));
 		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
 			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
 			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
@@ -194,6 +211,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
 	}
 	add_models(r, ctx, model && *model ? model : c.model);
+	preset_picker_add(r, ctx, c.id, c.system_prompt);
 	return page_render(r, status, "chat", ctx);
 }
 
@@ -226,6 +244,7 @@ static int new_chat_page(struct req *r)
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");
 	add_models(r, ctx, http_query(r, "model"));
+	preset_picker_add(r, ctx, NULL, NULL);
 	return page_render(r, 200, "chat", ctx);
 }
 
@@ -294,6 +313,7 @@ static int new_chat_post(struct req *r)
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
 		tv_set_str(r->a, ctx, "error", err);
 		add_models(r, ctx, model);
+		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);
 	}
 	if (reply_send_new_chat(g.data_db, r->user->id, content, model, origin_of(r),
@@ -413,8 +433,10 @@ static int stop_post(struct req *r)
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
 }
 
-/* GET /chat/ID/poll?m=MSG&from=BYTES — the hot path: one session lookup,
- * one read transaction, a small JSON answer. */
+/* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES — the hot path: one
+ * session lookup, one read transaction, a small JSON answer. rfrom is where
+ * the reasoning shown so far ends; while the reply runs, "reasoning" has
+ * what came after it and "rnext" the offset to ask from next. */
 static int poll_get(struct req *r)
 {
 	const char *id = r->params[0];
@@ -435,9 +457,20 @@ static int poll_get(struct req *r)
 	buf_printf(b, "{\"status\":\"%s\",\"next\":%lld,\"text\":\"", p.status, (long long)p.next);
 	esc_json(b, p.text, strlen(p.text));
 	buf_putc(b, '"');
+	if (!p.ended) {
+		const char *rtext;
+		int64_t rfrom = 0, rnext;
+		parse_int64(http_query(r, "rfrom") ? http_query(r, "rfrom") : "0", &rfrom);
+		reply_poll_reasoning(g.data_db, r->a, http_query(r, "m"), rfrom, &rtext, &rnext);
+		if (*rtext) {
+			buf_printf(b, ",\"rnext\":%lld,\"reasoning\":\"", (long long)rnext);
+			esc_json(b, rtext, strlen(rtext));
+			buf_putc(b, '"');
+		}
+	}
 	if (p.ended) {
 		struct buf html = BUF_INIT;
-		if (tmpl_render(g.tmpl, "_message", message_value(r, &p.msg, NULL), &html) == 0) {
+		if (tmpl_render(g.tmpl, "_message", message_value(r, &p.msg, NULL, NULL), &html) == 0) {
 			buf_puts(b, ",\"html\":\"");
 			esc_json(b, buf_str(&html), html.len);
 			buf_putc(b, '"');
@@ -470,6 +503,9 @@ static const struct route routes[] = {
 	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN, edit_page_fields },
 	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN, edit_fields },
 	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN, regenerate_fields },
+	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
+	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN,
+	  chat_instructions_fields },
 };
 
 int main(int argc, char **argv)

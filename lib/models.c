@@ -11,7 +11,7 @@
 #include <strings.h>
 
 static const char *const provider_types[] = {
-	"openai", "anthropic", "gemini", "openai-compatible", NULL
+	"openai", "anthropic", "gemini", "openai-compatible", "ollama", NULL
 };
 
 static int fail(char **err, const char *fmt, const char *a, const char *b)
@@ -107,7 +107,7 @@ static int load_providers(struct models *m, const struct config *cfg, char **err
 			known = type && strcmp(type, *t) == 0;
 		if (!known) {
 			free(names);
-			return fail(err, "[%s] type must be openai, anthropic, gemini or openai-compatible%s", sec, NULL);
+			return fail(err, "[%s] type must be openai, anthropic, gemini, openai-compatible or ollama%s", sec, NULL);
 		}
 		if (!url || !*url) {
 			if (!strcmp(type, "openai"))
@@ -116,6 +116,8 @@ static int load_providers(struct models *m, const struct config *cfg, char **err
 				url = "https://api.anthropic.com/v1";
 			else if (!strcmp(type, "gemini"))
 				url = "https://generativelanguage.googleapis.com/v1beta";
+			else if (!strcmp(type, "ollama"))
+				url = "http://127.0.0.1:11434";
 			else {
 				free(names);
 				return fail(err, "[%s] needs base_url%s", sec, NULL);

@@ -11,7 +11,7 @@
 
 struct provider_cfg {
 	char *name;
-	char *type;        /* openai, anthropic, gemini, openai-compatible */
+	char *type;        /* openai, anthropic, gemini, openai-compatible, ollama */
 	char *base_url;    /* without a trailing slash */
 	char *api_key;     /* may be "" (local servers) */
 };

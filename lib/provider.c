@@ -12,6 +12,12 @@ const struct adapter *adapter_for(const char *type)
 	 * handled inside the same adapter. */
 	if (strcmp(type, "openai") == 0 || strcmp(type, "openai-compatible") == 0)
 		return &adapter_openai;
+	if (strcmp(type, "anthropic") == 0)
+		return &adapter_anthropic;
+	if (strcmp(type, "gemini") == 0)
+		return &adapter_gemini;
+	if (strcmp(type, "ollama") == 0)
+		return &adapter_ollama;
 	return NULL;
 }
 
@@ -37,6 +43,8 @@ void provider_error_sentence(long status, const char *detail, char *msg, size_t 
 		what = "The provider's account has run out of credit";
 	else if (status == 404)
 		what = "The provider does not know this model";
+	else if (status == 529)
+		what = "The provider is overloaded right now; try again in a minute";
 	else if (status >= 500)
 		what = "The provider had a problem on its side";
 	else
@@ -45,4 +53,46 @@ void provider_error_sentence(long status, const char *detail, char *msg, size_t 
 		snprintf(msg, size, "%s (HTTP %ld): %.200s", what, status, detail);
 	else
 		snprintf(msg, size, "%s (HTTP %ld).", what, status);
+}
+
+int provider_stream_error(struct gen_out *out, const char *detail)
+{
+	snprintf(out->error, sizeof out->error,
+		 "The provider reported an error in the middle of the reply: %.200s",
+		 detail && *detail ? detail : "no details given.");
+	return -1;
+}
+
+int provider_unreadable(struct gen_out *out)
+{
+	snprintf(out->error, sizeof out->error,
+		 "The provider sent part of its reply in a form confab could not read.");
+	return -1;
+}
+
+json_t *provider_merged_turns(const struct gen_request *rq)
+{
+	json_t *arr = json_array(), *last = NULL;
+	for (size_t i = 0; i < rq->nturns; i++) {
+		const char *role = rq->turns[i].role, *text = rq->turns[i].content;
+		if (last && strcmp(json_string_value(json_object_get(last, "role")), role) == 0) {
+			struct buf b = BUF_INIT;
+			buf_puts(&b, json_string_value(json_object_get(last, "content")));
+			buf_puts(&b, "\n\n");
+			buf_puts(&b, text);
+			json_object_set_new(last, "content", json_stringn(b.data, b.len));
+			buf_free(&b);
+			continue;
+		}
+		last = json_pack("{s:s, s:s}", "role", role, "content", text);
+		if (last)    /* NULL only for text that is not UTF-8 */
+			json_array_append_new(arr, last);
+	}
+	return arr;
+}
+
+void provider_append_str(struct buf *b, json_t *v)
+{
+	if (json_is_string(v))
+		buf_append(b, json_string_value(v), json_string_length(v));
 }

@@ -1,11 +1,14 @@
 /* provider.h — what confabd needs from each provider's wire format: build
  * the HTTP request, read one SSE event, turn an error answer into a
- * sentence. One adapter per type (provider_openai.c, ...). */
+ * sentence. One adapter per type: provider_openai.c (OpenAI and the
+ * OpenAI-compatible servers), provider_anthropic.c, provider_gemini.c,
+ * provider_ollama.c (Ollama's native NDJSON stream). */
 #ifndef CONFAB_PROVIDER_H
 #define CONFAB_PROVIDER_H
 
 #include <stdint.h>
 #include <curl/curl.h>
+#include <jansson.h>
 #include "buf.h"
 #include "models.h"
 #include "sse.h"
@@ -34,6 +37,9 @@ struct adapter {
 	const char *type;
 	/* 1 if the stream ends by closing (no end marker), like Gemini's. */
 	int ends_at_eof;
+	/* How the body is framed: SSE, unless ndjson (JSON lines, each one an
+	 * event). error_field: read "error: V" lines as error events (see sse.h). */
+	int ndjson, error_field;
 	/* URL, headers (appended to *headers) and JSON body. 0 or -1. */
 	int (*build)(const struct gen_request *rq, struct buf *url,
 		     struct curl_slist **headers, struct buf *body);
@@ -52,6 +58,21 @@ void gen_out_free(struct gen_out *o);
 /* Shared by adapters: "The provider refused ... (HTTP 401): detail." */
 void provider_error_sentence(long status, const char *detail, char *msg, size_t size);
 
-extern const struct adapter adapter_openai;
+/* Shared by adapters: set out->error for an error the stream carried
+ * (detail may be NULL), or for data that is not readable JSON. Both
+ * return -1, the event callback's "stop". */
+int provider_stream_error(struct gen_out *out, const char *detail);
+int provider_unreadable(struct gen_out *out);
+
+/* The conversation as a JSON array of {"role","content"} with turns of
+ * the same role in a row joined by a blank line: Anthropic and Gemini
+ * want roles to alternate, and a failed reply left out of the history
+ * leaves two user turns together. New reference; the caller decrefs. */
+json_t *provider_merged_turns(const struct gen_request *rq);
+
+/* Append a JSON string value's bytes to b (nothing if v is not a string). */
+void provider_append_str(struct buf *b, json_t *v);
+
+extern const struct adapter adapter_openai, adapter_anthropic, adapter_gemini, adapter_ollama;
 
 #endif

@@ -69,12 +69,6 @@ static const char *error_message(json_t *root)
 	return NULL;
 }
 
-static void append_str(struct buf *b, json_t *v)
-{
-	if (json_is_string(v))
-		buf_append(b, json_string_value(v), json_string_length(v));
-}
-
 static int openai_event(const struct sse_event *ev, struct gen_out *out)
 {
 	json_t *root, *choices, *usage;
@@ -88,14 +82,14 @@ static int openai_event(const struct sse_event *ev, struct gen_out *out)
 	root = json_loadb(ev->data, ev->data_len, 0, &jerr);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
-		snprintf(out->error, sizeof out->error,
-			 "The provider sent part of its reply in a form confab could not read.");
-		return -1;
+		return provider_unreadable(out);
 	}
 	if ((emsg = error_message(root)) || strcmp(ev->type, "error") == 0) {
-		snprintf(out->error, sizeof out->error,
-			 "The provider reported an error in the middle of the reply: %.200s",
-			 emsg ? emsg : ev->data);
+		/* llama.cpp's "error:" line carries {"code":..,"message":..}. */
+		json_t *m = json_object_get(root, "message");
+		if (!emsg && json_is_string(m))
+			emsg = json_string_value(m);
+		provider_stream_error(out, emsg ? emsg : ev->data);
 		json_decref(root);
 		return -1;
 	}
@@ -103,11 +97,19 @@ static int openai_event(const struct sse_event *ev, struct gen_out *out)
 	if (json_is_array(choices) && json_array_size(choices) > 0) {
 		json_t *c = json_array_get(choices, 0);
 		json_t *delta = json_object_get(c, "delta"), *fin = json_object_get(c, "finish_reason");
-		append_str(&out->text, json_object_get(delta, "content"));
-		append_str(&out->reasoning, json_object_get(delta, "reasoning"));
-		append_str(&out->reasoning, json_object_get(delta, "reasoning_content"));
+		provider_append_str(&out->text, json_object_get(delta, "content"));
+		/* Ollama, OpenRouter, newer vLLM: reasoning; DeepSeek, LM Studio,
+		 * older vLLM: reasoning_content. */
+		provider_append_str(&out->reasoning, json_object_get(delta, "reasoning"));
+		provider_append_str(&out->reasoning, json_object_get(delta, "reasoning_content"));
 		if (json_is_string(fin))
 			snprintf(out->finish, sizeof out->finish, "%s", json_string_value(fin));
+		if (json_is_string(fin) && strcmp(json_string_value(fin), "content_filter") == 0) {
+			snprintf(out->error, sizeof out->error, "The provider's content filter stopped "
+				 "the reply. The text so far is kept.");
+			json_decref(root);
+			return -1;
+		}
 	}
 	usage = json_object_get(root, "usage");
 	if (json_is_object(usage)) {
@@ -135,6 +137,7 @@ static void openai_http_error(long status, const char *body, size_t n, char *msg
 const struct adapter adapter_openai = {
 	.type = "openai",
 	.ends_at_eof = 0,
+	.error_field = 1,
 	.build = openai_build,
 	.event = openai_event,
 	.http_error = openai_http_error,

@@ -85,6 +85,14 @@ static int process_line(struct sse *p, const char *s, size_t n)
 	const char *colon, *v;
 	size_t name_len, vn;
 
+	if (p->ndjson) {
+		if (n == 0)
+			return 0;
+		buf_clear(&p->type);
+		buf_append(&p->data, s, n);
+		buf_putc(&p->data, '\n');
+		return dispatch(p);
+	}
 	if (n == 0)
 		return dispatch(p);
 	if (s[0] == ':')
@@ -104,6 +112,12 @@ static int process_line(struct sse *p, const char *s, size_t n)
 		vn = 0;
 	}
 
+	if (p->error_field && name_is(s, name_len, "error")) {
+		buf_clear(&p->type);
+		buf_puts(&p->type, "error");
+		name_len = 4;    /* and on as a data line */
+		s = "data";
+	}
 	if (name_is(s, name_len, "data")) {
 		buf_reserve(&p->data, vn + 1);    /* one growth for value and '\n' */
 		buf_append(&p->data, v, vn);

@@ -31,6 +31,12 @@ struct sse {
 	int saw_cr;           /* the previous byte was CR (a following LF is part of it) */
 	int started;          /* past the optional BOM at the very start */
 	size_t max_line;      /* a longer line is an error (default 4 MiB) */
+	/* Opt-in departures from the spec, for servers that need them:
+	 * ndjson: each non-blank line is one "message" event whose data is the
+	 *   whole line (Ollama's native stream is JSON lines, not SSE);
+	 * error_field: a line "error: V" counts as "event: error" plus
+	 *   "data: V" (older llama.cpp servers report errors that way). */
+	int ndjson, error_field;
 	sse_cb cb;
 	void *user;
 };

@@ -150,7 +150,7 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 	sqlite3_stmt *st = db_prep(db, "SELECT id, seq, role, content, html, status, "
 				       "coalesce(model, ''), tokens_in, tokens_out, cost, "
 				       "coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, "
-				       "created_at, coalesce(completed_at, 0) "
+				       "created_at, coalesce(completed_at, 0), reasoning "
 				       "FROM messages WHERE chat_id = ?1 ORDER BY seq");
 	size_t cap = 16;
 	struct message *m = arena_alloc(a, cap * sizeof *m);
@@ -182,6 +182,7 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 			   : arena_strdup(a, db_col_text(st, 12));
 		x->created_at = sqlite3_column_int64(st, 13);
 		x->completed_at = sqlite3_column_int64(st, 14);
+		x->reasoning = arena_strdup(a, db_col_text(st, 15));
 	}
 	sqlite3_reset(st);
 	return m;

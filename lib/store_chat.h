@@ -28,6 +28,7 @@ struct message {
 	const char *role;
 	const char *content;
 	const char *html;       /* rendered markdown, or NULL */
+	const char *reasoning;  /* thinking text kept apart ("" when none) */
 	const char *status;
 	const char *model;
 	int64_t tokens_in, tokens_out, cost;

@@ -1,5 +1,6 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
+#include "store_preset.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -329,6 +330,26 @@ void reply_collect(struct db *db, const char *msg_id, struct buf *out)
 	sqlite3_reset(st);
 }
 
+void reply_collect_reasoning(struct db *db, const char *msg_id, struct buf *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT text FROM reasoning_parts WHERE message_id = ?1 "
+				       "ORDER BY start");
+	db_bind_text(st, 1, msg_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+}
+
+const char *reply_partial_reasoning(struct db *db, struct arena *a, const char *msg_id)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+	reply_collect_reasoning(db, msg_id, &b);
+	s = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
 const char *reply_partial_text(struct db *db, struct arena *a, const char *msg_id)
 {
 	struct buf b = BUF_INIT;
@@ -352,7 +373,7 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 	 * so the next poll sees the ended reply and gets its text from there. */
 	st = db_prep(db, "SELECT m.status, m.content, m.html, m.error, coalesce(m.model, ''), "
 			 "m.tokens_in, m.tokens_out, coalesce(m.ttft_ms, -1), "
-			 "coalesce(m.response_ms, -1), m.created_at, m.role "
+			 "coalesce(m.response_ms, -1), m.created_at, m.role, m.reasoning "
 			 "FROM messages m JOIN chats c ON c.id = m.chat_id "
 			 "WHERE m.id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3");
 	db_bind_text(st, 1, msg_id);
@@ -384,6 +405,7 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 			out->msg.ttft_ms = sqlite3_column_int64(st, 7);
 			out->msg.response_ms = sqlite3_column_int64(st, 8);
 			out->msg.created_at = sqlite3_column_int64(st, 9);
+			out->msg.reasoning = arena_strdup(a, db_col_text(st, 11));
 		}
 	}
 	sqlite3_reset(st);
@@ -409,6 +431,30 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 		buf_free(&b);
 	}
 	return rc;
+}
+
+void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, int64_t from,
+			  const char **text, int64_t *next)
+{
+	struct buf b = BUF_INIT;
+	int64_t end = from;
+	sqlite3_stmt *st = db_prep(db, "SELECT start, text FROM reasoning_parts WHERE message_id = ?1 "
+				       "AND start + length(CAST(text AS BLOB)) > ?2 ORDER BY start");
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_int64(st, 2, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t start = sqlite3_column_int64(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		int64_t n = sqlite3_column_bytes(st, 1), skip = 0;
+		if (start < from)
+			skip = char_boundary(t, n, from - start);
+		buf_append(&b, t + skip, (size_t)(n - skip));
+		end = start + n;
+	}
+	sqlite3_reset(st);
+	*text = arena_strndup(a, buf_str(&b), b.len);
+	*next = end;
+	buf_free(&b);
 }
 
 int reply_in_progress(struct db *db, const char *chat_id)
@@ -479,12 +525,11 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max)
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT system_prompt FROM chats WHERE id = ?1");
+	sqlite3_stmt *st;
 	size_t n = 0, cap = 16;
 	*turns = xmalloc(cap * sizeof **turns);
-	db_bind_text(st, 1, chat_id);
-	*system_prompt = xstrdup(sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
-	sqlite3_reset(st);
+	/* The chat's preset and its own prompt, composed (store_preset.h). */
+	*system_prompt = chat_system_prompt(db, chat_id);
 	/* Done exchanges, and the partial text of stopped replies (the user
 	 * saw it); failed replies and empty ones are left out. */
 	st = db_prep(db, "SELECT role, content FROM messages WHERE chat_id = ?1 "
@@ -510,6 +555,17 @@ void reply_append(struct db *db, const char *msg_id, int64_t start, const char *
 {
 	sqlite3_stmt *st = db_prep(db, "INSERT OR REPLACE INTO message_parts (message_id, start, text) "
 				       "VALUES (?1, ?2, ?3)");
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_int64(st, 2, start);
+	sqlite3_bind_text(st, 3, text, (int)n, SQLITE_STATIC);
+	db_exec_stmt(st);
+}
+
+void reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
+			    size_t n)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT OR REPLACE INTO reasoning_parts (message_id, start, "
+				       "text) VALUES (?1, ?2, ?3)");
 	db_bind_text(st, 1, msg_id);
 	sqlite3_bind_int64(st, 2, start);
 	sqlite3_bind_text(st, 3, text, (int)n, SQLITE_STATIC);
@@ -554,7 +610,7 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	sqlite3_stmt *st = db_prep(db, "UPDATE messages SET content = ?2, html = ?3, status = ?4, "
 				       "error = ?5, tokens_in = ?6, tokens_out = ?7, cost = ?8, "
 				       "tokens_estimated = ?9, ttft_ms = ?10, response_ms = ?11, "
-				       "completed_at = ?12 WHERE id = ?1");
+				       "completed_at = ?12, reasoning = ?13 WHERE id = ?1");
 	db_bind_text(st, 1, msg_id);
 	sqlite3_bind_text(st, 2, e->content, (int)e->content_len, SQLITE_STATIC);
 	db_bind_text(st, 3, e->html);
@@ -569,8 +625,13 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	if (e->response_ms >= 0)
 		sqlite3_bind_int64(st, 11, e->response_ms);
 	sqlite3_bind_int64(st, 12, now);
+	sqlite3_bind_text(st, 13, e->reasoning ? e->reasoning : "", (int)e->reasoning_len,
+			  SQLITE_STATIC);
 	db_exec_stmt(st);
 	st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
+	db_bind_text(st, 1, msg_id);
+	db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM reasoning_parts WHERE message_id = ?1");
 	db_bind_text(st, 1, msg_id);
 	db_exec_stmt(st);
 	st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
@@ -607,17 +668,23 @@ int reply_recover(struct db *db, const char *error, int64_t now)
 	}
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n; i++) {
-		struct buf text = BUF_INIT;
+		struct buf text = BUF_INIT, reasoning = BUF_INIT;
 		reply_collect(db, left[i].msg, &text);
+		reply_collect_reasoning(db, left[i].msg, &reasoning);
 		st = db_prep(db, "UPDATE messages SET content = ?2, status = 'failed', error = ?3, "
-				 "completed_at = ?4 WHERE id = ?1");
+				 "completed_at = ?4, reasoning = ?5 WHERE id = ?1");
 		db_bind_text(st, 1, left[i].msg);
 		sqlite3_bind_text(st, 2, buf_str(&text), (int)text.len, SQLITE_STATIC);
 		db_bind_text(st, 3, error);
 		sqlite3_bind_int64(st, 4, now);
+		sqlite3_bind_text(st, 5, buf_str(&reasoning), (int)reasoning.len, SQLITE_STATIC);
 		db_exec_stmt(st);
 		buf_free(&text);
+		buf_free(&reasoning);
 		st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
+		db_bind_text(st, 1, left[i].msg);
+		db_exec_stmt(st);
+		st = db_prep(db, "DELETE FROM reasoning_parts WHERE message_id = ?1");
 		db_bind_text(st, 1, left[i].msg);
 		db_exec_stmt(st);
 		st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");

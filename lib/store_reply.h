@@ -62,6 +62,13 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 
 /* The text written so far of a running reply (arena). */
 const char *reply_partial_text(struct db *db, struct arena *a, const char *msg_id);
+/* Its reasoning so far (arena; "" when none). */
+const char *reply_partial_reasoning(struct db *db, struct arena *a, const char *msg_id);
+/* The reasoning of a running reply from byte `from` on (arena) and the
+ * offset to ask from next. The caller has checked the message is the
+ * user's (reply_poll). */
+void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, int64_t from,
+			  const char **text, int64_t *next);
 
 /* 1 if the user has a reply queued or running in this chat. */
 int reply_in_progress(struct db *db, const char *chat_id);
@@ -88,7 +95,8 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
 
 /* The conversation before assistant message msg_id, oldest first: the
- * chat's system prompt and done user/assistant messages. Appended as
+ * chat's system prompt (composed with its preset: chat_system_prompt) and
+ * done user/assistant messages. Appended as
  * role/content pairs to roles/contents (heap strings, caller frees). */
 struct turn {
 	char *role, *content;
@@ -99,6 +107,9 @@ size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 /* Append text at offset start of a running reply (inside a transaction). */
 void reply_append(struct db *db, const char *msg_id, int64_t start, const char *text,
 		  size_t n);
+/* The same for its reasoning, kept apart from the answer. */
+void reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
+			    size_t n);
 
 struct reply_end {
 	const char *content;         /* the whole reply text */
@@ -106,6 +117,8 @@ struct reply_end {
 	const char *status;          /* done, failed, stopped */
 	const char *error;           /* for failed; NULL otherwise */
 	const char *html;            /* rendered markdown of the whole reply */
+	const char *reasoning;       /* the whole reasoning (NULL: none) */
+	size_t reasoning_len;
 	int64_t tokens_in, tokens_out, cost;
 	int tokens_estimated;
 	int64_t ttft_ms, response_ms; /* -1 unknown */
@@ -122,6 +135,8 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 
 /* The whole text of a reply (its parts, in order), into out. */
 void reply_collect(struct db *db, const char *msg_id, struct buf *out);
+/* The same for its reasoning. */
+void reply_collect_reasoning(struct db *db, const char *msg_id, struct buf *out);
 
 /* On start, with the lease held: every reply left running by a worker that
  * died ends failed, keeping its partial text. Returns how many. */

@@ -21,14 +21,36 @@
     var id = article.id.slice(2);
     var body = article.querySelector(".plain");
     var from = parseInt(article.getAttribute("data-next") || "0", 10);
+    var rfrom = parseInt(article.getAttribute("data-rnext") || "0", 10);
     var delay = 250;
 
+    // Reasoning goes in a <details> above the answer, made on first need.
+    function thinking() {
+      var t = article.querySelector(".reasoning .thinking");
+      if (t) return t;
+      var d = document.createElement("details"), s = document.createElement("summary");
+      d.className = "reasoning";
+      d.open = true;
+      s.textContent = "Reasoning";
+      t = document.createElement("div");
+      t.className = "thinking";
+      d.appendChild(s);
+      d.appendChild(t);
+      var mb = article.querySelector(".msg-body");
+      if (mb) mb.insertBefore(d, mb.firstChild);
+      return t;
+    }
+
     function tick() {
-      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from,
+      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom,
             { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
           if (d.text && body) body.appendChild(document.createTextNode(d.text));
+          if (d.reasoning) {
+            thinking().appendChild(document.createTextNode(d.reasoning));
+            rfrom = d.rnext;
+          }
           if (d.status !== article.getAttribute("data-status") && !d.html)
             article.setAttribute("data-status", d.status);
           from = d.next;

@@ -1,8 +1,11 @@
-/* provsim.c — an OpenAI-compatible chat-completions provider simulator.
+/* provsim.c — an LLM provider simulator: OpenAI Chat Completions (and the
+ * OpenAI-compatible servers' quirks), Anthropic Messages, Google Gemini
+ * streamGenerateContent and Ollama's native /api/chat.
  *
  * A single-threaded epoll HTTP/1.1 server for confab's tests: it streams
- * OpenAI Chat Completions chunks on a timer, with the behaviour (speed, reply,
- * failure) chosen by the request's model name, e.g. "sim:tps=50:fail=drop".
+ * chunks in the wire format of the endpoint asked on a timer, with the
+ * behaviour (speed, reply, thinking, failure) chosen by the request's model
+ * name, e.g. "sim:tps=50:fail=drop".
  * One timer heap drives every connection; writes are non-blocking through a
  * per-connection output buffer, so one slow client never stalls the others.
  * Plain C11 + POSIX + Linux epoll; no libraries. See tools/provsim.md.
@@ -69,6 +72,12 @@ static const char LOREM[] =
 	"tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam,\n"
 	"quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo\n"
 	"consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse.";
+
+/* The thinking text (think=N): its words, cycled to N tokens. It holds
+ * '&' and '<' so tests can see it escaped on a page. */
+static const char THINK[] =
+	"The user wants an answer. Let me think it through, step by step & <carefully>, before I "
+	"reply. ";
 
 /* ---------------------------------------------------------------- buffers */
 
@@ -247,7 +256,7 @@ struct jp {
 
 struct reqinfo {
 	struct buf model, sys, user, key, tmp;
-	int have_model, have_sys, stream, include_usage;
+	int have_model, have_sys, stream, have_stream, include_usage;
 	size_t nmsg, words;
 };
 
@@ -502,7 +511,9 @@ static int msg_member(struct jp *j, struct reqinfo *ri, void *arg)
 		m->role.len = 0;
 		return jstr(j, &m->role);
 	}
-	if (!strcmp(ri->key.p, "content")) {
+	if (!strcmp(ri->key.p, "content") || !strcmp(ri->key.p, "parts")) {
+		/* OpenAI, Anthropic, Ollama: content (a string or parts); Gemini:
+		 * parts. */
 		m->content.len = 0;
 		if (jpeek(j) == '"')
 			return jstr(j, &m->content);
@@ -510,6 +521,19 @@ static int msg_member(struct jp *j, struct reqinfo *ri, void *arg)
 			return jarray(j, ri, part_elem, &m->content);
 	}
 	return jskip(j);
+}
+
+/* A system prompt outside the messages (Anthropic's system, Gemini's
+ * systemInstruction): counted as one more message, so the usage arithmetic
+ * is the same in every protocol. */
+static void top_system(struct reqinfo *ri, struct buf *text)
+{
+	ri->nmsg++;
+	ri->words += count_words(text->p, text->len);
+	if (!ri->have_sys) {
+		ri->have_sys = 1;
+		buf_add(&ri->sys, text->p, text->len);
+	}
 }
 
 static int msg_elem(struct jp *j, struct reqinfo *ri, void *arg)
@@ -565,8 +589,31 @@ static int top_member(struct jp *j, struct reqinfo *ri, void *arg)
 		if (b < 0)
 			return -1;
 		ri->stream = b;
+		ri->have_stream = 1;
 		return 0;
 	}
+	if (!strcmp(k, "system") || !strcmp(k, "systemInstruction") ||
+	    !strcmp(k, "system_instruction")) {
+		struct msg m = {{0}, {0}};
+		int rc;
+		buf_add(&m.role, "", 0);
+		buf_add(&m.content, "", 0);
+		if (jpeek(j) == '"')
+			rc = jstr(j, &m.content);
+		else if (jpeek(j) == '[')
+			rc = jarray(j, ri, part_elem, &m.content);
+		else if (jpeek(j) == '{')
+			rc = jobject(j, ri, msg_member, &m);
+		else
+			rc = jskip(j);
+		if (!rc)
+			top_system(ri, &m.content);
+		buf_free(&m.role);
+		buf_free(&m.content);
+		return rc;
+	}
+	if (!strcmp(k, "contents") && jpeek(j) == '[')
+		return jarray(j, ri, msg_elem, NULL);
 	if (!strcmp(k, "stream_options") && jpeek(j) == '{')
 		return jobject(j, ri, opts_member, NULL);
 	if (!strcmp(k, "messages") && jpeek(j) == '[')
@@ -596,7 +643,11 @@ static void reqinfo_free(struct reqinfo *ri)
 /* ------------------------------------------------------ model-name options */
 
 enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK };
-enum fmode { FM_NONE, FM_MIDSTREAM, FM_DROP, FM_RESET, FM_STALL, FM_STALL_FIRST, FM_MALFORMED };
+enum fmode { FM_NONE, FM_MIDSTREAM, FM_DROP, FM_RESET, FM_STALL, FM_STALL_FIRST, FM_MALFORMED,
+	     FM_ERROR200, FM_ERRORLINE, FM_SAFETY };
+
+/* The wire format, chosen by the endpoint asked. */
+enum proto { P_OPENAI, P_ANTHROPIC, P_GEMINI, P_OLLAMA };
 
 struct plan {
 	double tps;
@@ -604,9 +655,11 @@ struct plan {
 	long tokens; /* -1: the whole reply */
 	enum reply reply;
 	enum fmode fm;
-	int fail_status;      /* 0, 401, 429 or 500 */
+	int fail_status;      /* 0, 401, 429, 500 or 529 */
 	unsigned long fail_times; /* 0: every request */
 	int nousage, keepalive, crlf, te_close;
+	long think;           /* thinking tokens before the answer */
+	int reasoning_content; /* OpenAI: think in delta.reasoning_content */
 	char retry_after[32];
 };
 
@@ -622,10 +675,14 @@ static void apply_fail(struct plan *pl, const char *v, size_t n)
 	else if (IS("stall")) pl->fm = FM_STALL;
 	else if (IS("stall-first")) pl->fm = FM_STALL_FIRST;
 	else if (IS("malformed")) pl->fm = FM_MALFORMED;
+	else if (IS("error200")) pl->fm = FM_ERROR200;
+	else if (IS("errorline")) pl->fm = FM_ERRORLINE;
+	else if (IS("safety")) pl->fm = FM_SAFETY;
 	else if (IS("nousage")) pl->nousage = 1;
 	else if (IS("keepalive")) pl->keepalive = 1;
 	else if (IS("crlf")) pl->crlf = 1;
-	else if (n >= 3 && (!memcmp(v, "401", 3) || !memcmp(v, "429", 3) || !memcmp(v, "500", 3))) {
+	else if (n >= 3 && (!memcmp(v, "401", 3) || !memcmp(v, "429", 3) || !memcmp(v, "500", 3) ||
+			    !memcmp(v, "529", 3))) {
 		if (n == 3) {
 			pl->fail_status = atoi(v);
 			pl->fail_times = 0;
@@ -692,6 +749,12 @@ static void parse_plan(const char *model, struct plan *pl)
 						if (*p)
 							p++;
 					}
+				} else if (KEY("think")) {
+					pl->think = strtol(v, NULL, 10);
+					if (pl->think < 0)
+						pl->think = 0;
+				} else if (KEY("rfield")) {
+					pl->reasoning_content = !strcmp(v, "reasoning_content");
 				} else if (KEY("te")) {
 					pl->te_close = !strcmp(v, "close");
 				} else if (KEY("retry-after")) {
@@ -776,6 +839,10 @@ struct conn {
 	int stream, include_usage, nousage, keepalive, crlf, chunked, blocked;
 	int finish_length, clock_reply, role_sent;
 	enum fmode fm;
+	enum proto proto;
+	size_t think;          /* the first `think` tokens are thinking */
+	int reasoning_content;
+	int ablock;            /* Anthropic: 0 no block open, 1 thinking, 2 text */
 	double tps;
 	int64_t t_first;
 	size_t n_total, cutoff, next_tok, nevents, prompt_tokens;
@@ -790,7 +857,7 @@ static volatile sig_atomic_t stop_flag;
 static struct conn *conns;
 static size_t nconns;
 static unsigned long long next_serial = 1;
-static struct toks lorem_toks, file_toks;
+static struct toks lorem_toks, file_toks, think_toks;
 static char *file_text;
 static int have_file;
 static struct buf scratch, jbuf; /* shared scratch space (single-threaded) */
@@ -1012,6 +1079,7 @@ static const char *reason(int status)
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
+	case 529: return "Overloaded";
 	case 501: return "Not Implemented";
 	default: return "Unknown";
 	}
@@ -1080,25 +1148,50 @@ static const char *eol(struct conn *c)
 	return c->crlf ? "\r\n" : "\n";
 }
 
+/* A keep-alive between events: an SSE comment (OpenRouter's), Anthropic's
+ * ping event, or an empty line in Ollama's JSON lines. */
 static void comment(struct conn *c, struct buf *s)
 {
-	buf_adds(s, ": OPENROUTER PROCESSING");
+	if (c->proto == P_ANTHROPIC) {
+		buf_adds(s, "event: ping");
+		buf_adds(s, eol(c));
+		buf_adds(s, "data: {\"type\": \"ping\"}");
+	} else if (c->proto != P_OLLAMA) {
+		buf_adds(s, ": OPENROUTER PROCESSING");
+	}
 	buf_adds(s, eol(c));
-	buf_adds(s, eol(c));
+	if (c->proto != P_OLLAMA)
+		buf_adds(s, eol(c));
 }
 
-/* One SSE data event (json is the field value). */
-static void event(struct conn *c, const char *json, size_t n)
+/* One event: an SSE event (named when name is not NULL) whose data is
+ * json, or for Ollama one JSON line. */
+static void emit(struct conn *c, const char *name, const char *json, size_t n)
 {
 	scratch.len = 0;
 	if (c->keepalive && c->nevents > 0)
 		comment(c, &scratch);
-	buf_adds(&scratch, "data: ");
-	buf_add(&scratch, json, n);
-	buf_adds(&scratch, eol(c));
-	buf_adds(&scratch, eol(c));
+	if (c->proto == P_OLLAMA) {
+		buf_add(&scratch, json, n);
+		buf_adds(&scratch, eol(c));
+	} else {
+		if (name) {
+			buf_adds(&scratch, "event: ");
+			buf_adds(&scratch, name);
+			buf_adds(&scratch, eol(c));
+		}
+		buf_adds(&scratch, "data: ");
+		buf_add(&scratch, json, n);
+		buf_adds(&scratch, eol(c));
+		buf_adds(&scratch, eol(c));
+	}
 	c->nevents++;
 	body_add(c, scratch.p, scratch.len);
+}
+
+static void event(struct conn *c, const char *json, size_t n)
+{
+	emit(c, NULL, json, n);
 }
 
 static void chunk_head(struct conn *c, struct buf *b, const char *object)
@@ -1123,24 +1216,153 @@ static const char *token_text(struct conn *c, size_t i, char *tmp, size_t tmpsz,
 	return c->tk.text + c->tk.starts[k];
 }
 
+/* Thinking token i: the words of THINK, cycled. */
+static const char *think_text(size_t i, size_t *len)
+{
+	size_t k = i % think_toks.n;
+	*len = think_toks.starts[k + 1] - think_toks.starts[k];
+	return think_toks.text + think_toks.starts[k];
+}
+
+/* Ollama's created_at, and Anthropic's and Gemini's ids. */
+static void ollama_head(struct conn *c, struct buf *b)
+{
+	b->len = 0;
+	buf_adds(b, "{\"model\":");
+	buf_adds(b, c->model_json);
+	buf_adds(b, ",\"created_at\":\"2024-08-07T10:19:08.123456Z\",\"message\":{\"role\":\"assistant\","
+		 "\"content\":");
+}
+
+static void anthropic_block(struct conn *c, int kind)
+{
+	size_t idx = c->ablock ? 1 : 0;
+	if (c->ablock == 1) {
+		jbuf.len = 0;
+		buf_adds(&jbuf, "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+			 "\"signature_delta\",\"signature\":\"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pk"
+			 "iMOYds\"}}");
+		emit(c, "content_block_delta", jbuf.p, jbuf.len);
+		jbuf.len = 0;
+		buf_adds(&jbuf, "{\"type\":\"content_block_stop\",\"index\":0}");
+		emit(c, "content_block_stop", jbuf.p, jbuf.len);
+	}
+	jbuf.len = 0;
+	buf_addf(&jbuf, "{\"type\":\"content_block_start\",\"index\":%zu,\"content_block\":%s}", idx,
+		 kind == 1 ? "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"
+			   : "{\"type\":\"text\",\"text\":\"\"}");
+	emit(c, "content_block_start", jbuf.p, jbuf.len);
+	if (!c->ablock) {
+		jbuf.len = 0;
+		buf_adds(&jbuf, "{\"type\": \"ping\"}");
+		emit(c, "ping", jbuf.p, jbuf.len);
+	}
+	c->ablock = kind;
+}
+
+/* Gemini's cumulative usageMetadata after `sent` tokens. */
+static void gemini_usage(struct conn *c, struct buf *b, size_t sent)
+{
+	size_t thoughts = sent < c->think ? sent : c->think, cand = sent - thoughts;
+	if (c->nousage)
+		return;
+	buf_addf(b, ",\"usageMetadata\":{\"promptTokenCount\":%zu,\"candidatesTokenCount\":%zu,"
+		 "\"totalTokenCount\":%zu", c->prompt_tokens, cand, c->prompt_tokens + sent);
+	if (c->think)
+		buf_addf(b, ",\"thoughtsTokenCount\":%zu", thoughts);
+	buf_adds(b, "}");
+}
+
+/* A Gemini chunk of one part (part NULL: an empty text part). */
+static void gemini_chunk(struct conn *c, const char *t, size_t n, int thought, const char *finish,
+			 size_t sent)
+{
+	jbuf.len = 0;
+	buf_adds(&jbuf, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":");
+	buf_json_str(&jbuf, t, n);
+	if (thought)
+		buf_adds(&jbuf, ",\"thought\":true");
+	buf_adds(&jbuf, "}],\"role\":\"model\"}");
+	if (finish)
+		buf_addf(&jbuf, ",\"finishReason\":\"%s\"", finish);
+	if (finish && !strcmp(finish, "SAFETY"))
+		buf_adds(&jbuf, ",\"safetyRatings\":[{\"category\":\"HARM_CATEGORY_DANGEROUS_CONTENT\","
+			 "\"probability\":\"HIGH\",\"blocked\":true}]");
+	buf_adds(&jbuf, ",\"index\":0}]");
+	gemini_usage(c, &jbuf, sent);
+	buf_adds(&jbuf, ",\"modelVersion\":");
+	buf_adds(&jbuf, c->model_json);
+	buf_addf(&jbuf, ",\"responseId\":\"provsim%llu\"}", c->serial);
+	event(c, jbuf.p, jbuf.len);
+}
+
 static void emit_role(struct conn *c)
 {
-	chunk_head(c, &jbuf, "chat.completion.chunk");
-	buf_adds(&jbuf, "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-		 "\"logprobs\":null,\"finish_reason\":null}]}");
-	event(c, jbuf.p, jbuf.len);
+	switch (c->proto) {
+	case P_OPENAI:
+		chunk_head(c, &jbuf, "chat.completion.chunk");
+		buf_adds(&jbuf, "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+			 "\"logprobs\":null,\"finish_reason\":null}]}");
+		event(c, jbuf.p, jbuf.len);
+		break;
+	case P_ANTHROPIC:
+		jbuf.len = 0;
+		buf_addf(&jbuf, "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_provsim%llu\","
+			 "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":", c->serial);
+		buf_adds(&jbuf, c->model_json);
+		buf_adds(&jbuf, ",\"stop_reason\":null,\"stop_sequence\":null");
+		if (!c->nousage)
+			buf_addf(&jbuf, ",\"usage\":{\"input_tokens\":%zu,\"cache_creation_input_tokens\":0,"
+				 "\"cache_read_input_tokens\":0,\"output_tokens\":1}", c->prompt_tokens);
+		buf_adds(&jbuf, "}}");
+		emit(c, "message_start", jbuf.p, jbuf.len);
+		break;
+	default: /* Gemini and Ollama have no opening chunk */
+		break;
+	}
 }
 
 static void emit_token(struct conn *c, size_t i)
 {
 	char tmp[64];
 	size_t n;
-	const char *t = token_text(c, i, tmp, sizeof tmp, &n);
-	chunk_head(c, &jbuf, "chat.completion.chunk");
-	buf_adds(&jbuf, "[{\"index\":0,\"delta\":{\"content\":");
-	buf_json_str(&jbuf, t, n);
-	buf_adds(&jbuf, "},\"logprobs\":null,\"finish_reason\":null}]}");
-	event(c, jbuf.p, jbuf.len);
+	int thinking = i < c->think;
+	const char *t = thinking ? think_text(i, &n) : token_text(c, i - c->think, tmp, sizeof tmp, &n);
+	switch (c->proto) {
+	case P_OPENAI:
+		chunk_head(c, &jbuf, "chat.completion.chunk");
+		buf_addf(&jbuf, "[{\"index\":0,\"delta\":{\"%s\":",
+			 !thinking ? "content" : c->reasoning_content ? "reasoning_content" : "reasoning");
+		buf_json_str(&jbuf, t, n);
+		buf_adds(&jbuf, "},\"logprobs\":null,\"finish_reason\":null}]}");
+		event(c, jbuf.p, jbuf.len);
+		break;
+	case P_ANTHROPIC:
+		if (c->ablock != (thinking ? 1 : 2))
+			anthropic_block(c, thinking ? 1 : 2);
+		jbuf.len = 0;
+		buf_addf(&jbuf, "{\"type\":\"content_block_delta\",\"index\":%d,\"delta\":{\"type\":\"%s\",\"%s\":",
+			 thinking || !c->think ? 0 : 1, thinking ? "thinking_delta" : "text_delta",
+			 thinking ? "thinking" : "text");
+		buf_json_str(&jbuf, t, n);
+		buf_adds(&jbuf, "}}");
+		emit(c, "content_block_delta", jbuf.p, jbuf.len);
+		break;
+	case P_GEMINI:
+		gemini_chunk(c, t, n, thinking, NULL, i + 1);
+		break;
+	case P_OLLAMA:
+		ollama_head(c, &jbuf);
+		if (thinking) {
+			buf_adds(&jbuf, "\"\",\"thinking\":");
+			buf_json_str(&jbuf, t, n);
+		} else {
+			buf_json_str(&jbuf, t, n);
+		}
+		buf_adds(&jbuf, "},\"done\":false}");
+		event(c, jbuf.p, jbuf.len);
+		break;
+	}
 }
 
 static void usage_json(struct conn *c, struct buf *b, size_t completion)
@@ -1157,22 +1379,94 @@ static void stream_done(struct conn *c, const char *end)
 	conn_log(c);
 }
 
-static int stream_fail(struct conn *c)
+/* The error a failure mode sends inside the 200 stream, in the protocol's
+ * own shape. */
+static void emit_midstream_error(struct conn *c)
 {
-	static const char midstream[] =
+	static const char oa[] =
 		"{\"error\":{\"message\":\"The server had an error processing your request.\","
 		"\"type\":\"server_error\"}}";
-	static const char malformed[] = "{\"choices\":[{\"delta\":{\"content\":\"oops";
+	static const char an[] =
+		"{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}";
+	static const char ge[] =
+		"{\"error\":{\"code\":500,\"message\":\"An internal error has occurred.\",\"status\":\"INTERNAL\"}}";
+	static const char ol[] =
+		"{\"error\":\"an error was encountered while running the model: unexpected EOF\"}";
+	switch (c->proto) {
+	case P_OPENAI: event(c, oa, sizeof oa - 1); break;
+	case P_ANTHROPIC: emit(c, "error", an, sizeof an - 1); break;
+	case P_GEMINI: event(c, ge, sizeof ge - 1); break;
+	case P_OLLAMA: event(c, ol, sizeof ol - 1); break;
+	}
+}
+
+static void emit_malformed(struct conn *c)
+{
+	static const char oa[] = "{\"choices\":[{\"delta\":{\"content\":\"oops";
+	static const char an[] = "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				 "{\"type\":\"text_delta\",\"text\":\"oops";
+	static const char ge[] = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"oops";
+	static const char ol[] = "{\"model\":\"sim\",\"message\":{\"role\":\"assistant\",\"content\":\"oops";
+	switch (c->proto) {
+	case P_OPENAI:
+		event(c, oa, sizeof oa - 1);
+		event(c, "[DONE]", 6);
+		break;
+	case P_ANTHROPIC: emit(c, "content_block_delta", an, sizeof an - 1); break;
+	case P_GEMINI: event(c, ge, sizeof ge - 1); break;
+	case P_OLLAMA: event(c, ol, sizeof ol - 1); break;
+	}
+}
+
+static int stream_fail(struct conn *c)
+{
 	switch (c->fm) {
 	case FM_MIDSTREAM:
-		event(c, midstream, sizeof midstream - 1);
+		emit_midstream_error(c);
 		body_end(c);
 		c->state = S_CLOSING;
 		stream_done(c, "midstream");
 		break;
-	case FM_MALFORMED:
-		event(c, malformed, sizeof malformed - 1);
+	case FM_ERROR200:
+		/* OpenRouter: an error object and finish_reason "error" in a chunk. */
+		if (c->proto == P_OPENAI) {
+			chunk_head(c, &jbuf, "chat.completion.chunk");
+			buf_adds(&jbuf, "[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\","
+				 "\"native_finish_reason\":\"error\"}],\"provider\":\"provsim\","
+				 "\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected\"}}");
+			event(c, jbuf.p, jbuf.len);
+			event(c, "[DONE]", 6);
+		} else {
+			emit_midstream_error(c);
+		}
+		body_end(c);
+		c->state = S_CLOSING;
+		stream_done(c, "error200");
+		break;
+	case FM_ERRORLINE:
+		/* Older llama.cpp servers: a non-SSE "error:" field, then [DONE]. */
+		scratch.len = 0;
+		buf_adds(&scratch, "error: {\"code\":500,\"message\":\"llama.cpp: context shift failed\","
+			 "\"type\":\"server_error\"}");
+		buf_adds(&scratch, eol(c));
+		buf_adds(&scratch, eol(c));
+		body_add(c, scratch.p, scratch.len);
 		event(c, "[DONE]", 6);
+		body_end(c);
+		c->state = S_CLOSING;
+		stream_done(c, "errorline");
+		break;
+	case FM_SAFETY:
+		if (c->proto == P_GEMINI)
+			gemini_chunk(c, "", 0, 0, "SAFETY", c->next_tok);
+		else
+			emit_midstream_error(c);
+		body_end(c);
+		c->state = S_CLOSING;
+		stream_done(c, "safety");
+		break;
+	case FM_MALFORMED:
+		emit_malformed(c);
 		body_end(c);
 		c->state = S_CLOSING;
 		stream_done(c, "malformed");
@@ -1190,7 +1484,7 @@ static int stream_fail(struct conn *c)
 	return conn_flush(c);
 }
 
-static int stream_finish(struct conn *c)
+static void finish_openai(struct conn *c)
 {
 	chunk_head(c, &jbuf, "chat.completion.chunk");
 	buf_addf(&jbuf, "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"%s\"}]}",
@@ -1204,6 +1498,53 @@ static int stream_finish(struct conn *c)
 		event(c, jbuf.p, jbuf.len);
 	}
 	event(c, "[DONE]", 6);
+}
+
+static void finish_anthropic(struct conn *c)
+{
+	if (c->ablock != 2)
+		anthropic_block(c, 2);
+	jbuf.len = 0;
+	buf_addf(&jbuf, "{\"type\":\"content_block_stop\",\"index\":%d}", c->think ? 1 : 0);
+	emit(c, "content_block_stop", jbuf.p, jbuf.len);
+	jbuf.len = 0;
+	buf_addf(&jbuf, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"%s\","
+		 "\"stop_sequence\":null}", c->finish_length ? "max_tokens" : "end_turn");
+	if (!c->nousage)
+		buf_addf(&jbuf, ",\"usage\":{\"output_tokens\":%zu}", c->next_tok);
+	buf_adds(&jbuf, "}");
+	emit(c, "message_delta", jbuf.p, jbuf.len);
+	jbuf.len = 0;
+	buf_adds(&jbuf, "{\"type\":\"message_stop\"}");
+	emit(c, "message_stop", jbuf.p, jbuf.len);
+}
+
+static void finish_ollama(struct conn *c)
+{
+	ollama_head(c, &jbuf);
+	buf_addf(&jbuf, "\"\"},\"done\":true,\"done_reason\":\"%s\"",
+		 c->finish_length ? "length" : "stop");
+	if (!c->nousage)
+		buf_addf(&jbuf, ",\"total_duration\":%lld,\"load_duration\":1000000,"
+			 "\"prompt_eval_count\":%zu,\"prompt_eval_duration\":2000000,"
+			 "\"eval_count\":%zu,\"eval_duration\":%lld",
+			 (long long)(now_us() - c->t_req) * 1000, c->prompt_tokens, c->next_tok,
+			 (long long)(now_us() - c->t_first) * 1000);
+	buf_adds(&jbuf, "}");
+	event(c, jbuf.p, jbuf.len);
+}
+
+static int stream_finish(struct conn *c)
+{
+	switch (c->proto) {
+	case P_OPENAI: finish_openai(c); break;
+	case P_ANTHROPIC: finish_anthropic(c); break;
+	case P_GEMINI:
+		/* No end marker: the last chunk names the finish, then the body ends. */
+		gemini_chunk(c, "", 0, 0, c->finish_length ? "MAX_TOKENS" : "STOP", c->next_tok);
+		break;
+	case P_OLLAMA: finish_ollama(c); break;
+	}
 	body_end(c);
 	c->state = S_CLOSING;
 	stream_done(c, "done");
@@ -1297,9 +1638,9 @@ static int send_whole(struct conn *c)
 	struct buf content = {0}, b = {0};
 	buf_add(&content, "", 0);
 	char tmp[64];
-	for (size_t i = 0; i < c->n_total; i++) {
+	for (size_t i = c->think; i < c->n_total; i++) {
 		size_t n;
-		const char *t = token_text(c, i, tmp, sizeof tmp, &n);
+		const char *t = token_text(c, i - c->think, tmp, sizeof tmp, &n);
 		buf_add(&content, t, n);
 	}
 	c->next_tok = c->n_total;
@@ -1316,16 +1657,86 @@ static int send_whole(struct conn *c)
 	return r;
 }
 
-static int route_chat(struct conn *c)
+/* An error answer in the protocol's own shape: status 400 (with msg),
+ * 401, 429 (with extra headers), 500 or 529. */
+static int proto_error(struct conn *c, int status, const char *msg, const char *extra)
+{
+	static const struct {
+		int status;
+		const char *oa_msg, *oa_type, *oa_code, *an_type, *an_msg, *ge_status, *ge_msg, *ol_msg;
+	} e[] = {
+		{ 401, "Incorrect API key provided: sk-...abcd.", "invalid_request_error", "invalid_api_key",
+		  "authentication_error", "invalid x-api-key", "UNAUTHENTICATED",
+		  "API key not valid. Please pass a valid API key.", "unauthorized" },
+		{ 429, "Rate limit reached for requests", "requests", "rate_limit_exceeded",
+		  "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit",
+		  "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+		  "too many requests" },
+		{ 500, "The server had an error while processing your request.", "server_error", NULL,
+		  "api_error", "Internal server error", "INTERNAL", "An internal error has occurred.",
+		  "llama runner process has terminated" },
+		{ 529, "The engine is currently overloaded, please try again later", "server_error", NULL,
+		  "overloaded_error", "Overloaded", "UNAVAILABLE", "The model is overloaded.",
+		  "server overloaded" },
+		{ 400, NULL, "invalid_request_error", NULL, "invalid_request_error", NULL,
+		  "INVALID_ARGUMENT", NULL, NULL },
+	};
+	size_t k = 0;
+	while (k < sizeof e / sizeof *e - 1 && e[k].status != status)
+		k++;
+	struct buf b = {0};
+	int r;
+	switch (c->proto) {
+	case P_OPENAI:
+		return respond_error(c, status, msg ? msg : e[k].oa_msg, e[k].oa_type, e[k].oa_code, extra);
+	case P_ANTHROPIC:
+		buf_adds(&b, "{\"type\":\"error\",\"error\":{\"type\":");
+		buf_json_str(&b, e[k].an_type, strlen(e[k].an_type));
+		buf_adds(&b, ",\"message\":");
+		buf_json_str(&b, msg ? msg : e[k].an_msg, strlen(msg ? msg : e[k].an_msg));
+		buf_addf(&b, "},\"request_id\":\"req_provsim%llu\"}", c->serial);
+		break;
+	case P_GEMINI:
+		buf_addf(&b, "{\"error\":{\"code\":%d,\"message\":", status);
+		buf_json_str(&b, msg ? msg : e[k].ge_msg, strlen(msg ? msg : e[k].ge_msg));
+		buf_addf(&b, ",\"status\":\"%s\"}}", e[k].ge_status);
+		break;
+	case P_OLLAMA:
+		buf_adds(&b, "{\"error\":");
+		buf_json_str(&b, msg ? msg : e[k].ol_msg, strlen(msg ? msg : e[k].ol_msg));
+		buf_adds(&b, "}");
+		break;
+	}
+	r = respond(c, status, "application/json", extra, b.p, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* A chat request in any protocol; for Gemini the model is from the URL
+ * (path_model), not the body. */
+static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 {
 	struct reqinfo ri;
 	memset(&ri, 0, sizeof ri);
+	c->proto = proto;
 	int bad = parse_request(c->body.p ? c->body.p : "", c->body.len, &ri);
 	buf_free(&c->body);
 	if (bad) {
 		reqinfo_free(&ri);
-		return respond_error(c, 400, "We could not parse the JSON body of your request.",
-				     "invalid_request_error", NULL, NULL);
+		return proto_error(c, 400, "We could not parse the JSON body of your request.", NULL);
+	}
+	if (path_model) {
+		ri.model.len = 0;
+		buf_adds(&ri.model, path_model);
+	}
+	/* Ollama streams unless told not to; Gemini's endpoint says it. */
+	if (proto == P_OLLAMA && !ri.have_stream)
+		ri.stream = 1;
+	if (proto == P_GEMINI)
+		ri.stream = 1;
+	if (proto != P_OPENAI && !ri.stream) {
+		reqinfo_free(&ri);
+		return proto_error(c, 400, "provsim simulates only streams for this protocol.", NULL);
 	}
 	c->model = xstrndup(ri.model.p, ri.model.len);
 	struct buf mj = {0};
@@ -1343,6 +1754,7 @@ static int route_chat(struct conn *c)
 	c->keepalive = pl.keepalive;
 	c->crlf = pl.crlf;
 	c->chunked = !pl.te_close && !c->http10;
+	c->reasoning_content = pl.reasoning_content;
 
 	enum reply rp = pl.reply;
 	if (rp == R_DEFAULT)
@@ -1379,25 +1791,22 @@ static int route_chat(struct conn *c)
 		c->n_total = 0; /* nothing to repeat */
 	c->finish_length = c->n_total != natural;
 	c->cutoff = SIZE_MAX;
-	if (c->fm == FM_MIDSTREAM || c->fm == FM_DROP || c->fm == FM_RESET || c->fm == FM_STALL)
+	if (c->fm == FM_MIDSTREAM || c->fm == FM_DROP || c->fm == FM_RESET || c->fm == FM_STALL ||
+	    c->fm == FM_ERROR200 || c->fm == FM_ERRORLINE || c->fm == FM_SAFETY)
 		c->cutoff = c->n_total / 2;
 	else if (c->fm == FM_MALFORMED)
 		c->cutoff = c->n_total < 3 ? c->n_total : 3;
+	/* Thinking tokens come first; the failure points stay within the answer. */
+	c->think = (size_t)pl.think;
+	c->n_total += c->think;
+	if (c->cutoff != SIZE_MAX)
+		c->cutoff += c->think;
 
 	if (pl.fail_status && (pl.fail_times == 0 || counter_bump(c->model) < pl.fail_times)) {
-		char extra[64];
-		switch (pl.fail_status) {
-		case 401:
-			return respond_error(c, 401, "Incorrect API key provided: sk-...abcd.",
-					     "invalid_request_error", "invalid_api_key", NULL);
-		case 429:
+		char extra[64] = "";
+		if (pl.fail_status == 429)
 			snprintf(extra, sizeof extra, "retry-after: %s\r\n", pl.retry_after);
-			return respond_error(c, 429, "Rate limit reached for requests", "requests",
-					     "rate_limit_exceeded", extra);
-		default:
-			return respond_error(c, 500, "The server had an error while processing your request.",
-					     "server_error", NULL, NULL);
-		}
+		return proto_error(c, pl.fail_status, NULL, *extra ? extra : NULL);
 	}
 
 	c->t_first = c->t_req + (int64_t)pl.ttft_ms * 1000;
@@ -1413,9 +1822,10 @@ static int route_chat(struct conn *c)
 	}
 
 	c->status = 200;
-	buf_addf(&c->out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+	buf_addf(&c->out, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
 		 "Cache-Control: no-cache\r\nConnection: close\r\nx-request-id: req_provsim_%llu\r\n"
-		 "%s\r\n", c->serial, c->chunked ? "Transfer-Encoding: chunked\r\n" : "");
+		 "%s\r\n", proto == P_OLLAMA ? "application/x-ndjson" : "text/event-stream",
+		 c->serial, c->chunked ? "Transfer-Encoding: chunked\r\n" : "");
 	if (c->keepalive) {
 		scratch.len = 0;
 		comment(c, &scratch);
@@ -1431,6 +1841,29 @@ static int route_chat(struct conn *c)
 	return conn_flush(c);
 }
 
+static int hexval(char h)
+{
+	return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+	       : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+}
+
+/* n bytes of a URL path with %XX decoded (a bad escape stays as it is). */
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = xrealloc(NULL, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
 static int dispatch(struct conn *c)
 {
 	c->have_req = 1;
@@ -1442,8 +1875,30 @@ static int dispatch(struct conn *c)
 	char *q = strchr(c->path, '?');
 	if (q)
 		*q = 0;
-	if (ends_with(c->path, "/chat/completions") && !strcmp(c->method, "POST"))
-		return route_chat(c);
+	if (!strcmp(c->method, "POST")) {
+		const char *m = strstr(c->path, "/models/");
+		if (ends_with(c->path, "/chat/completions"))
+			return route_chat(c, P_OPENAI, NULL);
+		if (ends_with(c->path, "/messages"))
+			return route_chat(c, P_ANTHROPIC, NULL);
+		if (ends_with(c->path, "/api/chat"))
+			return route_chat(c, P_OLLAMA, NULL);
+		if (m && (ends_with(c->path, ":streamGenerateContent") ||
+			  ends_with(c->path, ":generateContent"))) {
+			/* models/{model}:method, the model %-escaped */
+			char *model = pct_decode(m + 8, (size_t)(strrchr(c->path, ':') - (m + 8)));
+			int r;
+			c->proto = P_GEMINI;
+			if (ends_with(c->path, ":generateContent")) {
+				free(model);
+				return proto_error(c, 400, "provsim simulates only streams for this "
+						   "protocol.", NULL);
+			}
+			r = route_chat(c, P_GEMINI, model);
+			free(model);
+			return r;
+		}
+	}
 	if (ends_with(c->path, "/models") && !strcmp(c->method, "GET"))
 		return route_models(c);
 	char msg[160];
@@ -1895,6 +2350,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	tokenize(&lorem_toks, LOREM, sizeof LOREM - 1);
+	tokenize(&think_toks, THINK, sizeof THINK - 1);
 	if (reply_file) {
 		size_t n = 0;
 		file_text = read_file(reply_file, &n);
@@ -2015,6 +2471,7 @@ int main(int argc, char **argv)
 	close(epfd);
 	free(heap);
 	free(lorem_toks.starts);
+	free(think_toks.starts);
 	free(file_toks.starts);
 	free(file_text);
 	buf_free(&scratch);

@@ -2,7 +2,7 @@
 # responders and a private nginx. Sourced by ./run and tests/run-all, which
 # set ROOT (the source tree) and BUILD (the build tree) first.
 
-EXES=(login chats chat)
+EXES=(login chats chat settings presets)
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
@@ -51,14 +51,19 @@ start_stack() {
 		>>"$data/log/nginx.log" 2>&1 &
 	STACK_PIDS+=($!); echo $! >>"$run/pids"
 	for _ in $(seq 100); do
-		if curl -s -o /dev/null "http://127.0.0.1:$port/login" &&
-		   [ -S "$run/chat.sock" ] && [ -S "$run/login.sock" ] && [ -S "$run/chats.sock" ]; then
+		if curl -s -o /dev/null "http://127.0.0.1:$port/login" && stack_sockets_ready "$run"; then
 			return 0
 		fi
 		sleep 0.1
 	done
 	tail -20 "$data/log/confab.log" "$ng/error.log" >&2 || true
 	stack_die "confab did not start (logs above)"
+}
+
+# 0 when every responder in EXES listens on its socket in run dir $1.
+stack_sockets_ready() {
+	local exe
+	for exe in "${EXES[@]}"; do [ -S "$1/$exe.sock" ] || return 1; done
 }
 
 # Stop everything start_stack started for data dir $1 (default: the last

@@ -1,7 +1,8 @@
 /* confabd.h — the worker's state, shared by its files:
  *   confabd.c  start, lease, recovery, signals
  *   loop.c     the event loop: claim, stream, flush once per tick
- *   stream.c   one provider request: curl handle, SSE, adapter, retries
+ *   stream.c   one provider request: curl handle, SSE (or NDJSON), adapter,
+ *              retries
  *   render.c   a finished reply's HTML, off the loop when it is large
  *   cache.c    the response cache */
 #ifndef CONFABD_H
@@ -52,6 +53,7 @@ struct stream {
 	int64_t first_token;          /* 0 until the first text arrives */
 	int64_t last_data;
 	size_t flushed;               /* bytes of out.text already in data.db */
+	size_t rflushed;              /* bytes of out.reasoning already there */
 
 	int ended;                    /* waiting for the next flush to record it */
 	const char *end_status;       /* done, failed, stopped */

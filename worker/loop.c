@@ -80,10 +80,14 @@ static void record_reply(struct stream *s, int64_t now)
 	e.error = strcmp(s->end_status, "failed") == 0 ? s->end_error : NULL;
 	if (s->html.len)
 		e.html = buf_str(&s->html);
+	e.reasoning = buf_str(&s->out.reasoning);
+	e.reasoning_len = s->out.reasoning.len;
 	/* A server that sends no counts: estimate (about 4 bytes a token), and
-	 * mark the message so the numbers are never taken for the provider's. */
+	 * mark the message so the numbers are never taken for the provider's.
+	 * Reasoning is output the provider bills too. */
 	e.tokens_in = estimated ? (s->attempts ? (s->prompt_bytes + 3) / 4 : 0) : s->out.tokens_in;
-	e.tokens_out = estimated ? ((int64_t)s->out.text.len + 3) / 4 : s->out.tokens_out;
+	e.tokens_out = estimated ? ((int64_t)(s->out.text.len + s->out.reasoning.len) + 3) / 4
+				 : s->out.tokens_out;
 	e.tokens_estimated = estimated && s->attempts;
 	e.cost = s->cached ? 0 : cost_of(s->model, e.tokens_in, e.tokens_out);
 	e.cached = s->cached;
@@ -173,6 +177,12 @@ static int flush(int check_jobs, int64_t now)
 			reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
 				     s->out.text.data + s->flushed, s->out.text.len - s->flushed);
 			s->flushed = s->out.text.len;
+		}
+		if (s->kind == STREAM_REPLY && s->out.reasoning.len > s->rflushed && !s->ended) {
+			reply_append_reasoning(w.db, s->job.message_id, (int64_t)s->rflushed,
+					       s->out.reasoning.data + s->rflushed,
+					       s->out.reasoning.len - s->rflushed);
+			s->rflushed = s->out.reasoning.len;
 		}
 		/* A large reply's HTML may still be on the render thread. */
 		if (s->ended && s->kind == STREAM_REPLY && !render_ready(s)) {

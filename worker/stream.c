@@ -35,9 +35,11 @@ static int cut_at_limit(struct stream *s)
 static int on_event(void *user, const struct sse_event *ev)
 {
 	struct stream *s = user;
-	size_t before = s->out.text.len;
+	size_t before = s->out.text.len + s->out.reasoning.len;
 	int rc = s->ad->event(ev, &s->out);
-	if (!s->first_token && s->out.text.len > before)
+	/* Thinking counts: the provider is producing, so the first-token
+	 * timeout is over and the silence timeout applies. */
+	if (!s->first_token && s->out.text.len + s->out.reasoning.len > before)
 		s->first_token = now_ms();
 	if (rc == 0 && s->out.text.len + s->out.reasoning.len > w.max_reply_bytes)
 		return cut_at_limit(s);
@@ -166,6 +168,8 @@ void stream_start(struct stream *s, int64_t now)
 		curl_easy_reset(s->easy);
 	sse_free(&s->sse);
 	sse_init(&s->sse, on_event, s);
+	s->sse.ndjson = s->ad->ndjson;
+	s->sse.error_field = s->ad->error_field;
 	buf_clear(&s->errbody);
 	s->http_status = 0;
 	s->retry_after_ms = -1;

@@ -311,6 +311,11 @@ def run(driver):
     check("  ... with no Stop form and no poll.js", not driver.find_elements(By.CSS_SELECTOR, "form.stop")
           and not driver.find_elements(By.CSS_SELECTOR, 'script[src="/static/poll.js"]'))
 
+    csp += driver.execute_script("return window.__csp || []")
+    errors += driver.execute_script("return window.__errors || []")
+
+    reasoning_live(driver, wait)
+
     # --- errors: the console log (every page) and the recorders (this page)
     csp += driver.execute_script("return window.__csp || []")
     errors += driver.execute_script("return window.__errors || []")
@@ -322,6 +327,73 @@ def run(driver):
           *(["%s %s" % (e.get("level"), e.get("message")) for e in severe] + errors))
     check("no CSP violations", not csp and not csp_logged,
           *(csp + [e.get("message") for e in csp_logged]))
+
+
+# provsim's thinking text (tools/provsim.md), cycled to think=40 tokens as
+# the sim-ollama-slow model asks.
+THINK = ("The user wants an answer. Let me think it through, step by step & <carefully>, "
+         "before I reply. ")
+
+
+def reasoning_live(driver, wait):
+    """A second message, to a model that thinks first: poll.js shows the
+    reasoning as it comes in an open <details>, then the finished reply has
+    it folded (closed) above the answer."""
+    words = re.findall(r"\S+\s*", THINK)
+    expect = "".join(words[i % len(words)] for i in range(40))
+    driver.find_element(By.ID, "content").send_keys("Think slowly")
+    try:
+        Select(driver.find_element(By.ID, "model")).select_by_value("sim-ollama-slow")
+    except Exception as e:  # noqa: BLE001
+        not_ok("the model picker offers sim-ollama-slow", repr(e))
+        return
+    driver.find_element(By.CSS_SELECTOR, 'form.composer button[type="submit"]').click()
+    try:
+        wait.until(lambda d: d.execute_script(
+            "var a = document.querySelectorAll('.messages article.msg-assistant');"
+            "return a.length === 2;"))
+    except Exception:  # noqa: BLE001
+        not_ok("sending to sim-ollama-slow shows a second reply", driver.page_source[:1500])
+        return
+    art = driver.execute_script(
+        "var a = document.querySelectorAll('.messages article.msg-assistant');"
+        "return a[a.length - 1].id;")
+    sample_js = """
+      var a = document.getElementById(arguments[0]);
+      if (!a) return null;
+      var d = a.querySelector('details.reasoning'), t = a.querySelector('.reasoning .thinking');
+      var b = a.querySelector('.plain') || a.querySelector('.msg-body p');
+      return {status: a.getAttribute('data-status'), open: d ? d.open : null,
+              thinking: t ? t.textContent : '', answer: b ? b.textContent : ''};"""
+    live, final = [], None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        s = driver.execute_script(sample_js, art)
+        if s is None:
+            time.sleep(0.05)
+            continue
+        if s["status"] in ("queued", "running"):
+            live.append(s)
+        else:
+            final = s
+            break
+        time.sleep(0.3)
+    lens = [len(s["thinking"]) for s in live if s["thinking"]]
+    print("# reasoning lengths while running: %s" % lens[:30], flush=True)
+    check("reasoning grows live while the reply runs (poll.js)",
+          len(set(lens)) >= 2 and lens == sorted(lens), "lengths: %s" % lens)
+    check("  ... in an open <details>, as a beginning of the whole reasoning",
+          all(s["open"] for s in live if s["thinking"]) and
+          all(expect.startswith(s["thinking"]) for s in live),
+          "samples: %r" % [(s["open"], s["thinking"][:80]) for s in live[:5]])
+    if not check("the thinking reply ends done", final is not None and final["status"] == "done",
+                 "last: %r" % (final,)):
+        return
+    check("  ... with the reasoning folded (a closed <details>), exactly",
+          final["open"] is False and final["thinking"] == expect,
+          "open: %r" % final["open"], "thinking: %r" % final["thinking"][:300])
+    check("  ... and the answer below it", final["answer"] == "You said: Think slowly",
+          "answer: %r" % final["answer"])
 
 
 if __name__ == "__main__":

@@ -120,6 +120,52 @@ static void test_quirks(void **state)
 	gen_out_free(&o);
 }
 
+/* Older llama.cpp: a non-SSE "error:" field then [DONE]; the adapter asks
+ * the parser to read it as an error event. Split at every byte. */
+static int feed_event_llama(void *user, const struct sse_event *ev)
+{
+	return adapter_openai.event(ev, user);
+}
+
+static void test_llamacpp_error_field(void **state)
+{
+	static const char s[] =
+		"data: {\"choices\":[{\"delta\":{\"content\":\"Par\"}}]}\n\n"
+		"error: {\"code\":500,\"message\":\"context shift failed\",\"type\":\"server_error\"}\n\n"
+		"data: [DONE]\n\n";
+	size_t n = strlen(s);
+	(void)state;
+	assert_true(adapter_openai.error_field);
+	for (size_t at = 0; at <= n; at++) {
+		struct gen_out o;
+		struct sse p;
+		gen_out_init(&o);
+		sse_init(&p, feed_event_llama, &o);
+		p.error_field = adapter_openai.error_field;
+		if (sse_feed(&p, s, at) == 0 && sse_feed(&p, s + at, n - at) == 0)
+			sse_finish(&p);
+		sse_free(&p);
+		assert_string_equal(buf_str(&o.text), "Par");
+		assert_string_equal(o.error, "The provider reported an error in the middle of the reply: "
+					     "context shift failed");
+		assert_false(o.done);
+		gen_out_free(&o);
+	}
+}
+
+static void test_content_filter(void **state)
+{
+	struct gen_out o;
+	(void)state;
+	gen_out_init(&o);
+	assert_int_equal(one_event("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", NULL, &o), 0);
+	assert_int_equal(one_event("{\"choices\":[{\"delta\":{},\"finish_reason\":\"content_filter\"}]}",
+				   NULL, &o), -1);
+	assert_non_null(strstr(o.error, "content filter"));
+	assert_string_equal(buf_str(&o.text), "a");
+	gen_out_free(&o);
+}
+
 static void test_build_request(void **state)
 {
 	struct provider_cfg p = { (char *)"oa", (char *)"openai", (char *)"http://127.0.0.1:9/v1",
@@ -178,6 +224,8 @@ int main(void)
 		cmocka_unit_test(test_recorded_stream_split_everywhere),
 		cmocka_unit_test(test_errors_inside_a_200_stream),
 		cmocka_unit_test(test_quirks),
+		cmocka_unit_test(test_llamacpp_error_field),
+		cmocka_unit_test(test_content_filter),
 		cmocka_unit_test(test_build_request),
 		cmocka_unit_test(test_http_error_sentences),
 	};

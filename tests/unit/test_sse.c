@@ -752,6 +752,56 @@ static void finish_then_new_stream(void **state)
 	rec_free(&r);
 }
 
+/* ndjson: every non-blank line is one event, whatever it holds (no field
+ * parsing, no comments), CR/LF/CRLF as in SSE; a last line without a line
+ * ending counts at the end; split at every byte gives the same events. */
+static void ndjson_lines(void **state)
+{
+	static const char s[] = "{\"a\":1}\n\r\n: x\rdata: y\r\n\n{\"b\":\"\xe2\x80\xa8\"}";
+	size_t n = sizeof s - 1;
+	(void)state;
+	for (size_t at = 0; at <= n; at++) {
+		struct rec r = { 0 };
+		struct sse p;
+		sse_init(&p, record, &r);
+		p.ndjson = 1;
+		assert_int_equal(sse_feed(&p, s, at), 0);
+		assert_int_equal(sse_feed(&p, s + at, n - at), 0);
+		assert_int_equal(sse_finish(&p), 0);
+		assert_int_equal(r.n, 4);
+		assert_ev(&r, 0, "message", "{\"a\":1}");
+		assert_ev(&r, 1, "message", ": x");
+		assert_ev(&r, 2, "message", "data: y");
+		assert_ev(&r, 3, "message", "{\"b\":\"\xe2\x80\xa8\"}");
+		rec_free(&r);
+		sse_free(&p);
+	}
+}
+
+/* error_field: "error: V" is an error event with data V; without the flag
+ * the spec's rule holds and the unknown field is ignored. */
+static void error_field(void **state)
+{
+	static const char s[] = "error: {\"code\":1}\n\ndata: [DONE]\n\n";
+	struct rec r = { 0 };
+	struct sse p;
+	(void)state;
+	sse_init(&p, record, &r);
+	p.error_field = 1;
+	assert_int_equal(FEED(&p, s), 0);
+	assert_int_equal(r.n, 2);
+	assert_ev(&r, 0, "error", "{\"code\":1}");
+	assert_ev(&r, 1, "message", "[DONE]");
+	rec_free(&r);
+	sse_free(&p);
+	sse_init(&p, record, &r);
+	assert_int_equal(FEED(&p, s), 0);
+	assert_int_equal(r.n, 1);
+	assert_ev(&r, 0, "message", "[DONE]");
+	rec_free(&r);
+	sse_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +828,8 @@ int main(void)
 		cmocka_unit_test(line_limit),
 		cmocka_unit_test(buffers_reused),
 		cmocka_unit_test(finish_then_new_stream),
+		cmocka_unit_test(ndjson_lines),
+		cmocka_unit_test(error_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
