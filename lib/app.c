@@ -19,8 +19,8 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
-#ifndef CONFAB_SYSCONF_DIR
-#define CONFAB_SYSCONF_DIR "/usr/local/etc"
+#ifndef CONFAB_CONFIG_FILE
+#define CONFAB_CONFIG_FILE "/usr/local/etc/confab/confab.ini"
 #endif
 
 struct app g;
@@ -153,7 +153,7 @@ const char *app_config_path(int *allow_missing)
 {
 	const char *p = getenv("CONFAB_CONFIG");
 	*allow_missing = !(p && *p);
-	return p && *p ? p : CONFAB_SYSCONF_DIR "/confab.ini";
+	return p && *p ? p : CONFAB_CONFIG_FILE;
 }
 
 /* Everything but the databases, which each process opens after fork. */

@@ -48,7 +48,8 @@ extern struct app g;
 int app_main(int argc, char **argv, const char *name, const struct route *routes,
 	     size_t nroutes);
 
-/* The configuration file: CONFAB_CONFIG, else SYSCONFDIR/confab.ini, which
+/* The configuration file: CONFAB_CONFIG, else SYSCONFDIR/confab/confab.ini
+ * (CONFAB_CONFIG_FILE, from configure), which
  * may be missing (*allow_missing set) — then defaults apply. */
 const char *app_config_path(int *allow_missing);
 

@@ -4,6 +4,7 @@
  * jobs and picks up stop requests. */
 #include "confabd.h"
 #include "store_cache.h"
+#include "vacuum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +225,7 @@ static int flush(int check_jobs, int64_t now)
 
 void worker_run(volatile sig_atomic_t *stop)
 {
-	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0;
+	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0, last_reclaim = 0;
 	int64_t next_tick = now_ms();
 	int more = 0;
 	w.multi = curl_multi_init();
@@ -264,11 +265,18 @@ void worker_run(volatile sig_atomic_t *stop)
 			last_jobs_check = now;
 		}
 		more = flush(changed, now);
-		if (w.streams)
+		if (w.streams) {
 			last_busy = now;
-		else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {
+		} else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {
 			log_info("idle for %lld s; exiting", (long long)(w.idle_exit_ms / 1000));
 			break;
+		} else if (w.reclaim_ms && now - last_reclaim >= w.reclaim_ms) {
+			/* Idle: hand the pages of deleted chats back to the disk, a
+			 * slice at a time so a stream that starts waits little. */
+			int64_t freed = vacuum_reclaim(w.db, 0);
+			last_reclaim = now;
+			if (freed > 0)
+				log_info("gave %lld free pages back to the disk", (long long)freed);
 		}
 	}
 	/* Stopping: what is in flight ends failed, its text kept. */
