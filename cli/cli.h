@@ -38,6 +38,10 @@ int cli_load_config(const char *name, struct config *c);
 /* The options shared by every command: 1 if argv[i] asks for help. */
 int cli_is_help(const char *arg);
 
+/* Read a line (a password) into buf, without echo when tty; 0, -1 when
+ * nothing was read, -2 when it was longer than size. */
+int cli_read_password(const char *prompt, char *buf, size_t size, int tty);
+
 /* Commands. */
 int cmd_init(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
@@ -46,5 +50,8 @@ int cmd_restore(int argc, char **argv);
 int cmd_vacuum(int argc, char **argv);
 /* confab model ... (argv after "model") */
 int cmd_model(int argc, char **argv);
+/* confab user ... and confab plan ... (argv[0] is "user" / "plan") */
+int cmd_user(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 #endif

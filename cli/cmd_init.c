@@ -77,7 +77,7 @@ static int open_and_report(const char *name, const char *data_dir)
 }
 
 /* Read a line into buf without echo when stdin is a terminal. */
-static int read_password(const char *prompt, char *buf, size_t size, int tty)
+int cli_read_password(const char *prompt, char *buf, size_t size, int tty)
 {
 	struct termios old, quiet;
 	char *ok;
@@ -133,7 +133,7 @@ static int create_admin(const char *email, int from_stdin)
 				  "input with --password-stdin");
 		return -1;
 	}
-	if (read_password("Password for the administrator: ", pw, sizeof pw, tty)) {
+	if (cli_read_password("Password for the administrator: ", pw, sizeof pw, tty)) {
 		cli_error("init", "no password read%s", from_stdin ? " from standard input" : "");
 		goto out;
 	}
@@ -141,7 +141,7 @@ static int create_admin(const char *email, int from_stdin)
 		cli_error("init", "%s", msg);
 		goto out;
 	}
-	if (tty && (read_password("The same again: ", again, sizeof again, tty) ||
+	if (tty && (cli_read_password("The same again: ", again, sizeof again, tty) ||
 		    strcmp(pw, again))) {
 		cli_error("init", "the two passwords differ; nothing was created");
 		goto out;

@@ -40,6 +40,9 @@ static const struct command commands[] = {
 	{ "vacuum", "[--full]", "give deleted data's space back to the disk", cmd_vacuum },
 	{ "model", "list | add | enable | disable | remove",
 	  "the model registry (confab model --help)", run_model },
+	{ "user", "add | list | disable | enable | set-plan | grant-credits | reset-password",
+	  "accounts, their plans and credits (confab user --help)", cmd_user },
+	{ "plan", "list", "the plans and their limits", cmd_plan },
 	{ "version", "", "print the version", cmd_version },
 };
 

@@ -11,11 +11,11 @@
  * keep the same proportions. */
 static const struct plan_cfg builtin[] = {
 	{ (char *)"free", 20, 100, 1500, 50000, 4096, 5, 20, 0, NULL, 0,
-	  (char *)"All active models, 20 requests an hour, 50,000 tokens a month" },
+	  (char *)"All active models, 20 requests an hour, 50,000 tokens a month", 0 },
 	{ (char *)"pro", 200, 2000, 40000, 500000, 16384, 50, 200, 2000, NULL, 0,
-	  (char *)"Everything in free, 200 requests an hour, 500,000 tokens a month" },
+	  (char *)"Everything in free, 200 requests an hour, 500,000 tokens a month", 0 },
 	{ (char *)"enterprise", 1000, 10000, 250000, 2000000, 65536, -1, -1, 10000, NULL, 0,
-	  (char *)"Everything in pro, 1,000 requests an hour, 2 million tokens a month" },
+	  (char *)"Everything in pro, 1,000 requests an hour, 2 million tokens a month", 0 },
 };
 
 static int fail(char **err, const char *fmt, const char *a, const char *b)
@@ -85,6 +85,8 @@ static int load_section(struct plan_cfg *pl, const struct config *cfg, const cha
 		split_models(pl, v);
 	v = config_get(cfg, sec, "features");
 	pl->features = xstrdup(v ? v : "");
+	v = config_get(cfg, sec, "charge_credits");
+	pl->charge_credits = v && (!strcmp(v, "true") || !strcmp(v, "1"));
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* plans.h — plans and their limits (seeds 002–004), from the config's
  * [plan.NAME] sections (requests_per_hour, requests_per_day,
  * requests_per_month, tokens_per_month, max_tokens_per_request,
- * max_presets, max_components, models, price_per_month, features), or the
+ * max_presets, max_components, models, price_per_month, features,
+ * charge_credits), or the
  * built-in free / pro / enterprise when the config names none. [auth]
  * default_plan names a new account's plan. A limit of -1 means none. */
 #ifndef CONFAB_PLANS_H
@@ -20,6 +21,7 @@ struct plan_cfg {
 	char **models;             /* the model ids it may use; none: all */
 	size_t nmodels;
 	char *features;            /* comma-separated, shown on the plan page */
+	int charge_credits;        /* each request's cost comes off the credits */
 };
 
 struct plans {

@@ -35,14 +35,15 @@ static int64_t hour_reset(struct db *db, const char *user_id, int64_t now)
 	return t + HOUR_MS;
 }
 
-/* Tokens this month: what providers reported on the server's keys (a
- * user's own key costs the operator nothing), cached answers excluded,
- * plus the estimates held by requests still queued or running. */
+/* Tokens this month: what providers reported for the user's requests on
+ * the server's keys (a user's own key costs the operator nothing; cached
+ * answers and the service's own title requests do not count), plus the
+ * estimates held by requests still queued or running. */
 static int64_t tokens_since(struct db *db, const char *user_id, int64_t since)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT coalesce(sum(tokens_in + tokens_out), 0) "
 				       "FROM usage_logs WHERE user_id = ?1 AND created_at >= ?2 AND "
-				       "key_source = 'server' AND status IN ('success', 'error')) + "
+				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) + "
 				       "(SELECT coalesce(sum(r.tokens_held), 0) FROM request_log r "
 				       "JOIN jobs j ON j.message_id = r.message_id WHERE r.user_id = ?1)");
 	int64_t n = 0;

@@ -661,8 +661,10 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	sqlite3_bind_int64(st, 2, e->tokens_in + e->tokens_out);
 	db_exec_stmt(st);
 	/* Credits held when it was sent: given back, the real cost charged
-	 * (nothing on the user's own key, nothing for a cached answer). */
-	credits_settle(db, user_id, msg_id, e->from.own_key || e->cached ? 0 : e->cost, now);
+	 * (nothing on the user's own key, for a cached answer, or for a reply
+	 * that failed). */
+	credits_settle(db, user_id, msg_id, e->from.own_key || e->cached ||
+		       !strcmp(e->status, "failed") ? 0 : e->cost, now);
 	/* A reply stopped before it started sent nothing: no usage to log. */
 	if (e->started_at > 0)
 		usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
