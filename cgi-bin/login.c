@@ -1,5 +1,6 @@
 /* login — sign up, sign in, sign out. */
 #include "app.h"
+#include "store_credits.h"
 #include "log.h"
 #include "page.h"
 #include "session.h"
@@ -69,6 +70,15 @@ static int signup_get(struct req *r)
 	return show_form(r, 200, "signup", NULL);
 }
 
+/* [auth] signup_credits (USD): a welcome grant on the credit ledger. */
+static void grant_signup_credits(const char *user_id)
+{
+	int64_t amount = models_parse_usd(config_get(&g.cfg, "auth", "signup_credits"));
+	if (amount > 0 && credits_add(g.data_db, user_id, "grant", amount, NULL,
+				      "welcome credits", now_ms()) != STORE_OK)
+		log_warn("could not grant the welcome credits of %s", user_id);
+}
+
 static int signup_post(struct req *r)
 {
 	char hash[128];
@@ -101,6 +111,7 @@ static int signup_post(struct req *r)
 		return page_error(r, 503, "The server is busy. Try again in a moment.");
 	}
 	log_info("new account %s%s", u->id, u->is_admin ? " (administrator)" : "");
+	grant_signup_credits(u->id);
 	if (session_start(r, u))
 		return page_error(r, 503, "The server is busy. Try again in a moment.");
 	flash_set(r, u->is_admin ? "Welcome to confab. As the first account, you are its administrator."

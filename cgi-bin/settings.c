@@ -5,6 +5,8 @@
 #include "app.h"
 #include "keybox.h"
 #include "page.h"
+#include "quota_http.h"
+#include "store_credits.h"
 #include "session.h"
 #include "store_keys.h"
 #include "tz.h"
@@ -42,6 +44,80 @@ static int key_plausible(const char *k)
 	return 1;
 }
 
+/* One limit as the page shows it: what is used of it, with a bar. */
+static void add_limit(struct req *r, struct tval *list, const char *label, int64_t used,
+		      int64_t limit, const char *resets)
+{
+	struct tval *x = tv_push(r->a, list, tv_map(r->a));
+	tv_set_str(r->a, x, "label", label);
+	tv_set_int(r->a, x, "used", used);
+	if (limit >= 0) {
+		tv_set_int(r->a, x, "limit", limit);
+		tv_set_int(r->a, x, "max", limit > 0 ? limit : 1);
+		tv_set_int(r->a, x, "value", used < limit ? used : limit);
+		tv_set_bool(r->a, x, "full", used >= limit);
+	} else {
+		tv_set_bool(r->a, x, "unlimited", 1);
+	}
+	if (resets)
+		tv_set_str(r->a, x, "resets", resets);
+}
+
+static const char *usd(struct req *r, int64_t micro)
+{
+	return arena_printf(r->a, "%s$%lld.%02lld", micro < 0 ? "−" : "",
+			    (long long)(llabs(micro) / 1000000),
+			    (long long)(llabs(micro) % 1000000 / 10000));
+}
+
+/* Settings → Plan & usage: the plan, every limit with what is used, the
+ * credit balance and its history. */
+static void add_plan(struct req *r, struct tval *ctx)
+{
+	const struct plan_cfg *pl = user_plan(r);
+	struct quota_usage u;
+	struct tval *limits = tv_set(r->a, ctx, "limits", tv_list(r->a));
+	struct tval *hist = tv_set(r->a, ctx, "credit_history", tv_list(r->a));
+	char day[32], month[32], until[32];
+	int64_t now = now_ms();
+	size_t n;
+	struct credit_row *rows;
+
+	quota_usage(g.data_db, r->user->id, r->user->timezone, now, &u);
+	tz_format(r->user->timezone, u.day_reset, "%Y-%m-%d %H:%M", day, sizeof day);
+	tz_format(r->user->timezone, u.month_reset, "%Y-%m-%d %H:%M", month, sizeof month);
+	tv_set(r->a, ctx, "plan_name", tv_str_ref(r->a, pl->name));
+	tv_set_str(r->a, ctx, "plan_price", arena_printf(r->a, "$%lld.%02lld a month",
+		   (long long)(pl->price_per_month / 100), (long long)(pl->price_per_month % 100)));
+	if (*pl->features)
+		tv_set(r->a, ctx, "plan_features", tv_str_ref(r->a, pl->features));
+	if (strcmp(pl->name, r->user->plan ? r->user->plan : ""))
+		tv_set_str(r->a, ctx, "plan_fell_back", r->user->plan ? r->user->plan : "");
+	else if (r->user->plan_expires_at > 0) {
+		tz_format(r->user->timezone, r->user->plan_expires_at, "%Y-%m-%d", until, sizeof until);
+		tv_set_str(r->a, ctx, "plan_until", until);
+	}
+	add_limit(r, limits, "Requests in the last hour", u.hour, pl->requests_per_hour, NULL);
+	add_limit(r, limits, "Requests today", u.today, pl->requests_per_day, day);
+	add_limit(r, limits, "Requests this month", u.month, pl->requests_per_month, month);
+	add_limit(r, limits, "Tokens this month", u.tokens_month, pl->tokens_per_month, month);
+	if (pl->max_tokens_per_request >= 0)
+		tv_set_int(r->a, ctx, "max_tokens_per_request", pl->max_tokens_per_request);
+	tv_set_bool(r->a, ctx, "charge_credits", pl->charge_credits);
+	tv_set_str(r->a, ctx, "credits", usd(r, credits_balance(g.data_db, r->user->id)));
+	rows = credits_history(g.data_db, r->a, r->user->id, 20, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct tval *x = tv_push(r->a, hist, tv_map(r->a));
+		char when[32];
+		tz_format(r->user->timezone, rows[i].created_at, "%Y-%m-%d %H:%M", when, sizeof when);
+		tv_set_str(r->a, x, "when", when);
+		tv_set(r->a, x, "kind", tv_str_ref(r->a, rows[i].kind));
+		tv_set(r->a, x, "note", tv_str_ref(r->a, rows[i].note));
+		tv_set_str(r->a, x, "amount", usd(r, rows[i].amount));
+	}
+	tv_set_bool(r->a, ctx, "no_history", n == 0);
+}
+
 static int show_settings(struct req *r, int status, const char *error)
 {
 	struct tval *ctx = page_ctx(r, "Settings", NULL);
@@ -67,6 +143,7 @@ static int show_settings(struct req *r, int status, const char *error)
 		}
 	}
 	tv_set_bool(r->a, ctx, "no_providers", g.models.nproviders == 0);
+	add_plan(r, ctx);
 	if (error)
 		tv_set_str(r->a, ctx, "error", error);
 	return page_render(r, status, "settings", ctx);

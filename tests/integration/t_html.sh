@@ -29,7 +29,7 @@ for page in /login /signup; do
 	cp "$TMP/body" "$TMP/page.html"
 	check "$page is valid HTML" tidy_ok "$TMP/page.html"
 done
-for page in /chats "/chat/$CID" "/chats?q=nothing-matches" /no/such/page; do
+for page in /chats "/chat/$CID" "/chats?q=nothing-matches" /no/such/page /settings /chat/new; do
 	http "$A" GET "$page" >/dev/null
 	cp "$TMP/body" "$TMP/page.html"
 	check "$page (signed in) is valid HTML" tidy_ok "$TMP/page.html"

@@ -122,7 +122,9 @@ expect_eq "  ... until the paid plan has ended: then the default plan's models" 
 account prepaid
 ledger_ok() { test "$(q "SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = '$UIDX'")" = \
 	"$(q "SELECT coalesce((SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'), 0)")"; }
-expect_eq "no credits: a send is refused (402)" 402 "$(http "$JAR" POST /chat/new \
+expect_eq "a new account gets the welcome credits ([auth] signup_credits)" "grant|1|welcome credits" \
+	"$(q "SELECT kind || '|' || amount || '|' || note FROM credit_ledger WHERE user_id = '$UIDX'")"
+expect_eq "too few credits: a send is refused (402)" 402 "$(http "$JAR" POST /chat/new \
 	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hello --data-urlencode model=sim)"
 check "  ... saying so" grep -q 'not have enough credits' "$TMP/body"
 check "grant credits from the command line" "$CONFAB" user grant-credits "$EMAIL" 0.05
@@ -131,9 +133,9 @@ expect_eq "  ... then a send goes through" 303 "$(http "$JAR" POST /chat/new \
 M=$(last_reply "$(header Location | sed 's#.*/chat/##')")
 wait_reply "$M" >/dev/null
 COST=$(msg_field "$M" cost)
-expect_eq "  ... and its real cost is charged" "$((50000 - COST))" \
+expect_eq "  ... and its real cost is charged" "$((50001 - COST))" \
 	"$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")"
-expect_eq "  ... as hold, release and usage rows" "grant reserve release usage" \
+expect_eq "  ... as hold, release and usage rows" "grant grant reserve release usage" \
 	"$(q "SELECT kind FROM credit_ledger WHERE user_id = '$UIDX' ORDER BY id" | paste -sd' ')"
 check "  ... the ledger sums to the balance" ledger_ok
 BEFORE=$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")
@@ -155,11 +157,31 @@ check "after a random mix of sends, failures, grants and take-backs the ledger s
 check "  ... which is not negative" test "$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")" -ge 0
 expect_eq "  ... and no hold is left open" 0 "$(q "SELECT count(*) FROM credit_ledger r WHERE user_id = '$UIDX' AND kind = 'reserve' AND NOT EXISTS (SELECT 1 FROM credit_ledger x WHERE x.kind = 'release' AND x.ref = r.ref)")"
 
+PREPAID=$EMAIL
+# --- Settings: Plan & usage
+http "$JAR" GET /settings >/dev/null
+check "the settings page names the plan" grep -q 'Your plan: <strong>prepaid</strong>' "$TMP/body"
+check "  ... the credit balance" grep -q 'Balance: <strong>\$0\.[0-9][0-9]</strong>' "$TMP/body"
+check "  ... and the credit history" grep -q '<td>reserve: held for a reply</td>' "$TMP/body"
+account daily
+http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=once --data-urlencode model=sim >/dev/null
+http "$JAR" GET /settings >/dev/null
+check "  ... every limit with what is used, as a bar" \
+	grep -q '<th scope="row">Requests today</th><td>1 <meter min="0" max="4" value="1">1 of 4</meter>' "$TMP/body"
+check "  ... and when it resets" grep -q "<td>$(python3 -c '
+import datetime
+d = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+print(d.strftime("%Y-%m-%d %H:%M"))')</td>" "$TMP/body"
+check "  ... unlimited ones said so" grep -q '<th scope="row">Tokens this month</th><td>[0-9]*</td><td>no limit</td>' "$TMP/body"
+check "  ... valid HTML" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/body"
+check "  ... readable in w3m" grep -q 'Requests today' <<<"$(w3m -dump -T text/html <"$TMP/body")"
+
 # --- the command line
 "$CONFAB" plan list >"$TMP/plans"
 check "confab plan list shows each plan's limits" grep -q '^hourly: \$0.00 a month' "$TMP/plans"
 "$CONFAB" user list >"$TMP/users"
-check "confab user list shows the plan and credits" grep -q "^$EMAIL *prepaid *active" "$TMP/users"
+check "confab user list shows the plan and credits" grep -q "^$PREPAID *prepaid *active  *0\.[0-9]\{6\}" "$TMP/users"
 check "confab user disable ends the account's sessions" "$CONFAB" user disable "$EMAIL"
 expect_eq "  ... its pages send it to sign in" 303 "$(http "$JAR" GET /chats)"
 check "confab user reset-password sets a password read from stdin" sh -c \
