@@ -156,6 +156,34 @@ const char *app_config_path(int *allow_missing)
 	return p && *p ? p : CONFAB_CONFIG_FILE;
 }
 
+/* 1 if a POST to r's path goes to a route that takes files. */
+static int upload_route(const struct req *r)
+{
+	for (size_t i = 0; i < g.nroutes; i++)
+		if ((g.routes[i].flags & ROUTE_UPLOAD) && !strcmp(g.routes[i].method, "POST") &&
+		    !strcmp(r->method, "POST") && route_match(g.routes[i].pattern, r->path, NULL))
+			return 1;
+	return 0;
+}
+
+/* The limits of a body that carries files: the form's own cap plus each
+ * file and its part's headers. */
+static void set_uploads(void)
+{
+	struct http_uploads u;
+	u.route = upload_route;
+	u.lim.max_fields = 256;
+	u.lim.max_field_len = g.cfg.max_body;
+	u.lim.max_files = (size_t)g.cfg.max_attachments;
+	u.lim.max_file_len = g.cfg.max_attachment_bytes;
+	/* Room for one file past the limit too, so sending one too many or
+	 * one too large still reaches the page that says so (and keeps the
+	 * message); a body beyond even that is refused unread. */
+	u.max_body = g.cfg.max_body + ((size_t)g.cfg.max_attachments + 1) *
+				      (g.cfg.max_attachment_bytes + 4096);
+	http_set_uploads(&u);
+}
+
 /* Everything but the databases, which each process opens after fork. */
 static int load_static(const char *name, const struct route *routes, size_t nroutes)
 {
@@ -181,6 +209,7 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		free(err);
 		return -1;
 	}
+	set_uploads();
 	if (plans_load(&g.plans, &g.cfg, &err)) {
 		log_error("config: %s", err ? err : "out of memory");
 		free(err);
@@ -300,7 +329,7 @@ static int serve_cgi(void)
 		log_error("%s", err ? err : "cannot open the databases");
 		return 1;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && in.len <= g.cfg.max_body)
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && in.len <= http_max_body(g.cfg.max_body))
 		buf_append(&in, chunk, n);
 	arena_init(&a, 0);
 	req_init(&r, &a, &hdr, &body);

@@ -17,6 +17,8 @@
 #define ROUTE_NO_CSRF 2u  /* a POST that carries no form token (webhooks) */
 #define ROUTE_SESSION_RECENT 4u /* a GET that may take a session checked in the
 				   last 2 s (the poll endpoint; see session.c) */
+#define ROUTE_UPLOAD 8u /* a POST that may carry files (multipart/form-data,
+			   up to [chat] max_attachments of max_attachment_kib) */
 
 struct route {
 	const char *method;          /* "GET" (also serves HEAD) or "POST" */

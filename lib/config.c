@@ -132,6 +132,12 @@ int config_load(struct config *cfg, const char *path, int allow_missing, char **
 	if (get_int(cfg, "server", "page_size", 50, 5, 500, &v, err))
 		return -1;
 	cfg->page_size = (int)v;
+	if (get_int(cfg, "chat", "max_attachments", 4, 0, 32, &v, err))
+		return -1;
+	cfg->max_attachments = (int)v;
+	if (get_int(cfg, "chat", "max_attachment_kib", 5120, 1, 100 * 1024, &v, err))
+		return -1;
+	cfg->max_attachment_bytes = (size_t)v * 1024;
 	if (get_bool(cfg, "auth", "allow_signup", 1, &cfg->allow_signup, err))
 		return -1;
 	if (get_int(cfg, "auth", "session_idle_hours", 24 * 7, 1, 24 * 365, &v, err))

@@ -21,6 +21,12 @@ struct config {
 	size_t max_body;         /* bytes of a urlencoded body; default 65536 */
 	int page_size;           /* chats per page of the list; default 50 */
 
+	/* [chat] attachments: how many files one message may carry (default 4;
+	 * 0 turns attachments off) and the size of each (max_attachment_kib,
+	 * default 5120). */
+	int max_attachments;
+	size_t max_attachment_bytes;
+
 	/* [auth] */
 	int allow_signup;              /* default 1 */
 	int64_t session_idle_ms;       /* default 7 days */

@@ -128,8 +128,61 @@ static int is_urlencoded(const char *ct)
 	       (ct[sizeof t - 1] == '\0' || ct[sizeof t - 1] == ';');
 }
 
-static int parse_body(struct req *r, const char *body, size_t n)
+static struct http_uploads uploads;
+
+void http_set_uploads(const struct http_uploads *u)
 {
+	uploads = *u;
+}
+
+size_t http_max_body(size_t max_body)
+{
+	return uploads.max_body > max_body ? uploads.max_body : max_body;
+}
+
+/* 1 if r is a multipart POST to a route that takes files. */
+static int upload_post(const struct req *r)
+{
+	return uploads.route && !strncasecmp(r->content_type, "multipart/", 10) &&
+	       uploads.route(r);
+}
+
+/* The body cap for r: larger only where files are taken. */
+static size_t body_cap(const struct req *r, size_t max_body)
+{
+	return upload_post(r) ? http_max_body(max_body) : max_body;
+}
+
+static int parse_multipart(struct req *r, const char *body, size_t n, size_t max_body)
+{
+	char boundary[80];
+	struct mp_limits text_only = { MAX_FORM_FIELDS, max_body, 0, 0 };
+	const struct mp_limits *lim = upload_post(r) ? &uploads.lim : &text_only;
+	enum mp_err e;
+
+	if (multipart_boundary(r->content_type, boundary, sizeof boundary))
+		return 400;
+	e = multipart_parse(r->a, boundary, body, n, lim, &r->form, &r->files, &r->nfiles);
+	switch (e) {
+	case MP_OK:
+		return 0;
+	case MP_TOO_MANY_FILES:
+	case MP_FILE_TOO_LARGE:
+		/* The page that takes the files says what was wrong, and keeps
+		 * the message typed with them. */
+		r->upload_error = e;
+		return 0;
+	case MP_TOO_MANY_FIELDS:
+		return 413;
+	default:
+		return 400;
+	}
+}
+
+static int parse_body(struct req *r, const char *body, size_t n, size_t max_body)
+{
+	if (!strncasecmp(r->content_type, "multipart/form-data", 19))
+		return parse_multipart(r, body, n, max_body);
 	if (!is_urlencoded(r->content_type))
 		return 0;
 	switch (form_parse_urlencoded(r->a, body, n, MAX_FORM_FIELDS, &r->form)) {
@@ -153,14 +206,14 @@ int http_read(struct req *r, FCGX_Request *fr, size_t max_body)
 	if (strcmp(r->method, "POST") != 0 || r->content_length <= 0)
 		return 0;
 	/* Cap before reading: the length is checked, never trusted. */
-	if ((uint64_t)r->content_length > max_body)
+	if ((uint64_t)r->content_length > body_cap(r, max_body))
 		return 413;
 	body = arena_alloc(r->a, (size_t)r->content_length + 1);
 	got = FCGX_GetStr(body, (int)r->content_length, fr->in);
 	if (got != r->content_length)
 		return 400;
 	body[got] = '\0';
-	return parse_body(r, body, (size_t)got);
+	return parse_body(r, body, (size_t)got, max_body);
 }
 
 int http_read_vars(struct req *r, char *const *vars, const char *body,
@@ -171,9 +224,9 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 		return rc;
 	if (strcmp(r->method, "POST") != 0 || !body)
 		return 0;
-	if (body_len > max_body)
+	if (body_len > body_cap(r, max_body))
 		return 413;
-	return parse_body(r, body, body_len);
+	return parse_body(r, body, body_len, max_body);
 }
 
 const char *http_query(const struct req *r, const char *key)

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "form.h"
+#include "multipart.h"
 
 struct user;
 struct tval;
@@ -34,7 +35,10 @@ struct req {
 	int64_t content_length;   /* -1 when absent */
 
 	struct kvlist query_kv;   /* parsed query string */
-	struct kvlist form;       /* parsed urlencoded body (POST) */
+	struct kvlist form;       /* parsed urlencoded or multipart body (POST) */
+	struct mp_file *files;    /* files of a multipart body (upload routes only) */
+	size_t nfiles;
+	enum mp_err upload_error; /* MP_TOO_MANY_FILES / MP_FILE_TOO_LARGE: files left out */
 	struct kvlist cookies;
 
 	const char *params[HTTP_MAX_PARAMS]; /* ":name" path segments, in order */
@@ -57,8 +61,20 @@ struct req {
 	struct buf *resp_body;
 };
 
+/* Which POSTs may carry files, and the limits then (set once per process;
+ * without it a multipart body may hold text fields only). */
+struct http_uploads {
+	int (*route)(const struct req *r);  /* 1 if a POST to r->path may */
+	struct mp_limits lim;
+	size_t max_body;                    /* the whole body's cap for those */
+};
+void http_set_uploads(const struct http_uploads *u);
+/* The largest body any route accepts (for a reader that must stop early). */
+size_t http_max_body(size_t max_body);
+
 /* Fill r from the FastCGI request's parameters and read its body (when
- * urlencoded and within max_body). Returns 0, or an HTTP status (400, 413)
+ * urlencoded or multipart and within max_body, or the upload cap on an
+ * upload route). Returns 0, or an HTTP status (400, 413)
  * to answer with at once. */
 int http_read(struct req *r, struct FCGX_Request *fr, size_t max_body);
 

@@ -1,0 +1,42 @@
+/* store_attach.h — the rows of data.db that link a user's message to its
+ * attached files (schema/data/011_attachments.sql); the files themselves
+ * are attach.h's. */
+#ifndef CONFAB_STORE_ATTACH_H
+#define CONFAB_STORE_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "db.h"
+#include "store_user.h"
+
+struct attachment {
+	char message_id[37];
+	char hash[65];
+	const char *type, *name;
+	int64_t size;
+};
+
+/* Link files[0..n) to msg_id, in order (inside the send's transaction). */
+enum store_rc attach_link(struct db *db, const char *msg_id, const struct attachment *files,
+			  size_t n);
+
+/* Every attachment of the chat's messages, in message and file order
+ * (arena). */
+struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
+				  size_t *n);
+
+/* The attachment with hash on a message of chat_id, if the chat is
+ * user_id's: STORE_OK (out filled, arena) or STORE_NOT_FOUND. */
+enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
+			  const char *chat_id, const char *hash, struct attachment *out);
+
+/* The files of one message, in order, for the worker: heap array whose
+ * type and name are heap strings too (attach_free_list). */
+struct attachment *attach_of_message(struct db *db, const char *msg_id, size_t *n);
+void attach_free_list(struct attachment *l, size_t n);
+
+/* 1 if some message still refers to the file. */
+int attach_referenced(struct db *db, const char *hash);
+
+#endif
