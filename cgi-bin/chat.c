@@ -2,6 +2,8 @@
  * reply for confabd), polling a reply in progress, stopping it, and the
  * new-chat page whose first message creates the chat. */
 #include "app.h"
+#include "attach_http.h"
+#include "store_attach.h"
 #include "esc.h"
 #include "lease.h"
 #include "log.h"
@@ -146,6 +148,7 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 		tv_set_bool(r->a, x, "selected", selected && strcmp(selected, m->id) == 0);
 	}
 	tv_set_bool(r->a, ctx, "no_models", def == NULL);
+	tv_set_bool(r->a, ctx, "can_attach", g.cfg.max_attachments > 0);
 }
 
 /* The chat page; status, an error for role=alert and a draft to keep.
@@ -184,6 +187,8 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	for (size_t i = 0; i < n; i++)
 		busy |= !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
+	size_t natt;
+	struct attachment *att = attach_of_chat(g.data_db, r->a, c.id, &natt);
 	for (size_t i = 0; i < n; i++) {
 		const char *text = NULL, *reasoning = NULL;
 		struct tval *x;
@@ -192,6 +197,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 			reasoning = reply_partial_reasoning(g.data_db, r->a, m[i].id);
 		}
 		x = tv_push(r->a, list, message_value(r, &m[i], text, reasoning));
+		attach_show(r, c.id, x, m[i].id, att, natt);
 		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
 			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
 			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
@@ -329,6 +335,9 @@ static int new_chat_post(struct req *r)
 	enum store_rc rc = STORE_OK;
 	if (!err) {
 		o = origin_of(r, model);
+		err = attach_take(r, models_find(&g.models, model), o, &status);
+	}
+	if (!err) {
 		rc = reply_send_new_chat(g.data_db, r->user->id, content, model, o, chat_id, msg_id);
 		err = limited(r, rc, o, model, &status);
 	}
@@ -366,6 +375,8 @@ static int send_post(struct req *r)
 	if (err)
 		return show_chat(r, id, status, err, content);
 	o = origin_of(r, model);
+	if ((err = attach_take(r, models_find(&g.models, model), o, &status)))
+		return show_chat(r, id, status, err, content);
 	rc = reply_send(g.data_db, r->user->id, id, content, model, o, user_msg, asst_msg);
 	if ((err = limited(r, rc, o, model, &status)))
 		return show_chat(r, id, status, err, content);
@@ -420,6 +431,8 @@ static int edit_post(struct req *r)
 	if (err)
 		return show_chat_view(r, id, status, err, content, msg);
 	o = origin_of(r, model);
+	if ((err = attach_take(r, models_find(&g.models, model), o, &status)))
+		return show_chat_view(r, id, status, err, content, msg);
 	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, o, user_msg, asst_msg);
 	if ((err = limited(r, rc, o, model, &status)))
 		return show_chat_view(r, id, status, err, content, msg);
@@ -534,13 +547,14 @@ static int poll_route(struct req *r)
 
 static const struct route routes[] = {
 	{ "GET", "/chat/new", new_chat_page, ROUTE_LOGIN, NULL },
-	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN, send_fields },
+	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN | ROUTE_UPLOAD, send_fields },
 	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
-	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN, send_fields },
+	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN | ROUTE_UPLOAD, send_fields },
+	{ "GET", "/chat/:id/file/:hash", attach_file_get, ROUTE_LOGIN, NULL },
 	{ "GET", "/chat/:id/poll", poll_route, ROUTE_SESSION_RECENT, poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
 	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN, edit_page_fields },
-	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN, edit_fields },
+	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN | ROUTE_UPLOAD, edit_fields },
 	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN, regenerate_fields },
 	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
 	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN,

@@ -2,6 +2,8 @@
 #include "provider.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 const struct adapter *adapter_for(const char *type)
@@ -70,12 +72,63 @@ int provider_unreadable(struct gen_out *out)
 	return -1;
 }
 
+/* Add turn t's files to merged message m under "_files". */
+static void add_files(json_t *m, const struct turn *t)
+{
+	json_t *arr;
+	if (!m || !t->nfiles)
+		return;
+	arr = json_object_get(m, "_files");
+	if (!arr)
+		json_object_set_new(m, "_files", arr = json_array());
+	for (size_t i = 0; i < t->nfiles; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "type", t->files[i].type,
+						     "name", t->files[i].name, "data",
+						     provider_base64(&t->files[i])));
+}
+
+json_t *provider_take_files(json_t *msg)
+{
+	json_t *f = json_object_get(msg, "_files");
+	if (!f)
+		return NULL;
+	json_incref(f);
+	json_object_del(msg, "_files");
+	return f;
+}
+
+json_t *provider_base64(const struct turn_file *f)
+{
+	size_t n = sodium_base64_encoded_len(f->len, sodium_base64_VARIANT_ORIGINAL);
+	char *b = malloc(n);
+	json_t *v;
+	if (!b)
+		return json_string("");
+	sodium_bin2base64(b, n, f->data, f->len, sodium_base64_VARIANT_ORIGINAL);
+	v = json_stringn(b, n - 1);
+	free(b);
+	return v;
+}
+
+json_t *provider_data_url(const struct turn_file *f)
+{
+	json_t *b64 = provider_base64(f), *v;
+	struct buf u = BUF_INIT;
+	buf_printf(&u, "data:%s;base64,", f->type);
+	buf_append(&u, json_string_value(b64), json_string_length(b64));
+	v = json_stringn(u.data, u.len);
+	buf_free(&u);
+	json_decref(b64);
+	return v;
+}
+
 json_t *provider_merged_turns(const struct gen_request *rq)
 {
 	json_t *arr = json_array(), *last = NULL;
 	for (size_t i = 0; i < rq->nturns; i++) {
 		const char *role = rq->turns[i].role, *text = rq->turns[i].content;
 		if (last && strcmp(json_string_value(json_object_get(last, "role")), role) == 0) {
+			add_files(last, &rq->turns[i]);
 			struct buf b = BUF_INIT;
 			buf_puts(&b, json_string_value(json_object_get(last, "content")));
 			buf_puts(&b, "\n\n");
@@ -87,6 +140,7 @@ json_t *provider_merged_turns(const struct gen_request *rq)
 		last = json_pack("{s:s, s:s}", "role", role, "content", text);
 		if (last)    /* NULL only for text that is not UTF-8 */
 			json_array_append_new(arr, last);
+		add_files(last, &rq->turns[i]);
 	}
 	return arr;
 }

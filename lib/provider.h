@@ -74,6 +74,15 @@ int provider_unreadable(struct gen_out *out);
  * leaves two user turns together. New reference; the caller decrefs. */
 json_t *provider_merged_turns(const struct gen_request *rq);
 
+/* Attachments. A turn's files in the merged turns above sit under the key
+ * "_files" as [{"type","name","data"}] (data in base64); each adapter
+ * moves them into its own shape. provider_take_files removes that key
+ * from a merged message and returns its array (new reference) or NULL. */
+json_t *provider_take_files(json_t *msg);
+/* The base64 of a file as a JSON string; and as a data: URL. */
+json_t *provider_base64(const struct turn_file *f);
+json_t *provider_data_url(const struct turn_file *f);
+
 /* Append a JSON string value's bytes to b (nothing if v is not a string). */
 void provider_append_str(struct buf *b, json_t *v);
 

@@ -12,6 +12,33 @@
 #define ANTHROPIC_VERSION "2023-06-01"
 #define MIN_THINKING_BUDGET 1024
 
+/* Each merged message with files: its content becomes the files as image
+ * or document blocks with a base64 source, then the text. */
+static json_t *with_files(json_t *msgs)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(msgs, i, m) {
+		json_t *files = provider_take_files(m), *content, *f;
+		size_t j;
+		if (!files)
+			continue;
+		content = json_array();
+		json_array_foreach(files, j, f) {
+			const char *type = json_string_value(json_object_get(f, "type"));
+			json_array_append_new(content, json_pack("{s:s, s:{s:s, s:s, s:O}}", "type",
+				strcmp(type, "application/pdf") == 0 ? "document" : "image",
+				"source", "type", "base64", "media_type", type,
+				"data", json_object_get(f, "data")));
+		}
+		json_array_append_new(content, json_pack("{s:s, s:O}", "type", "text", "text",
+							 json_object_get(m, "content")));
+		json_object_set_new(m, "content", content);
+		json_decref(files);
+	}
+	return msgs;
+}
+
 static int anthropic_build(const struct gen_request *rq, struct buf *url,
 			   struct curl_slist **headers, struct buf *body)
 {
@@ -34,7 +61,7 @@ static int anthropic_build(const struct gen_request *rq, struct buf *url,
 	json_object_set_new(root, "model", json_string(rq->model->api_model));
 	if (rq->system && *rq->system)
 		json_object_set_new(root, "system", json_string(rq->system));
-	json_object_set_new(root, "messages", provider_merged_turns(rq));
+	json_object_set_new(root, "messages", with_files(provider_merged_turns(rq)));
 	json_object_set_new(root, "stream", json_true());
 	/* Extended thinking for models marked reasoning: half the output for
 	 * thinking, at least the API's minimum, and max_tokens above it. */

@@ -50,9 +50,18 @@ static int gemini_build(const struct gen_request *rq, struct buf *url,
 				    json_pack("{s:[{s:s}]}", "parts", "text", rq->system));
 	json_array_foreach(turns, i, t) {
 		const char *role = json_string_value(json_object_get(t, "role"));
-		json_array_append_new(contents, json_pack("{s:s, s:[{s:O}]}", "role",
-			strcmp(role, "assistant") == 0 ? "model" : "user",
-			"parts", "text", json_object_get(t, "content")));
+		json_t *c = json_pack("{s:s, s:[]}", "role",
+				      strcmp(role, "assistant") == 0 ? "model" : "user", "parts");
+		json_t *parts = json_object_get(c, "parts"), *files = provider_take_files(t), *f;
+		size_t j;
+		/* Attachments as inline_data parts before the text. */
+		json_array_foreach(files, j, f)
+			json_array_append_new(parts, json_pack("{s:{s:O, s:O}}", "inline_data",
+				"mime_type", json_object_get(f, "type"),
+				"data", json_object_get(f, "data")));
+		json_array_append_new(parts, json_pack("{s:O}", "text", json_object_get(t, "content")));
+		json_array_append_new(contents, c);
+		json_decref(files);
 	}
 	json_decref(turns);
 	json_object_set_new(root, "contents", contents);

@@ -10,6 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message with its images as Ollama wants them: bare base64 strings in
+ * "images" (Ollama takes no PDFs; a model marked pdfs there gets none). */
+static json_t *message_of(const struct turn *t)
+{
+	json_t *m = json_pack("{s:s, s:s}", "role", t->role, "content", t->content), *imgs = NULL;
+	for (size_t i = 0; m && i < t->nfiles; i++) {
+		if (strncmp(t->files[i].type, "image/", 6) != 0)
+			continue;
+		if (!imgs)
+			json_object_set_new(m, "images", imgs = json_array());
+		json_array_append_new(imgs, provider_base64(&t->files[i]));
+	}
+	return m;
+}
+
 static int ollama_build(const struct gen_request *rq, struct buf *url,
 			struct curl_slist **headers, struct buf *body)
 {
@@ -30,8 +45,7 @@ static int ollama_build(const struct gen_request *rq, struct buf *url,
 		json_array_append_new(msgs, json_pack("{s:s, s:s}", "role", "system",
 						      "content", rq->system));
 	for (size_t i = 0; i < rq->nturns; i++)
-		json_array_append_new(msgs, json_pack("{s:s, s:s}", "role", rq->turns[i].role,
-						      "content", rq->turns[i].content));
+		json_array_append_new(msgs, message_of(&rq->turns[i]));
 	json_object_set_new(root, "model", json_string(rq->model->api_model));
 	json_object_set_new(root, "messages", msgs);
 	json_object_set_new(root, "stream", json_true());

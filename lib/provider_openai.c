@@ -10,6 +10,27 @@
 
 #include <jansson.h>
 
+/* A user turn with files: content parts, the text first, then each image
+ * as an image_url data URL and each PDF as a file part. */
+static json_t *content_of(const struct turn *t)
+{
+	json_t *parts;
+	if (!t->nfiles)
+		return json_string(t->content);
+	parts = json_pack("[{s:s, s:s}]", "type", "text", "text", t->content);
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct turn_file *f = &t->files[i];
+		if (strcmp(f->type, "application/pdf") == 0)
+			json_array_append_new(parts, json_pack("{s:s, s:{s:s, s:o}}", "type", "file",
+				"file", "filename", *f->name ? f->name : "document.pdf",
+				"file_data", provider_data_url(f)));
+		else
+			json_array_append_new(parts, json_pack("{s:s, s:{s:o}}", "type", "image_url",
+				"image_url", "url", provider_data_url(f)));
+	}
+	return parts;
+}
+
 static int openai_build(const struct gen_request *rq, struct buf *url,
 			struct curl_slist **headers, struct buf *body)
 {
@@ -30,8 +51,8 @@ static int openai_build(const struct gen_request *rq, struct buf *url,
 		json_array_append_new(msgs, json_pack("{s:s, s:s}", "role", "system",
 						      "content", rq->system));
 	for (size_t i = 0; i < rq->nturns; i++)
-		json_array_append_new(msgs, json_pack("{s:s, s:s}", "role", rq->turns[i].role,
-						      "content", rq->turns[i].content));
+		json_array_append_new(msgs, json_pack("{s:s, s:o}", "role", rq->turns[i].role,
+						      "content", content_of(&rq->turns[i])));
 	json_object_set_new(root, "model", json_string(rq->model->api_model));
 	json_object_set_new(root, "messages", msgs);
 	json_object_set_new(root, "stream", json_true());

@@ -1,5 +1,6 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
+#include "store_attach.h"
 #include "store_credits.h"
 #include "store_quota.h"
 #include "store_preset.h"
@@ -106,6 +107,8 @@ static enum store_rc insert_turn(struct db *db, const char *user_id, const char 
 	db_bind_text(st, 4, content);
 	sqlite3_bind_int64(st, 5, now);
 	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	if (from && from->nfiles && attach_link(db, user_msg, from->files, from->nfiles))
 		return STORE_ERROR;
 	return insert_reply(db, user_id, chat_id, seq + 2, model, from, now, asst_msg);
 }
@@ -550,6 +553,7 @@ size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 	*system_prompt = chat_system_prompt(db, chat_id);
 	/* Done exchanges, and the partial text of stopped replies (the user
 	 * saw it); failed replies and empty ones are left out. */
+	/* store_attach.c's job_history_files walks the same rows. */
 	st = db_prep(db, "SELECT role, content FROM messages WHERE chat_id = ?1 "
 			 "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
 			 "AND (role = 'user' OR status IN ('done', 'stopped')) AND content != '' "
@@ -561,6 +565,7 @@ size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 			cap *= 2;
 			*turns = xrealloc(*turns, cap * sizeof **turns);
 		}
+		memset(&(*turns)[n], 0, sizeof **turns);
 		(*turns)[n].role = xstrdup(db_col_text(st, 0));
 		(*turns)[n].content = xstrdup(db_col_text(st, 1));
 		n++;

@@ -15,12 +15,17 @@
 /* Where a request came from, kept with its job for the usage log; and
  * (set by the worker) whether it went out on the user's own key. */
 struct quota;
+struct attachment;
 struct origin {
 	const char *ip, *user_agent;
 	int own_key;
 	/* The plan's limits, checked in the transaction that queues the reply
 	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
 	struct quota *quota;
+	/* Files attached to the user's message (stored already; attach_http.h),
+	 * linked to it in the same transaction. */
+	const struct attachment *files;
+	size_t nfiles;
 };
 
 /* In ONE transaction: the user's message, the assistant message (queued,
@@ -105,8 +110,17 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
  * chat's system prompt (composed with its preset: chat_system_prompt) and
  * done user/assistant messages. Appended as
  * role/content pairs to roles/contents (heap strings, caller frees). */
+struct turn_file {
+	char *type, *name;        /* media type (from the bytes), original name */
+	unsigned char *data;      /* the file, read by the worker (heap) */
+	size_t len;
+};
 struct turn {
 	char *role, *content;
+	/* A user message's attachments (heap), or NULL: filled only by
+	 * job_history_files (store_attach.h), freed by turn_files_free. */
+	struct turn_file *files;
+	size_t nfiles;
 };
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns);

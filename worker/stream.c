@@ -2,6 +2,7 @@
  * through the SSE parser into the adapter, retries and timeouts. */
 #include "confabd.h"
 #include "keybox.h"
+#include "store_attach.h"
 #include "store_keys.h"
 
 #include <stdio.h>
@@ -148,6 +149,7 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	if (!own_key(s))
 		return s;
 	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
+	job_history_files(w.db, w.cfg.data_dir, job->chat_id, job->message_id, turns, n);
 	rq.model = s->model;
 	rq.system = system;
 	rq.turns = turns;
@@ -157,6 +159,7 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	rq.api_key = s->user_key;
 	prepare(s, &rq);
 	cache_answer(s, now);
+	turn_files_free(turns, n);
 	for (size_t i = 0; i < n; i++) {
 		free(turns[i].role);
 		free(turns[i].content);
@@ -171,7 +174,7 @@ struct stream *stream_new_title(const char *chat_id, const char *user_id,
 				int64_t now)
 {
 	struct stream *s = stream_alloc();
-	struct turn t = { (char *)"user", (char *)first_message };
+	struct turn t = { .role = (char *)"user", .content = (char *)first_message };
 	struct gen_request rq = { model, title_instruction, &t, 1, 24, NULL };
 	s->kind = STREAM_TITLE;
 	snprintf(s->job.chat_id, sizeof s->job.chat_id, "%s", chat_id);

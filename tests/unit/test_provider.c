@@ -171,8 +171,8 @@ static void test_build_request(void **state)
 	struct provider_cfg p = { (char *)"oa", (char *)"openai", (char *)"http://127.0.0.1:9/v1",
 				  (char *)"sk-test" };
 	struct model_cfg m = { 0 };
-	struct turn turns[2] = { { (char *)"user", (char *)"Hi \"there\"" },
-				 { (char *)"assistant", (char *)"Hello" } };
+	struct turn turns[2] = { { (char *)"user", (char *)"Hi \"there\"", NULL, 0 },
+				 { (char *)"assistant", (char *)"Hello", NULL, 0 } };
 	struct gen_request rq = { &m, "Be brief.", turns, 2, 100, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;

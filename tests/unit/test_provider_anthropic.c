@@ -167,8 +167,8 @@ static void test_build_request(void **state)
 	struct provider_cfg p = { (char *)"an", (char *)"anthropic", (char *)"http://127.0.0.1:9/v1",
 				  (char *)"sk-ant-test" };
 	struct model_cfg m = { 0 };
-	struct turn turns[4] = { { (char *)"user", (char *)"Hi" }, { (char *)"user", (char *)"Again" },
-				 { (char *)"assistant", (char *)"Hello" }, { (char *)"user", (char *)"Bye" } };
+	struct turn turns[4] = { { (char *)"user", (char *)"Hi", NULL, 0 }, { (char *)"user", (char *)"Again", NULL, 0 },
+				 { (char *)"assistant", (char *)"Hello", NULL, 0 }, { (char *)"user", (char *)"Bye", NULL, 0 } };
 	struct gen_request rq = { &m, "Be brief.", turns, 4, 0, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;

@@ -132,8 +132,8 @@ static void test_build_request(void **state)
 	struct provider_cfg p = { (char *)"g", (char *)"gemini", (char *)"http://127.0.0.1:9/v1beta",
 				  (char *)"AIza-test" };
 	struct model_cfg m = { 0 };
-	struct turn turns[3] = { { (char *)"user", (char *)"Hi" }, { (char *)"assistant", (char *)"Hello" },
-				 { (char *)"user", (char *)"Bye" } };
+	struct turn turns[3] = { { (char *)"user", (char *)"Hi", NULL, 0 }, { (char *)"assistant", (char *)"Hello", NULL, 0 },
+				 { (char *)"user", (char *)"Bye", NULL, 0 } };
 	struct gen_request rq = { &m, "Be brief.", turns, 3, 200, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;

@@ -104,7 +104,7 @@ static void test_build_request(void **state)
 	struct provider_cfg p = { (char *)"ol", (char *)"ollama", (char *)"http://127.0.0.1:11434",
 				  (char *)"" };
 	struct model_cfg m = { 0 };
-	struct turn turns[1] = { { (char *)"user", (char *)"Hi" } };
+	struct turn turns[1] = { { (char *)"user", (char *)"Hi", NULL, 0 } };
 	struct gen_request rq = { &m, "Be brief.", turns, 1, 300, NULL };
 	struct buf url = BUF_INIT, body = BUF_INIT;
 	struct curl_slist *h = NULL;

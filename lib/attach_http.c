@@ -1,0 +1,136 @@
+/* attach_http.c — see attach_http.h. */
+#include "attach_http.h"
+#include "app.h"
+#include "attach.h"
+#include "log.h"
+#include "page.h"
+#include "store_attach.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The name to keep and show: at most 200 bytes, cut on a character. */
+static const char *short_name(struct req *r, const char *name)
+{
+	size_t n = strlen(name);
+	if (n <= 200)
+		return name;
+	n = 200;
+	while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+		n--;
+	return arena_strndup(r->a, name, n);
+}
+
+const char *attach_take(struct req *r, const struct model_cfg *m, struct origin *o,
+			int *status)
+{
+	struct attachment *l;
+
+	if (r->upload_error == MP_TOO_MANY_FILES) {
+		*status = 413;
+		return arena_printf(r->a, "A message can carry at most %d files. Your message "
+				    "was not sent; attach fewer and send it again.",
+				    g.cfg.max_attachments);
+	}
+	if (r->upload_error == MP_FILE_TOO_LARGE) {
+		*status = 413;
+		return arena_printf(r->a, "Each file may be at most %zu KiB. Your message was "
+				    "not sent; attach a smaller file and send it again.",
+				    g.cfg.max_attachment_bytes / 1024);
+	}
+	if (r->nfiles == 0)
+		return NULL;
+	l = arena_zalloc(r->a, r->nfiles * sizeof *l);
+	/* Every file is checked before any is stored. */
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct mp_file *f = &r->files[i];
+		const char *type = attach_sniff(f->data, f->len);
+		const char *name = *f->filename ? short_name(r, f->filename) : "file";
+		if (!type) {
+			*status = 415;
+			return arena_printf(r->a, "“%s” is not a file confab can send: attach PNG, "
+					    "JPEG, WebP or GIF images, or PDF documents.", name);
+		}
+		if (attach_is_image(type) ? !m->images : !m->pdfs) {
+			*status = 400;
+			return arena_printf(r->a, "%s cannot read %s, so “%s” was not sent. Choose "
+					    "a model that can, or send the message without it.",
+					    m->name, attach_is_image(type) ? "images" : "PDF documents",
+					    name);
+		}
+		l[i].type = type;
+		l[i].name = name;
+		l[i].size = (int64_t)f->len;
+	}
+	for (size_t i = 0; i < r->nfiles; i++) {
+		char *err = NULL;
+		if (attach_store(g.cfg.data_dir, r->files[i].data, r->files[i].len, l[i].hash, &err)) {
+			log_error("storing an attachment: %s", err ? err : "out of memory");
+			free(err);
+			*status = 503;
+			return "The server could not store your file. Your message was not sent; "
+			       "try again in a moment.";
+		}
+	}
+	o->files = l;
+	o->nfiles = r->nfiles;
+	return NULL;
+}
+
+void attach_show(struct req *r, const char *chat_id, struct tval *x, const char *msg_id,
+		 const struct attachment *all, size_t n)
+{
+	struct tval *list = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct tval *f;
+		if (strcmp(all[i].message_id, msg_id))
+			continue;
+		if (!list) {
+			list = tv_set(r->a, x, "files", tv_list(r->a));
+			tv_set_bool(r->a, x, "has_files", 1);
+		}
+		f = tv_push(r->a, list, tv_map(r->a));
+		tv_set(r->a, f, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/file/%s",
+								     chat_id, all[i].hash)));
+		tv_set(r->a, f, "name", tv_str_ref(r->a, *all[i].name ? all[i].name : "file"));
+		tv_set_bool(r->a, f, "image", attach_is_image(all[i].type));
+		tv_set_int(r->a, f, "kib", (all[i].size + 1023) / 1024);
+	}
+}
+
+/* A filename for the header: printable ASCII without quotes or
+ * backslashes (others become '_'), so it can never break the header. */
+static const char *header_name(struct req *r, const char *name)
+{
+	char *s = arena_strdup(r->a, *name ? name : "file");
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || *p == '"' || *p == '\\')
+			*p = '_';
+	return s;
+}
+
+int attach_file_get(struct req *r)
+{
+	const char *chat = r->params[0], *hash = r->params[1];
+	struct attachment a;
+	unsigned char *d;
+	size_t len;
+
+	if (!uuid_valid(chat) || !attach_hash_valid(hash) ||
+	    attach_find(g.data_db, r->a, r->user->id, chat, hash, &a) != STORE_OK)
+		return page_error(r, 404, "There is no such file.");
+	if (!(d = attach_load(g.cfg.data_dir, hash, &len))) {
+		log_error("attachment %s is missing from the data directory", hash);
+		return page_error(r, 404, "This file is no longer on the server.");
+	}
+	/* The type came from the bytes (one of five); images are shown in
+	 * place, a PDF is downloaded rather than opened inside our origin. */
+	r->resp_type = attach_is_image(a.type) ? a.type : "application/pdf";
+	http_header(r, "Content-Disposition", arena_printf(r->a, "%s; filename=\"%s\"",
+		    attach_is_image(a.type) ? "inline" : "attachment", header_name(r, a.name)));
+	buf_append(r->resp_body, d, len);
+	free(d);
+	return 200;
+}

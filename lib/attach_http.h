@@ -1,0 +1,31 @@
+/* attach_http.h — attachments on the pages: taking the files a send
+ * carries (checked by their bytes and against the model's capabilities,
+ * then stored), showing them under their message, and serving one to the
+ * chat's owner. */
+#ifndef CONFAB_ATTACH_HTTP_H
+#define CONFAB_ATTACH_HTTP_H
+
+#include "http.h"
+#include "models.h"
+#include "store_reply.h"
+
+struct tval;
+
+/* Check and store the files of r for model m, linking them to the send
+ * through o (o->files). NULL when fine (or there are none), else the
+ * sentence for the user and *status (413, 415, 400, 503); nothing is
+ * stored then that a send would refer to. */
+const char *attach_take(struct req *r, const struct model_cfg *m, struct origin *o,
+			int *status);
+
+/* Add "has_files" and "files" to the value x of message msg_id, from the
+ * chat's attachments all[0..n) (attach_of_chat). */
+struct attachment;
+void attach_show(struct req *r, const char *chat_id, struct tval *x, const char *msg_id,
+		 const struct attachment *all, size_t n);
+
+/* GET /chat/:id/file/:hash — the file, to the chat's owner only (404 for
+ * anyone else), with its sniffed type and a Content-Disposition. */
+int attach_file_get(struct req *r);
+
+#endif
