@@ -117,7 +117,7 @@ int attach_referenced(struct db *db, const char *hash)
 }
 
 void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
-		       const char *msg_id, struct turn *turns, size_t n)
+		       const char *msg_id, int images, int pdfs, struct turn *turns, size_t n)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT id, role FROM messages WHERE chat_id = ?1 "
 				       "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
@@ -143,6 +143,8 @@ void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
 			turns[i].files = xcalloc(k, sizeof *turns[i].files);
 		for (size_t j = 0; j < k; j++) {
 			struct turn_file *f = &turns[i].files[turns[i].nfiles];
+			if (attach_is_image(l[j].type) ? !images : !pdfs)
+				continue;
 			f->data = attach_load(data_dir, l[j].hash, &f->len);
 			if (!f->data) {
 				log_error("attachment %s is missing from the data directory", l[j].hash);

@@ -38,11 +38,12 @@ void attach_free_list(struct attachment *l, size_t n);
 
 /* The attachments of the turns job_history returned for msg_id (the same
  * rows, in the same order): each turn's files, with type and name; the
- * bytes are read from data_dir. A file missing from disk is left out
- * (logged). Free with turn_files_free. */
+ * bytes are read from data_dir. Only images when images is set and PDFs
+ * when pdfs is (a chat may have moved to a model that takes neither). A
+ * file missing from disk is left out (logged). Free with turn_files_free. */
 struct turn;
 void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
-		       const char *msg_id, struct turn *turns, size_t n);
+		       const char *msg_id, int images, int pdfs, struct turn *turns, size_t n);
 void turn_files_free(struct turn *turns, size_t n);
 
 /* 1 if some message still refers to the file. */

@@ -256,6 +256,8 @@ struct jp {
 
 struct reqinfo {
 	struct buf model, sys, user, key, tmp;
+	struct buf att;   /* attachments seen: " shape:media/type" each */
+	size_t natt;
 	int have_model, have_sys, stream, have_stream, include_usage;
 	size_t nmsg, words;
 	long max_tokens;  /* the request's cap on output tokens; 0: none */
@@ -480,9 +482,93 @@ static int jbool(struct jp *j)
 	return jskip(j) ? -1 : 0;
 }
 
+/* ---- attachments (reply=attachments): each provider's shape is noted as
+ * "shape:media/type" — OpenAI image_url and file parts (a data: URL),
+ * Anthropic image/document blocks (source), Gemini inline_data, Ollama's
+ * images (bare base64, its type read from the first bytes). */
+struct att_src {
+	struct buf url, media;
+	int has_data;
+};
+
+static int src_member(struct jp *j, struct reqinfo *ri, void *arg)
+{
+	struct att_src *a = arg;
+	const char *k = ri->key.p;
+	if (jpeek(j) != '"')
+		return jskip(j);
+	if (!strcmp(k, "url") || !strcmp(k, "file_data")) {
+		a->url.len = 0;
+		return jstr(j, &a->url);
+	}
+	if (!strcmp(k, "media_type") || !strcmp(k, "mime_type") || !strcmp(k, "mimeType")) {
+		a->media.len = 0;
+		return jstr(j, &a->media);
+	}
+	if (!strcmp(k, "data")) {
+		ri->tmp.len = 0;
+		int rc = jstr(j, &ri->tmp);
+		a->has_data = ri->tmp.len > 0;
+		return rc;
+	}
+	return jskip(j);
+}
+
+static void att_note(struct reqinfo *ri, const char *shape, const char *media, size_t n)
+{
+	buf_addf(&ri->att, " %s:", shape);
+	buf_add(&ri->att, media, n);
+	ri->natt++;
+}
+
+/* An attachment object under key shape; noted only when it carries data. */
+static int att_object(struct jp *j, struct reqinfo *ri, const char *shape)
+{
+	struct att_src a = {{0}, {0}, 0};
+	int rc;
+	buf_add(&a.url, "", 0);
+	buf_add(&a.media, "", 0);
+	rc = jobject(j, ri, src_member, &a);
+	if (!rc && a.media.len && a.has_data) {
+		att_note(ri, shape, a.media.p, a.media.len);
+	} else if (!rc && a.url.len > 5 && !strncmp(a.url.p, "data:", 5)) {
+		const char *semi = memchr(a.url.p, ';', a.url.len);
+		if (semi && !strncmp(semi, ";base64,", 8) && semi + 8 < a.url.p + a.url.len)
+			att_note(ri, shape, a.url.p + 5, (size_t)(semi - a.url.p - 5));
+	}
+	buf_free(&a.url);
+	buf_free(&a.media);
+	return rc;
+}
+
+/* Ollama's "images": base64 strings; the type from their first bytes. */
+static int image_elem(struct jp *j, struct reqinfo *ri, void *arg)
+{
+	(void)arg;
+	if (jpeek(j) != '"')
+		return jskip(j);
+	ri->tmp.len = 0;
+	if (jstr(j, &ri->tmp))
+		return -1;
+	const char *b = ri->tmp.p ? ri->tmp.p : "";
+	const char *t = !strncmp(b, "iVBORw0KGgo", 11) ? "image/png"
+		      : !strncmp(b, "/9j/", 4) ? "image/jpeg"
+		      : !strncmp(b, "R0lGOD", 6) ? "image/gif"
+		      : !strncmp(b, "UklGR", 5) ? "image/webp" : "unknown";
+	att_note(ri, "images", t, strlen(t));
+	return 0;
+}
+
 static int part_member(struct jp *j, struct reqinfo *ri, void *arg)
 {
 	struct buf *content = arg;
+	if (jpeek(j) == '{' && (!strcmp(ri->key.p, "image_url") || !strcmp(ri->key.p, "file") ||
+				!strcmp(ri->key.p, "source") || !strcmp(ri->key.p, "inline_data") ||
+				!strcmp(ri->key.p, "inlineData"))) {
+		char shape[16];
+		snprintf(shape, sizeof shape, "%s", ri->key.p);
+		return att_object(j, ri, shape);
+	}
 	if (strcmp(ri->key.p, "text") || jpeek(j) != '"')
 		return jskip(j);
 	ri->tmp.len = 0;
@@ -521,6 +607,8 @@ static int msg_member(struct jp *j, struct reqinfo *ri, void *arg)
 		if (jpeek(j) == '[')
 			return jarray(j, ri, part_elem, &m->content);
 	}
+	if (!strcmp(ri->key.p, "images") && jpeek(j) == '[')
+		return jarray(j, ri, image_elem, NULL);
 	return jskip(j);
 }
 
@@ -641,6 +729,7 @@ static int parse_request(const char *s, size_t n, struct reqinfo *ri)
 	buf_add(&ri->sys, "", 0);
 	buf_add(&ri->user, "", 0);
 	buf_add(&ri->tmp, "", 0);
+	buf_add(&ri->att, "", 0);
 	return jobject(&j, ri, top_member, NULL);
 }
 
@@ -651,11 +740,12 @@ static void reqinfo_free(struct reqinfo *ri)
 	buf_free(&ri->user);
 	buf_free(&ri->key);
 	buf_free(&ri->tmp);
+	buf_free(&ri->att);
 }
 
 /* ------------------------------------------------------ model-name options */
 
-enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK };
+enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK, R_ATTACHMENTS };
 enum fmode { FM_NONE, FM_MIDSTREAM, FM_DROP, FM_RESET, FM_STALL, FM_STALL_FIRST, FM_MALFORMED,
 	     FM_ERROR200, FM_ERRORLINE, FM_SAFETY };
 
@@ -752,6 +842,7 @@ static void parse_plan(const char *model, struct plan *pl)
 					else if (!strcmp(v, "lorem")) pl->reply = R_LOREM;
 					else if (!strcmp(v, "system")) pl->reply = R_SYSTEM;
 					else if (!strcmp(v, "clock")) pl->reply = R_CLOCK;
+					else if (!strcmp(v, "attachments")) pl->reply = R_ATTACHMENTS;
 					else if (!strcmp(v, "file")) pl->reply = R_FILE;
 				} else if (KEY("fail")) {
 					/* several modes: fail=a,b or fail=a+b or repeated fail= */
@@ -1792,10 +1883,14 @@ static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 			buf_add(&t, "", 0);
 			if (rp == R_ECHO)
 				buf_adds(&t, "You said: ");
-			if (rp == R_ECHO)
+			if (rp == R_ATTACHMENTS) {
+				buf_addf(&t, "Received %zu attachments:", ri.natt);
+				buf_add(&t, ri.att.p, ri.att.len);
+			} else if (rp == R_ECHO) {
 				buf_add(&t, ri.user.p, ri.user.len);
-			else
+			} else {
 				buf_add(&t, ri.sys.p, ri.sys.len);
+			}
 			c->reply_owned = t.p;
 			tokenize(&c->tk, t.p, t.len);
 			c->tk_owned = 1;

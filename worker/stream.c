@@ -149,7 +149,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	if (!own_key(s))
 		return s;
 	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
-	job_history_files(w.db, w.cfg.data_dir, job->chat_id, job->message_id, turns, n);
+	job_history_files(w.db, w.cfg.data_dir, job->chat_id, job->message_id,
+			  s->model->images, s->model->pdfs, turns, n);
 	rq.model = s->model;
 	rq.system = system;
 	rq.turns = turns;
