@@ -43,7 +43,7 @@ EOF
 }
 
 # The composer is there, not hidden.
-composer_shown() { grep -q '<form method="post" action="/chat/[^"]*" class="composer">' "$TMP/body"; }
+composer_shown() { grep -q '<form method="post" action="/chat/[^"]*" enctype="multipart/form-data" class="composer">' "$TMP/body"; }
 
 FULL=$("$BUILD/tools/provsim" --print-lorem)
 
