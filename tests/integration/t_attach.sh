@@ -113,6 +113,16 @@ expect_eq "  ... and the model without images gets none of the history's" "Recei
 token=$(csrf_for "$A" /chat/new)
 expect_eq "a new chat with a file" 303 "$(http "$A" POST /chat/new -F "csrf=$token" -F "content=first" \
 	-F model=att-openai -F "files=@$TMP/dot.png")"
+NCID=$(header Location | sed 's#.*/chat/##')
+wait_reply "$(last_reply "$NCID")" >/dev/null
+# Editing a message sends it again with the files attached to the edit.
+UM=$(user_msg "$NCID")
+token=$(csrf_for "$A" "/chat/$NCID/edit?m=$UM")
+expect_eq "an edit with a file" 303 "$(http "$A" POST "/chat/$NCID/edit" -F "csrf=$token" -F "m=$UM" \
+	-F "content=first, edited" -F model=att-openai -F "files=@$TMP/dot.png")"
+MID=$(last_reply "$NCID")
+expect_eq "  ... the new reply got it" "Received 1 attachments: image_url:image/png" \
+	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
 # A multipart POST without the csrf field is refused like any other.
 expect_eq "a multipart POST without csrf: 403" 403 \
 	"$(http "$A" POST "/chat/$CID" -F "content=x" -F "files=@$TMP/dot.png")"
