@@ -39,8 +39,9 @@ start_apache() {
 	local data=$1 port=$2 procs=$3 variant=$4 ap=$1/apache user="" wrapper exe
 	local common=(VHOST="127.0.0.1:$port" SERVER_NAME=localhost SHARE="$ROOT"
 		      CONFIG="$CONFAB_CONFIG" DATA="$data" WORKER="$BUILD/worker/confabd"
-		      LIBEXEC="$BUILD/cgi-bin" RUN="$data/run" WORKERS="$procs")
-	rm -rf "$ap"
+		      LIBEXEC="$BUILD/cgi-bin" RUN="$data/run" WORKERS="${CONFAB_APACHE_WORKERS:-$procs}")
+	# extra/ stays: bench/servers puts its baselines there before starting.
+	rm -rf "$ap/htdocs" "$ap/fcgid"
 	mkdir -p "$ap/run" "$ap/fcgid" "$ap/extra"
 	case $variant in
 	apache)
@@ -91,7 +92,6 @@ Group www-data"
 # this environment (no bin-copy-environment), plus bin-environment.
 start_lighttpd() {
 	local data=$1 port=$2 procs=$3 lt=$1/lighttpd
-	rm -rf "$lt"
 	mkdir -p "$lt/tmp" "$lt/extra"
 	stack_fill "$ROOT/etc/lighttpd/confab.conf.in" SHARE="$ROOT" LIBEXEC="$BUILD/cgi-bin" \
 		RUN="$data/run" PROCS="$procs" CONFIG="$CONFAB_CONFIG" DATA="$data" \
