@@ -75,6 +75,8 @@ Group www-data"
 		else
 			# The responders run as root here; Apache must reach them.
 			chown -R www-data:www-data "$ap/fcgid"
+			chgrp www-data "$data" "$data/run"
+			chmod g+x "$data" "$data/run"
 			for exe in "${EXES[@]}"; do
 				for _ in $(seq 50); do [ -S "$data/run/$exe.sock" ] && break; sleep 0.1; done
 				chgrp www-data "$data/run/$exe.sock"
