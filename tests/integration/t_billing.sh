@@ -183,6 +183,10 @@ expect_eq "the billing page answers" 200 "$code"
 check "  ... offers the credit package" grep -q 'Buy Small' "$TMP/body"
 check "  ... offers the plan" grep -q 'Subscribe to pro' "$TMP/body"
 check "  ... shows the subscription's status" grep -q 'data-status="cancelled"' "$TMP/body"
+cp "$TMP/body" "$TMP/billing.html"
+check "  ... is valid HTML (tidy)" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/billing.html"
+code=$(http "$A" GET '/billing?done=1')
+check "  ... after paying, says the payment is being confirmed" grep -q 'role="status">Thank you' "$TMP/body"
 n0=$(wc -l <"$BILLSIM_LOG" 2>/dev/null || echo 0)
 code=$(post "$A" /billing/checkout kind=credits name=small)
 expect_eq "checkout for a credit package is a 303" 303 "$code"
@@ -242,6 +246,9 @@ grep -v '^stripe_secret_key\|^polar_access_token' "$DATA/confab.ini" >"$TMP/off.
 out=$(cgi_checkout "$TMP/off.ini" "csrf=$token&kind=credits&name=small")
 check "no billing keys: checkout says billing is not set up" grep -q 'role="alert">Billing is not set up' <<<"$out"
 check "  ... without a 500" grep -q '^Status: 503' <<<"$out"
+out=$(env -i PATH="$PATH" CONFAB_DATA_DIR="$DATA" CONFAB_SHARE_DIR="$ROOT" CONFAB_CONFIG="$TMP/off.ini" \
+	REQUEST_METHOD=GET REQUEST_URI=/billing HTTP_COOKIE="$sid" "$BUILD/cgi-bin/billing" 2>/dev/null)
+check "  ... and the billing page offers nothing to buy" grep -q 'id="billing-off"' <<<"$out"
 sed 's/^stripe_secret_key.*/stripe_secret_key = sk_wrong/' "$DATA/confab.ini" >"$TMP/wrong.ini"
 out=$(cgi_checkout "$TMP/wrong.ini" "csrf=$token&kind=credits&name=small")
 check "a key the provider refuses: a clear page, nothing charged" grep -q 'role="alert">The payment provider could not be reached' <<<"$out"
