@@ -122,6 +122,7 @@ static int checkout_post(struct req *r)
 	const struct billing_cfg *b = billing();
 	const struct billing_item *it;
 	struct checkout_req cr;
+	struct subscription sub;
 	char *url = NULL, *err = NULL;
 
 	if (!b || !b->provider)
@@ -132,6 +133,15 @@ static int checkout_post(struct req *r)
 	if (!(it = billing_item_find(b, http_form(r, "kind"), http_form(r, "name"))))
 		return show(r, 400, "There is no such plan or credit package for sale.");
 	memset(&cr, 0, sizeof cr);
+	if (subscription_get(g.user_db, r->a, r->user->id, &sub) == STORE_OK) {
+		/* A second live subscription would bill twice. */
+		if (!strcmp(it->kind, "plan") && !strcmp(sub.status, "active") &&
+		    !sub.cancel_at_period_end)
+			return show(r, 409, "You already have a subscription. Cancel it with the "
+					    "payment provider before choosing another plan.");
+		if (!strcmp(sub.provider, b->provider))
+			cr.customer_id = sub.customer_id;
+	}
 	cr.item = it;
 	cr.user_id = r->user->id;
 	cr.email = r->user->email;

@@ -37,7 +37,10 @@ char *billing_stripe_form(const struct billing_cfg *bc, const struct checkout_re
 	form_add(&b, "success_url", cr->success_url);
 	form_add(&b, "cancel_url", cr->cancel_url);
 	form_add(&b, "client_reference_id", cr->user_id);
-	if (cr->email && *cr->email)
+	/* One Stripe customer per user: reuse it once a subscription made one. */
+	if (cr->customer_id && *cr->customer_id)
+		form_add(&b, "customer", cr->customer_id);
+	else if (cr->email && *cr->email)
 		form_add(&b, "customer_email", cr->email);
 	form_add(&b, "line_items[0][quantity]", "1");
 	if (it->stripe_price) {

@@ -12,6 +12,7 @@
 struct checkout_req {
 	const struct billing_item *item;
 	const char *user_id, *email;
+	const char *customer_id;     /* the provider's customer, when known (Stripe reuses it) */
 	const char *success_url, *cancel_url;
 };
 

@@ -203,7 +203,7 @@ expect_eq "  ... its name" Small "$(f fields 'line_items[0][price_data][product_
 expect_eq "  ... the user as client_reference_id" "$UA" "$(f fields client_reference_id)"
 expect_eq "  ... and in the metadata" "$UA" "$(f fields 'metadata[user_id]')"
 expect_eq "  ... the credits it grants (micro-USD)" 5000000 "$(f fields 'metadata[credits]')"
-expect_eq "  ... the buyer's email" "$EA" "$(f fields customer_email)"
+expect_eq "  ... the user's Stripe customer, known from the subscription" cus_A "$(f fields customer)"
 check "  ... a success URL back to /billing" grep -q '/billing?done=1' <<<"$(f fields success_url)"
 code=$(post "$A" /billing/checkout kind=plan name=pro)
 expect_eq "checkout for a plan is a 303" 303 "$code"
@@ -213,6 +213,25 @@ expect_eq "  ... monthly" month "$(f fields 'line_items[0][price_data][recurring
 expect_eq "  ... the plan's price" 1500 "$(f fields 'line_items[0][price_data][unit_amount]')"
 expect_eq "  ... the subscription carries user and plan" "$UA pro" \
 	"$(f fields 'subscription_data[metadata][user_id]') $(f fields 'subscription_data[metadata][plan]')"
+# A new user: no customer yet, so the email; once subscribed, no second plan.
+C=$TMP/c.jar
+EC=$(new_email)
+signup "$C" "$EC" 'correct horse battery' >/dev/null
+UC=$(udb "SELECT id FROM users WHERE email = '$EC'")
+code=$(post "$C" /billing/checkout kind=plan name=pro)
+last=$(tail -1 "$BILLSIM_LOG")
+expect_eq "a first checkout sends the buyer's email" "$EC" "$(f fields customer_email)"
+sed "s/$UA/$UC/g; s/evt_subco_$NOW/evt_subco_c_$NOW/; s/sub_A_$NOW/sub_C_$NOW/; s/cus_A/cus_C/" \
+	"$TMP/sub_checkout.json" >"$TMP/sub_c.json"
+out=$(stripe_send "$TMP/sub_c.json")
+expect_eq "  ... its subscription is taken" '200 {"status":"ok"}' "$out"
+n1=$(wc -l <"$BILLSIM_LOG")
+code=$(post "$C" /billing/checkout kind=plan name=pro)
+expect_eq "a second subscription while one is active is refused (409)" 409 "$code"
+check "  ... saying why" grep -q 'role="alert">You already have a subscription' "$TMP/body"
+expect_eq "  ... and the provider was not asked" "$n1" "$(wc -l <"$BILLSIM_LOG")"
+code=$(post "$C" /billing/checkout kind=credits name=small)
+expect_eq "  ... credits can still be bought" 303 "$code"
 code=$(post "$A" /billing/checkout kind=credits name=huge)
 expect_eq "an unknown package is 400" 400 "$code"
 check "  ... saying so" grep -q 'role="alert">There is no such plan' "$TMP/body"

@@ -340,8 +340,9 @@ static void config_and_bodies(void **state)
 	struct billing_cfg bc;
 	char *err = NULL, *s;
 	const struct billing_item *it;
-	struct checkout_req cr = { NULL, UID, "a@example.org", "http://x/billing?done=1",
-				   "http://x/billing" };
+	struct checkout_req cr = { .user_id = UID, .email = "a@example.org",
+				   .success_url = "http://x/billing?done=1",
+				   .cancel_url = "http://x/billing" };
 	(void)state;
 	assert_int_equal(load_cfg(&cfg, "[billing]\nstripe_secret_key = sk_test_1\n"
 				  "[plan.free]\nprice_per_month = 0\n"
@@ -371,7 +372,14 @@ static void config_and_bodies(void **state)
 	assert_non_null(strstr(s, "mode=payment"));
 	assert_non_null(strstr(s, "metadata[credits]=5000000"));
 	assert_non_null(strstr(s, "product_data][name]=Small"));
+	assert_non_null(strstr(s, "customer_email=a%40example.org"));
 	free(s);
+	cr.customer_id = "cus_1";   /* a known customer replaces the email */
+	s = billing_stripe_form(&bc, &cr);
+	assert_non_null(strstr(s, "&customer=cus_1&"));
+	assert_null(strstr(s, "customer_email"));
+	free(s);
+	cr.customer_id = NULL;
 	cr.item = billing_item_find(&bc, "credits", "big");
 	s = billing_polar_json(&cr);
 	assert_non_null(strstr(s, "\"products\":[\"p_1\"]"));
