@@ -137,19 +137,6 @@ static const char *event_user(struct db *db, struct arena *a, const struct billi
 	return billing_user_exists(db, user) ? user : NULL;
 }
 
-/* (tx) 1 when the user's row is for a subscription other than sub_id. */
-static int user_has_other(struct db *db, const char *user, const char *sub_id)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM subscriptions WHERE user_id = ?1 "
-				       "AND subscription_id <> ?2");
-	int other;
-	db_bind_text(st, 1, user);
-	db_bind_text(st, 2, sub_id);
-	other = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return other;
-}
-
 /* (tx) Write the merged row and move the user's plan with it. */
 static enum store_rc write_row(struct db *db, const char *user, const struct billing_event *ev,
 			       const struct subscription *m, int64_t event_at, int64_t now)
@@ -211,10 +198,10 @@ enum store_rc subscription_apply(struct db *db, const struct billing_event *ev, 
 	 * for a subscription already known adds nothing the row lacks. */
 	if (have_row && (event_at < row.updated_at || ev->from_checkout))
 		goto done;
-	/* The user's row holds another subscription: only a live new one
-	 * replaces it (a late "cancelled" for an old one must not). */
-	if (!have_row && strcmp(ev->status ? ev->status : "active", "active") &&
-	    user_has_other(db, user, ev->subscription_id))
+	/* Only a live subscription starts a row: one that is not paid yet
+	 * (incomplete) or already over must not give the plan, and a late
+	 * "cancelled" for an old subscription must not touch the new one's row. */
+	if (!have_row && strcmp(ev->status ? ev->status : "active", "active"))
 		goto done;
 	m = have_row ? row : (struct subscription){ 0 };
 	m.plan = ev->plan ? ev->plan : m.plan;

@@ -29,7 +29,9 @@ enum store_rc billing_event_record(struct db *db, const char *provider, const ch
 				   const char *type, int64_t now);
 
 /* Apply a BEV_SUBSCRIPTION event and record it, in one transaction.
- * STORE_OK when applied or when older than what the row holds;
+ * STORE_OK when applied, or when it changes nothing: older than what the
+ * row holds, or not active for a subscription that has no row (one not
+ * paid yet, or over, never gives the plan);
  * STORE_NOT_FOUND when no user can be found for it (the event is then not
  * recorded); STORE_BUSY. */
 enum store_rc subscription_apply(struct db *db, const struct billing_event *ev, int64_t now);

@@ -435,7 +435,7 @@ static void apply_lifecycle(void **state)
 	char dir[] = "/tmp/confab-billing-db-XXXXXX", path[128], schema[512], *err = NULL;
 	const char *share = getenv("CONFAB_SHARE_DIR");
 	struct arena a;
-	struct user u;
+	struct user u, u2;
 	struct db *db;
 	struct billing_event ev;
 	struct subscription s;
@@ -504,6 +504,39 @@ static void apply_lifecycle(void **state)
 	assert_string_equal(s.status, "cancelled");
 	user_plan(db, u.id, plan, &exp);
 	assert_int_equal(exp, 3000000);
+
+	/* A new subscription that is not paid yet (Stripe's incomplete) or
+	 * already over gives no plan and takes no row. */
+	assert_int_equal(user_create(db, &a, "c@example.org", "", "x", "UTC", &u2), STORE_OK);
+	ev.id = "evt_5";
+	ev.type = "customer.subscription.created";
+	ev.subscription_id = "sub_c";
+	ev.user_id = u2.id;
+	ev.plan = "pro";
+	ev.status = "past_due";
+	ev.ended_at = 0;
+	assert_int_equal(subscription_apply(db, &ev, 3000000), STORE_OK);
+	assert_int_equal(subscription_get(db, &a, u2.id, &s), STORE_NOT_FOUND);
+	user_plan(db, u2.id, plan, &exp);
+	assert_string_equal(plan, "free");
+	assert_int_equal(exp, 0);
+	assert_true(billing_event_seen(db, "stripe", "evt_5"));
+	/* A late "cancelled" for the first user's old subscription, after a
+	 * new one took the row, leaves the new one alone. */
+	ev.id = "evt_6";
+	ev.user_id = u.id;
+	ev.subscription_id = "sub_2";
+	ev.status = "active";
+	ev.created = 4000000;
+	assert_int_equal(subscription_apply(db, &ev, 4000000), STORE_OK);
+	ev.id = "evt_7";
+	ev.subscription_id = "sub_1";
+	ev.status = "cancelled";
+	ev.created = 5000000;
+	assert_int_equal(subscription_apply(db, &ev, 5000000), STORE_OK);
+	assert_int_equal(subscription_get(db, &a, u.id, &s), STORE_OK);
+	assert_string_equal(s.subscription_id, "sub_2");
+	assert_string_equal(s.status, "active");
 
 	/* A subscription for nobody confab knows is refused, not recorded. */
 	ev.id = "evt_4";
