@@ -75,12 +75,19 @@ static int grant(struct req *r, const struct billing_event *ev)
 }
 
 /* Act on a verified, parsed event. */
-static int act(struct req *r, const struct billing_event *ev)
+static int act(struct req *r, struct billing_event *ev)
 {
+	const struct billing_item *now_plan;
 	if (billing_event_seen(g.user_db, ev->provider, ev->id))
 		return reply(r, 200, "status", "duplicate", NULL);
 	switch (ev->kind) {
 	case BEV_SUBSCRIPTION:
+		/* A plan changed with the provider (its portal) shows as the
+		 * price or product the subscription is now for. */
+		now_plan = billing_plan_by_external(&bc, ev->provider,
+						    ev->price_id ? ev->price_id : ev->product_id);
+		if (now_plan)
+			ev->plan = now_plan->name;
 		switch (subscription_apply(g.user_db, ev, now_ms())) {
 		case STORE_OK:
 			log_info("%s %s: %s %s %s", ev->provider, ev->id, ev->type,

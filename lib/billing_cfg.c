@@ -132,3 +132,15 @@ const struct billing_item *billing_item_find(const struct billing_cfg *bc, const
 			return billing_item_sellable(bc, &bc->items[i]) ? &bc->items[i] : NULL;
 	return NULL;
 }
+
+const struct billing_item *billing_plan_by_external(const struct billing_cfg *bc,
+						    const char *provider, const char *id)
+{
+	int stripe = provider && !strcmp(provider, "stripe");
+	for (size_t i = 0; id && i < bc->n; i++) {
+		const char *ext = stripe ? bc->items[i].stripe_price : bc->items[i].polar_product;
+		if (!strcmp(bc->items[i].kind, "plan") && ext && !strcmp(ext, id))
+			return &bc->items[i];
+	}
+	return NULL;
+}

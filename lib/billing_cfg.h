@@ -39,6 +39,9 @@ void billing_cfg_free(struct billing_cfg *bc);
 /* The item of kind and name that the configured provider can sell, or NULL. */
 const struct billing_item *billing_item_find(const struct billing_cfg *bc, const char *kind,
 					     const char *name);
+/* The plan whose stripe_price or polar_product is id, or NULL. */
+const struct billing_item *billing_plan_by_external(const struct billing_cfg *bc,
+						    const char *provider, const char *id);
 /* 1 when the configured provider can sell it (Polar needs a product id). */
 int billing_item_sellable(const struct billing_cfg *bc, const struct billing_item *it);
 

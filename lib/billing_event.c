@@ -217,6 +217,8 @@ static void stripe_subscription(struct arena *a, json_t *o, struct billing_event
 	}
 	ev->ended_at = secs(o, "ended_at");
 	ev->cancel_at_period_end = flag(o, "cancel_at_period_end");
+	if (json_is_object(item))
+		ev->price_id = str(a, json_object_get(item, "price"), "id");
 	if (!ev->subscription_id || !ev->status) {
 		ignore(ev, "subscription without id or with an unknown status");
 		return;
@@ -288,6 +290,7 @@ static void polar_subscription(struct arena *a, json_t *o, struct billing_event 
 	ev->period_end = iso(o, "current_period_end");
 	ev->ended_at = iso(o, "ended_at");
 	ev->cancel_at_period_end = flag(o, "cancel_at_period_end");
+	ev->product_id = str(a, o, "product_id");
 	if (!ev->subscription_id || !ev->status) {
 		ignore(ev, "subscription without id or with an unknown status");
 		return;

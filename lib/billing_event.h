@@ -26,6 +26,8 @@ struct billing_event {
 	const char *why;             /* for BEV_IGNORE: a short reason for the log */
 
 	const char *user_id;         /* ours, from the checkout's metadata */
+	const char *price_id;        /* what the subscription is for now: Stripe's price */
+	const char *product_id;      /* or Polar's product (a plan changed with the provider) */
 	const char *customer_id, *subscription_id, *plan;
 	const char *status;          /* active, cancelled or past_due (NULL: unchanged) */
 	int64_t period_start, period_end, ended_at;

@@ -242,7 +242,8 @@ static void stripe_events(void **state)
 		"{\"id\":\"evt_c\",\"type\":\"customer.subscription.updated\",\"created\":1750000001,"
 		"\"data\":{\"object\":{\"id\":\"sub_1\",\"customer\":\"cus_1\",\"status\":\"past_due\","
 		"\"cancel_at_period_end\":true,\"items\":{\"data\":[{\"current_period_start\":"
-		"1750000000,\"current_period_end\":1752592000}]},\"metadata\":{}}}}";
+		"1750000000,\"current_period_end\":1752592000,\"price\":{\"id\":\"price_team\"}}]},"
+		"\"metadata\":{}}}}";
 	static const char unpaid[] =
 		"{\"id\":\"evt_d\",\"type\":\"checkout.session.completed\",\"data\":{\"object\":"
 		"{\"id\":\"cs_3\",\"mode\":\"payment\",\"payment_status\":\"unpaid\",\"metadata\":"
@@ -270,6 +271,7 @@ static void stripe_events(void **state)
 	assert_int_equal(ev.period_end, 1752592000000LL);
 	assert_int_equal(ev.cancel_at_period_end, 1);
 	assert_null(ev.user_id);
+	assert_string_equal(ev.price_id, "price_team");
 
 	assert_int_equal(billing_event_stripe(&a, unpaid, strlen(unpaid), &ev, &err), 0);
 	assert_int_equal(ev.kind, BEV_IGNORE);
@@ -287,7 +289,7 @@ static void polar_events(void **state)
 		"{\"type\":\"subscription.canceled\",\"timestamp\":\"2025-06-15T15:06:40Z\",\"data\":"
 		"{\"id\":\"psub_1\",\"status\":\"active\",\"current_period_start\":"
 		"\"2025-06-15T15:06:40Z\",\"current_period_end\":\"2025-07-15T15:06:40Z\","
-		"\"cancel_at_period_end\":true,\"customer_id\":\"pc_1\",\"customer\":{\"external_id\":"
+		"\"cancel_at_period_end\":true,\"customer_id\":\"pc_1\",\"product_id\":\"prod_team\",\"customer\":{\"external_id\":"
 		"\"" UID "\"},\"metadata\":{\"plan\":\"pro\"}}}";
 	static const char order[] =
 		"{\"type\":\"order.paid\",\"data\":{\"id\":\"ord_1\",\"checkout_id\":\"pco_1\","
@@ -304,6 +306,7 @@ static void polar_events(void **state)
 	assert_string_equal(ev.status, "active");   /* canceled at period end: still active */
 	assert_int_equal(ev.cancel_at_period_end, 1);
 	assert_int_equal(ev.period_end, 1752592000000LL);
+	assert_string_equal(ev.product_id, "prod_team");
 
 	assert_int_equal(billing_event_polar(&a, order, strlen(order), "wh_2", &ev, &err), 0);
 	assert_int_equal(ev.kind, BEV_CREDITS);
@@ -347,11 +350,23 @@ static void config_and_bodies(void **state)
 	assert_int_equal(load_cfg(&cfg, "[billing]\nstripe_secret_key = sk_test_1\n"
 				  "[plan.free]\nprice_per_month = 0\n"
 				  "[plan.pro]\nprice_per_month = 1500\n"
+				  "[plan.team]\nprice_per_month = 5000\nstripe_price = price_team\n"
+				  "polar_product = prod_team\n"
 				  "[credits.small]\nname = Small\nprice = 500\ncredits = 5\n"
 				  "[credits.big]\nprice = 2000\ncredits = 22.50\npolar_product = p_1\n"), 0);
 	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), 0);
 	assert_string_equal(bc.provider, "stripe");
-	assert_int_equal(bc.n, 3);   /* the free plan is not sold */
+	assert_int_equal(bc.n, 4);   /* the free plan is not sold */
+	/* A subscription moved to another price or product is that plan. */
+	assert_string_equal(billing_plan_by_external(&bc, "stripe", "price_team")->name, "team");
+	assert_string_equal(billing_plan_by_external(&bc, "polar", "prod_team")->name, "team");
+	assert_null(billing_plan_by_external(&bc, "stripe", "prod_team"));
+	assert_null(billing_plan_by_external(&bc, "polar", NULL));
+	cr.item = billing_item_find(&bc, "plan", "team");
+	s = billing_stripe_form(&bc, &cr);
+	assert_non_null(strstr(s, "line_items[0][price]=price_team"));
+	assert_null(strstr(s, "price_data"));
+	free(s);
 	assert_int_equal(bc.tolerance, 300);
 	it = billing_item_find(&bc, "credits", "big");
 	assert_non_null(it);
