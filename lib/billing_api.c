@@ -148,6 +148,7 @@ int billing_checkout_create(const struct billing_cfg *bc, const struct checkout_
 	hdr = curl_slist_append(hdr, stripe ? "Content-Type: application/x-www-form-urlencoded"
 					    : "Content-Type: application/json");
 	hdr = curl_slist_append(hdr, "Accept: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");   /* no 100-continue round trip */
 	curl_easy_setopt(c, CURLOPT_URL, endpoint);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

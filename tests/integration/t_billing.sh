@@ -2,11 +2,12 @@
 # Billing through nginx: Stripe and Polar webhooks (good, bad, replayed,
 # stale, future signatures), a subscription's life moving users.plan and
 # plan_expires_at, a credit package granted exactly once, and checkout
-# against the billing simulator (tests/billingsim.py, started by run-all
-# at $BILLSIM, its requests in $BILLSIM_LOG).
+# against the billing simulator (tools/billingsim, started by run-all at
+# $BILLSIM, its requests in $BILLSIM_LOG). Webhooks are signed by
+# tests/webhook_send.py, independently of confab's own code.
 . "$(dirname "$0")/lib.sh"
 
-SIMPY=$ROOT/tests/billingsim.py
+SIMPY=$ROOT/tests/webhook_send.py
 STRIPE_SECRET=whsec_test_stripe_endpoint
 POLAR_SECRET=whsec_cG9sYXItdGVzdC13ZWJob29rLXNlY3JldA==
 NOW=$(date +%s)
