@@ -36,6 +36,9 @@ struct req {
 	struct kvlist query_kv;   /* parsed query string */
 	struct kvlist form;       /* parsed urlencoded body (POST) */
 	struct kvlist cookies;
+	const char *body;         /* the raw POST body, NUL-terminated ("" when none) */
+	size_t body_len;
+	char *const *env;         /* the server's parameters, for http_env() */
 
 	const char *params[HTTP_MAX_PARAMS]; /* ":name" path segments, in order */
 	size_t nparams;
@@ -71,6 +74,9 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 const char *http_query(const struct req *r, const char *key);
 const char *http_form(const struct req *r, const char *key);
 const char *http_cookie(const struct req *r, const char *key);
+/* A server parameter by its CGI name ("HTTP_STRIPE_SIGNATURE"), or NULL.
+ * Valid for this request only. */
+const char *http_env(const struct req *r, const char *name);
 
 /* Response helpers. Header names and values must not contain CR or LF;
  * http_header drops a header that does (and logs it) rather than split. */
