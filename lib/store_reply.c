@@ -1,5 +1,6 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
+#include "store_analytics.h"
 #include "store_preset.h"
 #include "util.h"
 
@@ -66,7 +67,10 @@ static enum store_rc insert_reply(struct db *db, const char *user_id, const char
 	sqlite3_bind_int64(st, 4, now);
 	db_bind_text(st, 5, from ? from->ip : NULL);
 	db_bind_text(st, 6, from ? from->user_agent : NULL);
-	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	return analytics_on_request(db, user_id, chat_id, asst_msg, seq, from ? from->tags : NULL,
+				    now);
 }
 
 /* Insert the two messages and the job of one send (inside a transaction). */

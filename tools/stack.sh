@@ -2,7 +2,7 @@
 # responders and a private nginx. Sourced by ./run and tests/run-all, which
 # set ROOT (the source tree) and BUILD (the build tree) first.
 
-EXES=(login chats chat settings presets)
+EXES=(login chats chat settings presets dashboard)
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
