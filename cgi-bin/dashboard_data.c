@@ -37,37 +37,32 @@ static int64_t month_start(const char *tz, int64_t now)
 	return tz_day_start(tz, now, atoi(mday) - 1);
 }
 
-/* Requests per day over the last DASH_DAYS days and today's and this
- * month's, from the quarter-hour buckets (days are unions of them). */
+/* Requests per day over the last DASH_DAYS days, today's and this
+ * month's. One day more than shown is summed, so that the month (which
+ * starts at most 30 days before today) is always inside. A day is summed
+ * by its own query: local days differ in length across a DST change. */
 static void load_days(struct req *r, struct dash *d, int64_t now)
 {
 	const char *tz = r->user->timezone;
-	int64_t first, mstart = month_start(tz, now), tomorrow = tz_day_start(tz, now, -1);
-	struct dash_bucket *b;
-	size_t n, day = 0;
+	enum { N = DASH_DAYS + 1 };
+	int64_t start[N + 1], mstart = month_start(tz, now);
+	struct dash_bucket sums[N];
 
+	for (int i = 0; i <= N; i++)
+		start[i] = tz_day_start(tz, now, N - 1 - i);   /* start[N]: tomorrow */
+	for (int i = 0; i < N; i++) {
+		dash_range_sum(g.data_db, r->user->id, start[i], start[i + 1], &sums[i]);
+		if (start[i] >= mstart)
+			d->month += sums[i].requests;
+	}
+	d->today = sums[N - 1].requests;
 	for (int i = 0; i < DASH_DAYS; i++) {
 		struct dash_day *x = &d->days[i];
-		x->start_ms = tz_day_start(tz, now, DASH_DAYS - 1 - i);
+		x->start_ms = start[i + 1];
 		tz_format(tz, x->start_ms, "%Y-%m-%d", x->date, sizeof x->date);
-	}
-	first = d->days[0].start_ms < mstart ? d->days[0].start_ms : mstart;
-	n = dash_buckets(g.data_db, r->a, r->user->id, first, &b);
-	for (size_t i = 0; i < n; i++) {
-		int64_t t = b[i].start_ms;
-		if (t >= tomorrow)
-			continue;   /* a clock set back: not "today" */
-		if (t >= mstart)
-			d->month += b[i].requests;
-		if (t >= d->days[DASH_DAYS - 1].start_ms)
-			d->today += b[i].requests;
-		if (t < d->days[0].start_ms)
-			continue;
-		while (day + 1 < DASH_DAYS && t >= d->days[day + 1].start_ms)
-			day++;
-		d->days[day].requests += b[i].requests;
-		d->days[day].tokens += b[i].tokens;
-		d->days[day].cost += b[i].cost;
+		x->requests = sums[i + 1].requests;
+		x->tokens = sums[i + 1].tokens;
+		x->cost = sums[i + 1].cost;
 	}
 }
 

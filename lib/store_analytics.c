@@ -164,31 +164,22 @@ size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out
 				     "GROUP BY user_id ORDER BY 2 DESC, 8 DESC, 1"), a, out);
 }
 
-size_t dash_buckets(struct db *db, struct arena *a, const char *user_id, int64_t since_ms,
-		    struct dash_bucket **out)
+void dash_range_sum(struct db *db, const char *user_id, int64_t from_ms, int64_t to_ms,
+		    struct dash_bucket *out)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT bucket, requests, tokens, cost FROM usage_buckets "
-				       "WHERE user_id = ?1 AND bucket >= ?2 ORDER BY bucket");
-	size_t n = 0, cap = 64;
-	struct dash_bucket *b = arena_alloc(a, cap * sizeof *b);
+	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(requests), 0), coalesce(sum(tokens), 0), "
+				       "coalesce(sum(cost), 0) FROM usage_buckets "
+				       "WHERE user_id = ?1 AND bucket >= ?2 AND bucket < ?3");
 	db_bind_text(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, since_ms / 900000);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			struct dash_bucket *more = arena_alloc(a, 2 * cap * sizeof *b);
-			memcpy(more, b, n * sizeof *b);
-			b = more;
-			cap *= 2;
-		}
-		b[n].start_ms = sqlite3_column_int64(st, 0) * 900000;
-		b[n].requests = sqlite3_column_int64(st, 1);
-		b[n].tokens = sqlite3_column_int64(st, 2);
-		b[n].cost = sqlite3_column_int64(st, 3);
-		n++;
+	sqlite3_bind_int64(st, 2, from_ms / 900000);
+	sqlite3_bind_int64(st, 3, to_ms / 900000);
+	memset(out, 0, sizeof *out);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->requests = sqlite3_column_int64(st, 0);
+		out->tokens = sqlite3_column_int64(st, 1);
+		out->cost = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
-	*out = b;
-	return n;
 }
 
 static const char *col_or_null(struct arena *a, sqlite3_stmt *st, int i)
@@ -210,7 +201,7 @@ size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t l
 				       "r.user_rating, r.vote, u.created_at "
 				       "FROM usage_logs u LEFT JOIN request_analytics r "
 				       "ON r.message_id = u.message_id "
-				       "WHERE u.user_id = ?1 ORDER BY u.created_at DESC, u.rowid DESC "
+				       "WHERE u.user_id = ?1 ORDER BY u.created_at DESC "
 				       "LIMIT ?2");
 	struct dash_request *q = arena_zalloc(a, (limit ? limit : 1) * sizeof *q);
 	size_t n = 0;

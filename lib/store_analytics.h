@@ -48,11 +48,13 @@ size_t dash_rollup(struct db *db, struct arena *a, const char *user_id, enum das
 size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out);
 
 struct dash_bucket {
-	int64_t start_ms, requests, tokens, cost;
+	int64_t requests, tokens, cost;
 };
-/* The user's quarter-hour buckets from since_ms on, oldest first. */
-size_t dash_buckets(struct db *db, struct arena *a, const char *user_id, int64_t since_ms,
-		    struct dash_bucket **out);
+/* The user's requests, tokens and cost from from_ms to before to_ms, both
+ * whole quarter hours (the rollup's grain: every zone in use is offset from
+ * UTC by whole quarter hours). Summed in SQL over at most 96 rows a day. */
+void dash_range_sum(struct db *db, const char *user_id, int64_t from_ms, int64_t to_ms,
+		    struct dash_bucket *out);
 
 struct dash_request {
 	const char *id;

@@ -89,10 +89,11 @@ for mo, n, okn, a, b, c, s, dn2 in db.execute("SELECT model, sum(type='chat'), s
 got = {mo: {kk: (round(v, 4) if kk == "successRate" and v is not None else v) for kk, v in x.items() if kk != "averageTimeToFirstToken"} for mo, x in j["requestsByModel"].items()}
 check("requestsByModel", models, got)
 
-recent = [r[0] for r in db.execute("SELECT id FROM usage_logs WHERE user_id=? ORDER BY created_at DESC, rowid DESC LIMIT 25", (uid,))]
-check("recentRequests: the 25 newest usage rows, newest first", recent, [x["id"] for x in j["recentRequests"]])
-row = dict(zip(["status", "model", "cost"], one("SELECT status, model, cost FROM usage_logs WHERE user_id=? ORDER BY created_at DESC, rowid DESC LIMIT 1")))
-check("recentRequests[0] status, model, cost", row, {kk: j["recentRequests"][0][kk] for kk in row})
+# The 25 newest, newest first (rows of the same millisecond in any order).
+recent = db.execute("SELECT id, created_at, status, model, cost FROM usage_logs WHERE user_id=? ORDER BY created_at DESC LIMIT 25", (uid,)).fetchall()
+got = [(x["id"], x["createdAt"], x["status"], x["model"], x["cost"]) for x in j["recentRequests"]]
+check("recentRequests: the 25 newest usage rows, newest first", [r[1] for r in recent], [g[1] for g in got])
+check("recentRequests: their ids, statuses, models and costs", sorted(recent), sorted(got))
 
 # The page shows the same figures.
 check("page: requests", str(req), k("requests"))
