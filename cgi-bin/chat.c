@@ -7,6 +7,7 @@
 #include "lease.h"
 #include "log.h"
 #include "page.h"
+#include "quota_http.h"
 #include "preset_ui.h"
 #include "store_chat.h"
 #include "store_reply.h"
@@ -162,7 +163,7 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 	for (size_t i = 0; i < g.models.nmodels; i++) {
 		const struct model_cfg *m = &g.models.models[i];
 		struct tval *x;
-		if (!m->active)
+		if (!m->active || !plan_allows_model(user_plan(r), m->id))
 			continue;
 		x = tv_push(r->a, list, tv_map(r->a));
 		tv_set(r->a, x, "id", tv_str_ref(r->a, m->id));
@@ -296,18 +297,33 @@ static void wake_worker(void)
 		log_warn("could not start the worker %s", worker);
 }
 
-/* The request's address and browser, for the usage log. */
-static const struct origin *origin_of(struct req *r)
+/* The request's address and browser, for the usage log, and the plan's
+ * limits, checked in the transaction that queues the reply. */
+static struct origin *origin_of(struct req *r, const char *model)
 {
 	struct origin *o = arena_zalloc(r->a, sizeof *o);
 	struct request_tags *t = arena_alloc(r->a, sizeof *t);
 	o->ip = r->remote_addr;
 	o->user_agent = r->user_agent;
+	o->quota = quota_for(r, models_find(&g.models, model));
 	o->tags = t;
 	t->request_type = http_form(r, "request_type");
 	t->category = http_form(r, "category");
 	t->complexity = http_form(r, "complexity");
 	return o;
+}
+
+/* After the send's transaction: the rate-limit headers; on a refusal also
+ * the throttled row, and the sentence for the page (else NULL). */
+static const char *limited(struct req *r, enum store_rc rc, const struct origin *o,
+			   const char *model, int *status)
+{
+	quota_headers(r, o->quota, rc == STORE_LIMITED);
+	if (rc != STORE_LIMITED)
+		return NULL;
+	quota_log_throttled(r, models_find(&g.models, model), o->quota);
+	*status = o->quota->status;
+	return quota_refusal(r, o->quota);
 }
 
 /* Check what a send carries; NULL when fine, else the message for the user
@@ -325,6 +341,11 @@ static const char *check_send(struct req *r, const char **model, int *status)
 		*model = models_default(&g.models, &g.cfg)->id;
 	if (!models_find_active(&g.models, *model))
 		return "That model is not offered on this server. Choose one from the list.";
+	if (!plan_allows_model(user_plan(r), *model)) {
+		*status = 403;
+		return arena_printf(r->a, "Your plan (%s) does not include this model. Choose "
+				    "another one from the list.", user_plan(r)->name);
+	}
 	return NULL;
 }
 
@@ -334,6 +355,13 @@ static int new_chat_post(struct req *r)
 	char chat_id[37], msg_id[37];
 	int status;
 	const char *err = check_send(r, &model, &status);
+	struct origin *o = NULL;
+	enum store_rc rc = STORE_OK;
+	if (!err) {
+		o = origin_of(r, model);
+		rc = reply_send_new_chat(g.data_db, r->user->id, content, model, o, chat_id, msg_id);
+		err = limited(r, rc, o, model, &status);
+	}
 	if (err) {
 		struct tval *ctx = page_ctx(r, "New chat", NULL);
 		tv_set_bool(r->a, ctx, "empty", 1);
@@ -346,8 +374,7 @@ static int new_chat_post(struct req *r)
 		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);
 	}
-	if (reply_send_new_chat(g.data_db, r->user->id, content, model, origin_of(r),
-				chat_id, msg_id) != STORE_OK)
+	if (rc != STORE_OK)
 		return page_error(r, 503, "The server is busy. Your message was not sent; go back and send it again.");
 	wake_worker();
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
@@ -360,14 +387,19 @@ static int send_post(struct req *r)
 	char user_msg[37], asst_msg[37];
 	int status;
 	const char *err;
+	struct origin *o;
+	enum store_rc rc;
 
 	if (!uuid_valid(id))
 		return page_error(r, 404, "There is no such chat.");
 	err = check_send(r, &model, &status);
 	if (err)
 		return show_chat(r, id, status, err, content);
-	switch (reply_send(g.data_db, r->user->id, id, content, model, origin_of(r), user_msg,
-			   asst_msg)) {
+	o = origin_of(r, model);
+	rc = reply_send(g.data_db, r->user->id, id, content, model, o, user_msg, asst_msg);
+	if ((err = limited(r, rc, o, model, &status)))
+		return show_chat(r, id, status, err, content);
+	switch (rc) {
 	case STORE_OK:
 		break;
 	case STORE_NOT_FOUND:
@@ -409,6 +441,7 @@ static int edit_post(struct req *r)
 	char user_msg[37], asst_msg[37];
 	int status = 400;
 	const char *err;
+	struct origin *o;
 	enum store_rc rc;
 
 	if (!uuid_valid(id) || !uuid_valid(msg ? msg : ""))
@@ -416,8 +449,10 @@ static int edit_post(struct req *r)
 	err = check_send(r, &model, &status);
 	if (err)
 		return show_chat_view(r, id, status, err, content, msg);
-	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, origin_of(r),
-			user_msg, asst_msg);
+	o = origin_of(r, model);
+	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, o, user_msg, asst_msg);
+	if ((err = limited(r, rc, o, model, &status)))
+		return show_chat_view(r, id, status, err, content, msg);
 	err = replace_refusal(rc, &status);
 	if (rc == STORE_NOT_FOUND)
 		return page_error(r, 404, "There is no such message in this chat.");
@@ -435,6 +470,7 @@ static int regenerate_post(struct req *r)
 	char asst_msg[37];
 	int status = 400;
 	const char *err;
+	struct origin *o;
 	enum store_rc rc;
 
 	if (!uuid_valid(id))
@@ -442,7 +478,10 @@ static int regenerate_post(struct req *r)
 	err = check_send(r, &model, &status);
 	if (err)
 		return show_chat(r, id, status, err, NULL);
-	rc = reply_regenerate(g.data_db, r->user->id, id, model, origin_of(r), asst_msg);
+	o = origin_of(r, model);
+	rc = reply_regenerate(g.data_db, r->user->id, id, model, o, asst_msg);
+	if ((err = limited(r, rc, o, model, &status)))
+		return show_chat(r, id, status, err, NULL);
 	err = replace_refusal(rc, &status);
 	if (rc == STORE_NOT_FOUND)
 		return show_chat(r, id, 400, "There is no reply to regenerate in this chat.", NULL);

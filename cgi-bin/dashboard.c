@@ -107,7 +107,7 @@ static int dashboard_page(struct req *r)
 	tv_set_int(r->a, ctx, "ratings", d.rating_n);
 	tv_set_int(r->a, ctx, "up", d.up);
 	tv_set_int(r->a, ctx, "down", d.down);
-	dash_limits_ctx(r, ctx, &d);
+	dash_limits_ctx(r, ctx, &d.limits);
 	dash_chart_days(r, ctx, &d);
 	tv_set(r->a, ctx, "by_model", bars(r, d.models, d.nmodels, 0, "models",
 					     "Requests by model"));

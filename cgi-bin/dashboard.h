@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "store_analytics.h"
+#include "store_quota.h"
 
 #define DASH_DAYS 30
 #define DASH_RECENT 25
@@ -14,6 +15,18 @@ struct dash_day {
 	char date[11];                /* YYYY-MM-DD in the user's zone */
 	int64_t start_ms, requests, tokens, cost;
 };
+
+/* The user's plan and what it has left now (dashboard_limits.c). */
+struct dash_limits {
+	const struct plan_cfg *plan;
+	struct quota_usage u;
+	int64_t balance;              /* credits, when the plan charges them; else -1 */
+	int can;                      /* another request may be sent now */
+};
+void dash_limits_get(struct req *r, struct dash_limits *l);
+/* As JSON (seed 002 "limits") and as template values ("limits"). */
+void dash_limits_json(struct buf *b, const struct dash_limits *l);
+void dash_limits_ctx(struct req *r, struct tval *ctx, const struct dash_limits *l);
 
 /* Everything the page and the JSON show, read in one read transaction. */
 struct dash {
@@ -25,6 +38,7 @@ struct dash {
 	int64_t rating_sum, rating_n, up, down;
 	struct dash_request *recent;
 	size_t nrecent;
+	struct dash_limits limits;
 };
 
 void dash_load(struct req *r, struct dash *d);
@@ -42,10 +56,6 @@ void dash_chart_days(struct req *r, struct tval *ctx, const struct dash *d);
 struct tval *dash_chart_bars(struct req *r, const struct dash_row *rows, size_t n,
 			     int by_category);
 
-/* The plan's limits against this month's and today's requests: as JSON
- * (seed 002 "limits") and as template values ("limits"). */
-void dash_limits_json(struct req *r, struct buf *b, const struct dash *d);
-void dash_limits_ctx(struct req *r, struct tval *ctx, const struct dash *d);
 
 /* GET /dashboard.json: seed 002's shape, into r->resp_body. */
 void dash_json(struct req *r, const struct dash *d);

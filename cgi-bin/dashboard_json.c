@@ -84,10 +84,11 @@ void dash_json(struct req *r, const struct dash *d)
 	buf_puts(b, ",\"email\":");
 	str(b, r->user->email);
 	buf_puts(b, ",\"plan\":");
-	str(b, r->user->plan);
+	str(b, d->limits.plan->name);
 	buf_puts(b, ",\"timezone\":");
 	str(b, r->user->timezone);
-	buf_printf(b, ",\"requestsUsed\":%lld", (long long)d->month);
+	buf_printf(b, ",\"requestsUsed\":%lld,\"requestsLimit\":", (long long)d->limits.u.month);
+	num_or_null(b, d->limits.plan->requests_per_month);
 	buf_puts(b, "},\"metrics\":{");
 	buf_printf(b, "\"totalRequests\":%lld,\"totalTokensUsed\":%lld,\"tokensIn\":%lld,"
 		   "\"tokensOut\":%lld,\"totalCost\":%lld,\"costUnit\":\"micro-USD\","
@@ -101,7 +102,7 @@ void dash_json(struct req *r, const struct dash *d)
 	buf_printf(b, ",\"requestsThisMonth\":%lld,\"requestsToday\":%lld},", (long long)d->month,
 		   (long long)d->today);
 	buf_puts(b, "\"limits\":");
-	dash_limits_json(r, b, d);
+	dash_limits_json(b, &d->limits);
 	buf_puts(b, ",\"performance\":{\"averageResponseTime\":");
 	num_or_null(b, dash_avg_response(t));
 	buf_puts(b, ",\"averageTimeToFirstToken\":");

@@ -4,6 +4,7 @@
 #include "presets.h"
 #include "log.h"
 #include "page.h"
+#include "quota_http.h"
 #include "preset_starter.h"
 #include "session.h"
 #include "store_preset.h"
@@ -217,7 +218,8 @@ static int save(struct req *r, const char *id, int missing)
 	if (!filled)
 		return show_form(r, 400, "Choose at least one component: a role, a style, a "
 				 "context or a mode.", id, name, description, chosen, missing);
-	if (!id && preset_limit_reached(g.data_db, r->user->plan, r->user->id, 0, &limit))
+	limit = user_plan(r)->max_presets;
+	if (!id && preset_limit_reached(g.data_db, limit, r->user->id, 0))
 		return show_form(r, 402, arena_printf(r->a, "Your plan allows %lld presets. Delete "
 						      "one you no longer use to make room.",
 						      (long long)limit),

@@ -3,6 +3,7 @@
 #include "presets.h"
 #include "esc.h"
 #include "page.h"
+#include "quota_http.h"
 #include "session.h"
 #include "store_preset.h"
 #include "util.h"
@@ -251,8 +252,9 @@ int component_create_post(struct req *r)
 	typed(r, &c, component_type_index(type) >= 0 ? type : "role");
 	if ((err = check_component(r, &name, &tags)))
 		return show_form(r, 400, err, NULL, &c);
-	/* The plan's limit (item 4 of issue 7), when the plans table sets one. */
-	if (preset_limit_reached(g.data_db, r->user->plan, r->user->id, 1, &limit))
+	/* The plan's limit on components (plans.h). */
+	limit = user_plan(r)->max_components;
+	if (preset_limit_reached(g.data_db, limit, r->user->id, 1))
 		return show_form(r, 402, arena_printf(r->a, "Your plan allows %lld components. "
 						      "Delete one you no longer use to make room.",
 						      (long long)limit), NULL, &c);

@@ -1,94 +1,85 @@
-/* confab — the administrator's command line. */
-#include "config.h"
-#include "app.h"
+/* confab — the administrator's command line: `confab COMMAND [ARGS]`.
+ * The commands live in cli/cmd_*.c (and model.c); this file holds their
+ * table, cli.c what they share. See cli.h for how to add one. */
 #include "cli.h"
-#include "db.h"
+#include "app.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	puts(PACKAGE_STRING);
+	return CLI_OK;
+}
+
+/* confab model takes the words after "model"; as the others, it first
+ * becomes the data directory's owner when run by root. */
+static int run_model(int argc, char **argv)
+{
+	struct config c;
+	if (argc > 1 && !cli_is_help(argv[1]) && strcmp(argv[1], "help")) {
+		if (cli_load_config("model", &c))
+			return CLI_FAILED;
+		config_free(&c);
+	}
+	return cmd_model(argc - 1, argv + 1);
+}
+
+static const struct command commands[] = {
+	{ "init", "[--admin EMAIL [--password-stdin]]",
+	  "create the data directory, key file, databases, first admin", cmd_init },
+	{ "migrate", "", "upgrade both databases to this version's schema", cmd_migrate },
+	{ "backup", "DIR", "copy the databases and key file into DIR, live", cmd_backup },
+	{ "restore", "DIR [--force]", "bring a backup back into the data directory", cmd_restore },
+	{ "vacuum", "[--full]", "give deleted data's space back to the disk", cmd_vacuum },
+	{ "model", "list | add | enable | disable | remove",
+	  "the model registry (confab model --help)", run_model },
+	{ "user", "add | list | disable | enable | set-plan | grant-credits | reset-password",
+	  "accounts, their plans and credits (confab user --help)", cmd_user },
+	{ "plan", "list", "the plans and their limits", cmd_plan },
+	{ "version", "", "print the version", cmd_version },
+};
+
 static int usage(FILE *f)
 {
-	fputs("usage: confab COMMAND\n"
-	      "  init      create the data directory, its key file and both databases\n"
-	      "  migrate   bring both databases up to the current schema\n"
-	      "  model     the model registry: list, add, enable, disable, remove\n"
-	      "  version   print the version\n"
-	      "Environment: CONFAB_CONFIG (the INI file), CONFAB_DATA_DIR (the data\n"
-	      "directory), CONFAB_SHARE_DIR (templates, static files and schema).\n", f);
-	return f == stdout ? 0 : 2;
-}
-
-/* mkdir -p with mode 0700 for what it creates: the data directory holds
- * the key and the databases. */
-static int make_dirs(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
+	fputs("usage: confab COMMAND [ARGS]\n\n", f);
+	for (size_t i = 0; i < COUNTOF(commands); i++) {
+		char left[80];
+		snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+		/* A long synopsis gets a line of its own. */
+		if (strlen(left) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", left, "", commands[i].summary);
+		else
+			fprintf(f, "  %-22s %s\n", left, commands[i].summary);
 	}
-	if (mkdir(p, 0700) && errno != EEXIST) {
-		free(p);
-		return -1;
-	}
-	free(p);
-	return 0;
-}
-
-/* Load config, create the data directory, open and migrate both files. */
-static int open_all(int create)
-{
-	if (create) {
-		struct config c;
-		char *err = NULL;
-		int allow_missing = 0, rc;
-		if (config_load(&c, app_config_path(&allow_missing), allow_missing, &err)) {
-			fprintf(stderr, "confab: %s\n", err ? err : "out of memory");
-			free(err);
-			return 1;
-		}
-		rc = make_dirs(c.data_dir);
-		if (rc)
-			fprintf(stderr, "confab: cannot create %s: %s\n", c.data_dir, strerror(errno));
-		config_free(&c);
-		if (rc)
-			return 1;
-	}
-	if (app_init("confab", NULL, 0))
-		return 1;
-	printf("data directory %s: user.db at version %d, data.db at version %d\n",
-	       g.cfg.data_dir, db_version(g.user_db), db_version(g.data_db));
-	app_fini();
-	return 0;
+	fputs("\n`confab COMMAND --help` says more; so does man confab.\n"
+	      "Environment: CONFAB_CONFIG (the INI file, default " CONFAB_CONFIG_FILE "),\n"
+	      "CONFAB_DATA_DIR (the data directory, default " CONFAB_STATE_DIR "),\n"
+	      "CONFAB_SHARE_DIR (templates, static files and schema, default\n"
+	      CONFAB_SHARE_DIR ").\n", f);
+	return f == stdout ? CLI_OK : CLI_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+	/* What confab creates (databases, key, backups) is for the site's
+	 * user alone: SQLite gives new files 0644 under the usual umask. */
+	umask(077);
 	if (argc < 2)
 		return usage(stderr);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help"))
 		return usage(stdout);
-	if (!strcmp(argv[1], "version")) {
-		puts(PACKAGE_STRING);
-		return 0;
-	}
-	if (!strcmp(argv[1], "init"))
-		return open_all(1);
-	if (!strcmp(argv[1], "migrate"))
-		return open_all(0);
-	if (!strcmp(argv[1], "model"))
-		return cmd_model(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(0, NULL);
+	for (size_t i = 0; i < COUNTOF(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "confab: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
 }

@@ -19,8 +19,8 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
-#ifndef CONFAB_SYSCONF_DIR
-#define CONFAB_SYSCONF_DIR "/usr/local/etc"
+#ifndef CONFAB_CONFIG_FILE
+#define CONFAB_CONFIG_FILE "/usr/local/etc/confab/confab.ini"
 #endif
 
 struct app g;
@@ -153,7 +153,7 @@ const char *app_config_path(int *allow_missing)
 {
 	const char *p = getenv("CONFAB_CONFIG");
 	*allow_missing = !(p && *p);
-	return p && *p ? p : CONFAB_SYSCONF_DIR "/confab.ini";
+	return p && *p ? p : CONFAB_CONFIG_FILE;
 }
 
 /* Everything but the databases, which each process opens after fork. */
@@ -177,6 +177,11 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		return -1;
 	}
 	if (models_load(&g.models, &g.cfg, getenv("CONFAB_DEMO_URL"), &err)) {
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
+	if (plans_load(&g.plans, &g.cfg, &err)) {
 		log_error("config: %s", err ? err : "out of memory");
 		free(err);
 		return -1;
@@ -215,6 +220,7 @@ void app_fini(void)
 	db_close(g.data_db);
 	tmpl_free(g.tmpl);
 	models_free(&g.models);
+	plans_free(&g.plans);
 	config_free(&g.cfg);
 	g.user_db = g.data_db = NULL;
 	g.tmpl = NULL;

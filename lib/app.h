@@ -9,6 +9,7 @@
 #include "db.h"
 #include "http.h"
 #include "models.h"
+#include "plans.h"
 #include "tmpl.h"
 #include "valid.h"
 
@@ -31,6 +32,7 @@ struct app {
 	struct db *user_db, *data_db;
 	struct tmpl_set *tmpl;
 	struct models models;        /* providers and models from the config */
+	struct plans plans;          /* plans and their limits */
 	unsigned char key[32];       /* server secret (CSRF, later encryption) */
 	const struct route *routes;
 	size_t nroutes;
@@ -46,7 +48,8 @@ extern struct app g;
 int app_main(int argc, char **argv, const char *name, const struct route *routes,
 	     size_t nroutes);
 
-/* The configuration file: CONFAB_CONFIG, else SYSCONFDIR/confab.ini, which
+/* The configuration file: CONFAB_CONFIG, else SYSCONFDIR/confab/confab.ini
+ * (CONFAB_CONFIG_FILE, from configure), which
  * may be missing (*allow_missing set) — then defaults apply. */
 const char *app_config_path(int *allow_missing);
 

@@ -45,7 +45,10 @@ struct db *db_open(const char *path, char **err)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, &on);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, &on);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, &on);
-	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	/* auto_vacuum first: it only takes hold in a file with no tables yet
+	 * (older files are converted by `confab migrate`; vacuum.h). */
+	if (sqlite3_exec(db->h, "PRAGMA auto_vacuum=INCREMENTAL;"
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		set_err(err, path, "cannot set pragmas", db->h);
@@ -174,6 +177,21 @@ int db_migrate(struct db *db, const char *dir, char **err)
 		free(list[i]);
 	free(list);
 	return rc;
+}
+
+int db_migrations_latest(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, migration_file, by_name), latest = 0;
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (atoi(list[i]->d_name) > latest)
+			latest = atoi(list[i]->d_name);
+		free(list[i]);
+	}
+	free(list);
+	return latest;
 }
 
 sqlite3_stmt *db_prep(struct db *db, const char *sql)

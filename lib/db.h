@@ -7,7 +7,8 @@
 
 struct db;
 
-/* Open (creating if needed) path with busy_timeout first, then WAL,
+/* Open (creating if needed) path with busy_timeout first, then auto_vacuum=
+ * INCREMENTAL (new files only; vacuum.h), WAL,
  * synchronous=NORMAL, foreign_keys=ON, defensive mode and no double-quoted
  * string literals. NULL with *err (malloc'd) on failure. */
 struct db *db_open(const char *path, char **err);
@@ -17,6 +18,9 @@ sqlite3 *db_handle(struct db *db);
 /* Apply dir/NNN_*.sql whose number is above PRAGMA user_version, each in
  * its own transaction that also sets user_version. 0 or -1 with *err. */
 int db_migrate(struct db *db, const char *dir, char **err);
+/* The highest migration number in dir: the version this software brings
+ * a file to. -1 when dir cannot be read. */
+int db_migrations_latest(const char *dir);
 /* The schema version (PRAGMA user_version). */
 int db_version(struct db *db);
 

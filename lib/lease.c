@@ -38,6 +38,14 @@ int lease_acquire(const char *data_dir, int wait)
 	return fd;
 }
 
+void lease_release(int fd)
+{
+	/* No stale pid for a reader of the file (stop scripts kill it). */
+	if (ftruncate(fd, 0) != 0)
+		log_warn("cannot clear the pid in the lease file");
+	close(fd);
+}
+
 int lease_held(const char *data_dir)
 {
 	int fd = open_lock(data_dir), held;

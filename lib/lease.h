@@ -8,6 +8,9 @@
  * holds it (wait=0) or on error. With wait=1, blocks until it is free. */
 int lease_acquire(const char *data_dir, int wait);
 
+/* Give the lease back: empty the pid it records, then close fd. */
+void lease_release(int fd);
+
 /* 1 if some process holds the lease now. */
 int lease_held(const char *data_dir);
 

@@ -43,14 +43,24 @@ static enum store_rc apply(struct db *db, const char *user_id, const char *kind,
 	}
 	if (amount < 0 && credits_balance(db, user_id) + amount < 0)
 		return STORE_CONFLICT;
-	st = db_prep(db, "INSERT INTO credit_accounts (user_id, balance, updated_at) "
-			 "VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
-			 "balance = balance + excluded.balance, updated_at = excluded.updated_at");
+	/* UPDATE, then INSERT for a first row: an upsert would check the
+	 * candidate row (a negative amount) against balance >= 0. */
+	st = db_prep(db, "UPDATE credit_accounts SET balance = balance + ?2, updated_at = ?3 "
+			 "WHERE user_id = ?1");
 	db_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, amount);
 	sqlite3_bind_int64(st, 3, now);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
+	if (sqlite3_changes(db_handle(db)) == 0) {
+		st = db_prep(db, "INSERT INTO credit_accounts (user_id, balance, updated_at) "
+				 "VALUES (?1, ?2, ?3)");
+		db_bind_text(st, 1, user_id);
+		sqlite3_bind_int64(st, 2, amount);
+		sqlite3_bind_int64(st, 3, now);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			return STORE_ERROR;
+	}
 	st = db_prep(db, "INSERT INTO credit_ledger (user_id, kind, amount, ref, note, created_at) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	db_bind_text(st, 1, user_id);

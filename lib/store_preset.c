@@ -452,20 +452,9 @@ int preset_starter_mark(struct db *db, const char *user_id, int64_t now)
 	return db_exec_stmt(st) == SQLITE_DONE && sqlite3_changes(db_handle(db)) > 0;
 }
 
-int preset_limit_reached(struct db *db, const char *plan, const char *user_id,
-			 int components, int64_t *limit)
+int preset_limit_reached(struct db *db, int64_t max, const char *user_id, int components)
 {
-	sqlite3_stmt *st = components
-		? db_prep(db, "SELECT max_components FROM plans WHERE name = ?1")
-		: db_prep(db, "SELECT max_presets FROM plans WHERE name = ?1");
-	int has_limit = 0;
-	db_bind_text(st, 1, plan ? plan : "");
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*limit = sqlite3_column_int64(st, 0);
-		has_limit = 1;
-	}
-	sqlite3_reset(st);
-	if (!has_limit)
+	if (max < 0)
 		return 0;
-	return (components ? component_count(db, user_id) : preset_count(db, user_id)) >= *limit;
+	return (components ? component_count(db, user_id) : preset_count(db, user_id)) >= max;
 }

@@ -121,10 +121,8 @@ int preset_starter_mark(struct db *db, const char *user_id, int64_t now);
 
 /* ---- limits ---- */
 
-/* The plan's limit on presets (components = 0) or components (= 1), from
- * the plans table (NULL or no row: no limit). Returns 1 and sets *limit
- * when the user already has that many or more; 0 otherwise. */
-int preset_limit_reached(struct db *db, const char *plan, const char *user_id,
-			 int components, int64_t *limit);
+/* 1 when the user already has max presets (components = 0) or components
+ * (= 1) or more: the plan's limit (plans.h; max < 0: no limit). */
+int preset_limit_reached(struct db *db, int64_t max, const char *user_id, int components);
 
 #endif

@@ -1,6 +1,8 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
 #include "store_analytics.h"
+#include "store_credits.h"
+#include "store_quota.h"
 #include "store_preset.h"
 #include "util.h"
 
@@ -69,6 +71,11 @@ static enum store_rc insert_reply(struct db *db, const char *user_id, const char
 	db_bind_text(st, 6, from ? from->user_agent : NULL);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
+	if (from && from->quota) {
+		enum store_rc rc = quota_admit(db, user_id, chat_id, asst_msg, from->quota, now);
+		if (rc != STORE_OK)
+			return rc;
+	}
 	return analytics_on_request(db, user_id, chat_id, asst_msg, seq, from ? from->tags : NULL,
 				    now);
 }
@@ -294,7 +301,18 @@ enum store_rc reply_request_stop(struct db *db, const char *user_id, const char 
 	int64_t now = now_ms();
 	if (db_begin(db) != SQLITE_OK)
 		return STORE_BUSY;
-	/* Not started yet: nothing was sent to a provider, so end it here. */
+	/* Not started yet: nothing was sent to a provider, so end it here,
+	 * giving back any credits held for it. */
+	st = db_prep(db, "SELECT message_id FROM jobs WHERE chat_id = ?1 AND user_id = ?2 "
+			 "AND state = 'queued'");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char msg[37];
+		snprintf(msg, sizeof msg, "%s", db_col_text(st, 0));
+		credits_settle(db, user_id, msg, 0, now);
+	}
+	sqlite3_reset(st);
 	st = db_prep(db, "UPDATE messages SET status = 'stopped', completed_at = ?3 "
 			 "WHERE id IN (SELECT message_id FROM jobs WHERE chat_id = ?1 "
 			 "AND user_id = ?2 AND state = 'queued')");
@@ -483,7 +501,7 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.chat_id, j.user_id, "
 				       "coalesce(m.model, ''), j.stop_requested, j.ip, j.user_agent, "
-				       "j.use_cache "
+				       "j.use_cache, j.max_tokens "
 				       "FROM jobs j "
 				       "JOIN messages m ON m.id = j.message_id "
 				       "WHERE j.state = 'queued' ORDER BY j.id LIMIT ?1");
@@ -500,6 +518,7 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 		snprintf(j->ip, sizeof j->ip, "%s", db_col_text(st, 6));
 		snprintf(j->user_agent, sizeof j->user_agent, "%s", db_col_text(st, 7));
 		j->use_cache = sqlite3_column_int(st, 8);
+		j->max_tokens = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n; i++) {
@@ -646,6 +665,11 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	db_bind_text(st, 1, chat_id);
 	sqlite3_bind_int64(st, 2, e->tokens_in + e->tokens_out);
 	db_exec_stmt(st);
+	/* Credits held when it was sent: given back, the real cost charged
+	 * (nothing on the user's own key, for a cached answer, or for a reply
+	 * that failed). */
+	credits_settle(db, user_id, msg_id, e->from.own_key || e->cached ||
+		       !strcmp(e->status, "failed") ? 0 : e->cost, now);
 	/* A reply stopped before it started sent nothing: no usage to log. */
 	if (e->started_at > 0)
 		usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
@@ -658,9 +682,9 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 
 int reply_recover(struct db *db, const char *error, int64_t now)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id FROM jobs j "
+	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.user_id FROM jobs j "
 				       "WHERE j.state = 'running'");
-	struct { int64_t id; char msg[37]; } *left = NULL;
+	struct { int64_t id; char msg[37], user[37]; } *left = NULL;
 	size_t n = 0, cap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
@@ -669,6 +693,7 @@ int reply_recover(struct db *db, const char *error, int64_t now)
 		}
 		left[n].id = sqlite3_column_int64(st, 0);
 		snprintf(left[n].msg, sizeof left[n].msg, "%s", db_col_text(st, 1));
+		snprintf(left[n].user, sizeof left[n].user, "%s", db_col_text(st, 2));
 		n++;
 	}
 	sqlite3_reset(st);
@@ -676,6 +701,8 @@ int reply_recover(struct db *db, const char *error, int64_t now)
 		struct buf text = BUF_INIT, reasoning = BUF_INIT;
 		reply_collect(db, left[i].msg, &text);
 		reply_collect_reasoning(db, left[i].msg, &reasoning);
+		/* What the provider counted is unknown: the hold goes back whole. */
+		credits_settle(db, left[i].user, left[i].msg, 0, now);
 		st = db_prep(db, "UPDATE messages SET content = ?2, status = 'failed', error = ?3, "
 				 "completed_at = ?4, reasoning = ?5 WHERE id = ?1");
 		db_bind_text(st, 1, left[i].msg);

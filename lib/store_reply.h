@@ -16,10 +16,14 @@
  * (set by the worker) whether it went out on the user's own key. tags: the
  * request type, category and complexity the user chose (NULL or empty
  * fields: derived; store_analytics.h). */
+struct quota;
 struct request_tags;
 struct origin {
 	const char *ip, *user_agent;
 	int own_key;
+	/* The plan's limits, checked in the transaction that queues the reply
+	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
+	struct quota *quota;
 	const struct request_tags *tags;
 };
 
@@ -90,6 +94,7 @@ struct job {
 	char *model;             /* heap */
 	char ip[64], user_agent[256];
 	int use_cache;           /* 0: a fresh answer was asked for */
+	int64_t max_tokens;      /* the plan's cap for this reply; 0: the model's */
 	int stop_requested;
 };
 

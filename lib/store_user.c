@@ -7,7 +7,9 @@
 
 /* Queries name the users table "u" so these never clash with a join. */
 #define USER_COLS "u.id, u.email, u.name, u.plan, u.timezone, u.credits, u.is_admin, " \
-		  "u.is_active, u.created_at, coalesce(u.last_login_at, 0)"
+		  "u.is_active, u.created_at, coalesce(u.last_login_at, 0), " \
+		  "coalesce(u.plan_expires_at, 0)"
+#define USER_NCOLS 11
 
 /* Fill u from the USER_COLS columns starting at col 0. */
 static void user_from_row(sqlite3_stmt *st, struct arena *a, struct user *u)
@@ -22,6 +24,7 @@ static void user_from_row(sqlite3_stmt *st, struct arena *a, struct user *u)
 	u->is_active = sqlite3_column_int(st, 7);
 	u->created_at = sqlite3_column_int64(st, 8);
 	u->last_login_at = sqlite3_column_int64(st, 9);
+	u->plan_expires_at = sqlite3_column_int64(st, 10);
 }
 
 int user_count(struct db *db)
@@ -84,7 +87,7 @@ enum store_rc user_find_by_email(struct db *db, struct arena *a, const char *ema
 	db_bind_text(st, 1, email);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_from_row(st, a, out);
-		*hash = arena_strdup(a, db_col_text(st, 10));
+		*hash = arena_strdup(a, db_col_text(st, USER_NCOLS));
 		rc = STORE_OK;
 	}
 	sqlite3_reset(st);
@@ -135,7 +138,7 @@ enum store_rc session_user(struct db *db, struct arena *a, const char *token_has
 	sqlite3_bind_int64(st, 3, now - idle_ms);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_from_row(st, a, out);
-		seen = sqlite3_column_int64(st, 10);
+		seen = sqlite3_column_int64(st, USER_NCOLS);
 		rc = STORE_OK;
 	}
 	sqlite3_reset(st);
@@ -194,4 +197,81 @@ void login_failure_clear(struct db *db, const char *kind, const char *key)
 	db_bind_text(st, 1, kind);
 	db_bind_text(st, 2, key);
 	db_exec_stmt(st);
+}
+
+struct user *user_list(struct db *db, struct arena *a, size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT " USER_COLS " FROM users u ORDER BY u.created_at, u.id");
+	size_t cap = 16;
+	struct user *out = arena_alloc(a, cap * sizeof *out);
+	*n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct user *more = arena_alloc(a, 2 * cap * sizeof *out);
+			memcpy(more, out, cap * sizeof *out);
+			out = more;
+			cap *= 2;
+		}
+		user_from_row(st, a, &out[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return out;
+}
+
+/* UPDATE one user's row; STORE_NOT_FOUND when there is no such user. */
+static enum store_rc changed(struct db *db, sqlite3_stmt *st)
+{
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
+}
+
+static void end_sessions(struct db *db, const char *user_id)
+{
+	sqlite3_stmt *st = db_prep(db, "DELETE FROM sessions WHERE user_id = ?1");
+	db_bind_text(st, 1, user_id);
+	db_exec_stmt(st);
+}
+
+enum store_rc user_set_active(struct db *db, const char *user_id, int active, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE users SET is_active = ?2, updated_at = ?3 WHERE id = ?1");
+	enum store_rc rc;
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int(st, 2, active != 0);
+	sqlite3_bind_int64(st, 3, now);
+	rc = changed(db, st);
+	if (rc == STORE_OK && !active)
+		end_sessions(db, user_id);
+	return rc;
+}
+
+enum store_rc user_set_plan(struct db *db, const char *user_id, const char *plan,
+			    int64_t expires_at, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE users SET plan = ?2, plan_expires_at = ?3, "
+				       "updated_at = ?4 WHERE id = ?1");
+	db_bind_text(st, 1, user_id);
+	db_bind_text(st, 2, plan);
+	if (expires_at > 0)
+		sqlite3_bind_int64(st, 3, expires_at);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, now);
+	return changed(db, st);
+}
+
+enum store_rc user_set_password(struct db *db, const char *user_id, const char *hash,
+				int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE users SET password_hash = ?2, updated_at = ?3 "
+				       "WHERE id = ?1");
+	enum store_rc rc;
+	db_bind_text(st, 1, user_id);
+	db_bind_text(st, 2, hash);
+	sqlite3_bind_int64(st, 3, now);
+	rc = changed(db, st);
+	if (rc == STORE_OK)
+		end_sessions(db, user_id);
+	return rc;
 }

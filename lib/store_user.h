@@ -18,9 +18,11 @@ struct user {
 	int is_active;
 	int64_t created_at;
 	int64_t last_login_at;
+	int64_t plan_expires_at;     /* 0: the plan does not expire */
 };
 
-enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT };
+enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
+		STORE_LIMITED };
 
 /* Create a user; the first account ever created becomes the administrator.
  * Fills out (arena). STORE_EXISTS when the email is taken (any case). */
@@ -32,6 +34,18 @@ enum store_rc user_create(struct db *db, struct arena *a, const char *email,
 enum store_rc user_find_by_email(struct db *db, struct arena *a, const char *email,
 				 struct user *out, const char **hash);
 int user_count(struct db *db);
+
+/* ---- the administrator's (confab user ...) ---- */
+/* Every user, oldest first (arena). */
+struct user *user_list(struct db *db, struct arena *a, size_t *n);
+/* Switch an account off (1: on); switching it off also ends its sessions. */
+enum store_rc user_set_active(struct db *db, const char *user_id, int active, int64_t now);
+/* Put the user on plan until expires_at (ms; 0: no end). */
+enum store_rc user_set_plan(struct db *db, const char *user_id, const char *plan,
+			    int64_t expires_at, int64_t now);
+/* A new password hash (argon2id string); ends the user's sessions. */
+enum store_rc user_set_password(struct db *db, const char *user_id, const char *hash,
+				int64_t now);
 void user_record_login(struct db *db, const char *user_id, int64_t now);
 
 /* Sessions, by the hex SHA-256 of the cookie value. */

@@ -72,3 +72,18 @@ void tz_format(const char *tz, int64_t t_ms, const char *fmt, char *out, size_t 
 	if (strftime(out, n, fmt, &tm) == 0 && n)
 		out[0] = '\0';
 }
+
+int64_t tz_month_start(const char *tz, int64_t now, int months_ahead)
+{
+	time_t t = (time_t)(now / 1000);
+	struct tm tm;
+	tz_use(tz);
+	localtime_r(&t, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = 0;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	tm.tm_mon += months_ahead;  /* mktime carries into the year */
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}

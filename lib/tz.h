@@ -12,6 +12,11 @@ int tz_valid(const char *name);
  * in zone tz (an invalid zone is treated as UTC). */
 int64_t tz_day_start(const char *tz, int64_t now_ms, int days_back);
 
+/* Unix ms of local midnight on the 1st of the month holding now_ms, moved
+ * months_ahead months on (1: when this month ends), in zone tz. A negative
+ * days_back for tz_day_start likewise gives a day ahead. */
+int64_t tz_month_start(const char *tz, int64_t now_ms, int months_ahead);
+
 /* Format t_ms in zone tz with strftime fmt into out. */
 void tz_format(const char *tz, int64_t t_ms, const char *fmt, char *out, size_t n);
 

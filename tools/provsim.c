@@ -258,6 +258,7 @@ struct reqinfo {
 	struct buf model, sys, user, key, tmp;
 	int have_model, have_sys, stream, have_stream, include_usage;
 	size_t nmsg, words;
+	long max_tokens;  /* the request's cap on output tokens; 0: none */
 };
 
 static void jws(struct jp *j)
@@ -611,6 +612,18 @@ static int top_member(struct jp *j, struct reqinfo *ri, void *arg)
 		buf_free(&m.role);
 		buf_free(&m.content);
 		return rc;
+	}
+	/* OpenAI's max_completion_tokens / max_tokens, Anthropic's max_tokens:
+	 * the reply stops there (finish reason "length"). */
+	if ((!strcmp(k, "max_completion_tokens") || !strcmp(k, "max_tokens")) &&
+	    jpeek(j) >= '0' && jpeek(j) <= '9') {
+		char *end;
+		long v = strtol(j->p, &end, 10);
+		if (end > j->e)
+			return -1;
+		j->p = end;
+		ri->max_tokens = v > 0 ? v : 0;
+		return 0;
 	}
 	if (!strcmp(k, "contents") && jpeek(j) == '[')
 		return jarray(j, ri, msg_elem, NULL);
@@ -1791,6 +1804,8 @@ static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 	}
 	reqinfo_free(&ri);
 	c->n_total = pl.tokens >= 0 ? (size_t)pl.tokens : natural;
+	if (ri.max_tokens > 0 && c->n_total > (size_t)ri.max_tokens)
+		c->n_total = (size_t)ri.max_tokens;
 	if (!c->clock_reply && c->tk.n == 0)
 		c->n_total = 0; /* nothing to repeat */
 	c->finish_length = c->n_total != natural;

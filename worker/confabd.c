@@ -14,6 +14,7 @@
  * not resumed: a provider stream cannot be picked up where it broke, and
  * asking again would charge the user twice. */
 #include "confabd.h"
+#include "app.h"
 #include "session.h"
 
 #include <errno.h>
@@ -63,11 +64,11 @@ static void load_cache_settings(void)
 
 static void load(void)
 {
-	const char *cfgpath = getenv("CONFAB_CONFIG");
 	char *err = NULL, path[4096];
+	int allow_missing;
+	const char *cfgpath = app_config_path(&allow_missing);
 
-	if (config_load(&w.cfg, cfgpath && *cfgpath ? cfgpath : CONFAB_SYSCONF_DIR "/confab.ini",
-			!(cfgpath && *cfgpath), &err))
+	if (config_load(&w.cfg, cfgpath, allow_missing, &err))
 		die("config: %s", err ? err : "out of memory");
 	if (models_load(&w.models, &w.cfg, getenv("CONFAB_DEMO_URL"), &err))
 		die("config: %s", err ? err : "out of memory");
@@ -77,6 +78,7 @@ static void load(void)
 	w.max_retries = (int)setting("retries", 3, 0, 10);
 	w.max_streams = (size_t)setting("max_streams", 2000, 1, 100000);
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
+	w.reclaim_ms = setting("reclaim_interval", 10, 0, 86400) * 1000;
 	w.max_reply_bytes = (size_t)setting("max_reply_kib", 1024, 16, 64 * 1024) * 1024;
 	load_cache_settings();
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);

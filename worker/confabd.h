@@ -86,6 +86,7 @@ struct worker {
 	int have_key;
 	int64_t tick_ms;
 	int64_t idle_exit_ms;         /* 0: never */
+	int64_t reclaim_ms;           /* free pages given back when idle this often; 0 never */
 };
 
 extern struct worker w;

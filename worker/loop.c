@@ -4,6 +4,7 @@
  * jobs and picks up stop requests. */
 #include "confabd.h"
 #include "store_cache.h"
+#include "vacuum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ static void record_title(struct stream *s, int64_t now)
 			      s->model->provider->name, s->model->id, tin, tout,
 			      cost_of(s->model, tin, tout), ok ? "success" : "error", now - s->started,
 			      ok ? NULL : s->end_error,
-			      &(struct origin){ s->job.ip, s->job.user_agent, s->user_key != NULL, NULL },
+			      &(struct origin){ .ip = s->job.ip, .user_agent = s->job.user_agent,
+						  .own_key = s->user_key != NULL },
 			      now);
 }
 
@@ -224,7 +226,7 @@ static int flush(int check_jobs, int64_t now)
 
 void worker_run(volatile sig_atomic_t *stop)
 {
-	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0;
+	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0, last_reclaim = 0;
 	int64_t next_tick = now_ms();
 	int more = 0;
 	w.multi = curl_multi_init();
@@ -264,11 +266,18 @@ void worker_run(volatile sig_atomic_t *stop)
 			last_jobs_check = now;
 		}
 		more = flush(changed, now);
-		if (w.streams)
+		if (w.streams) {
 			last_busy = now;
-		else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {
+		} else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {
 			log_info("idle for %lld s; exiting", (long long)(w.idle_exit_ms / 1000));
 			break;
+		} else if (w.reclaim_ms && now - last_reclaim >= w.reclaim_ms) {
+			/* Idle: hand the pages of deleted chats back to the disk, a
+			 * slice at a time so a stream that starts waits little. */
+			int64_t freed = vacuum_reclaim(w.db, 0);
+			last_reclaim = now;
+			if (freed > 0)
+				log_info("gave %lld free pages back to the disk", (long long)freed);
 		}
 	}
 	/* Stopping: what is in flight ends failed, its text kept. */

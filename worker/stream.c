@@ -152,7 +152,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	rq.system = system;
 	rq.turns = turns;
 	rq.nturns = n;
-	rq.max_tokens = s->model->max_output;
+	rq.max_tokens = job->max_tokens > 0 && job->max_tokens < s->model->max_output
+			? job->max_tokens : s->model->max_output;
 	rq.api_key = s->user_key;
 	prepare(s, &rq);
 	cache_answer(s, now);

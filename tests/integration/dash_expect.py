@@ -74,7 +74,15 @@ for t, typ, tok, c in db.execute("SELECT created_at, type, tokens_in + tokens_ou
         today_n += 1
 check("metrics.requestsThisMonth (in the user's zone)", month, m["requestsThisMonth"])
 check("metrics.requestsToday (in the user's zone)", today_n, m["requestsToday"])
-check("limits.monthlyUsed / dailyUsed", (month, today_n), (j["limits"]["monthlyUsed"], j["limits"]["dailyUsed"]))
+# The plan's counts: requests admitted (request_log), in the user's zone.
+pm = pd = 0
+for (t,) in db.execute("SELECT created_at FROM request_log WHERE user_id=?", (uid,)):
+    d = datetime.fromtimestamp(t / 1000, zone).date()
+    pm += (d.year, d.month) == (today.year, today.month)
+    pd += d == today
+check("limits.monthlyUsed / dailyUsed = requests the plan admitted", (pm, pd),
+      (j["limits"]["monthlyUsed"], j["limits"]["dailyUsed"]))
+check("user.requestsUsed = limits.monthlyUsed", pm, j["user"]["requestsUsed"])
 check("requestsPerDay: 30 days, oldest first, ending today", days, [x["date"] for x in j["requestsPerDay"]])
 check("requestsPerDay: requests, tokens and cost of every day",
       [per_day[d] for d in days], [[x["requests"], x["tokens"], x["cost"]] for x in j["requestsPerDay"]])

@@ -114,3 +114,17 @@ wait_text() {
 	done
 	return 1
 }
+
+# second_instance DIR: start another confab (responders, worker, nginx) on
+# data directory DIR and a free port, with the suite's config; prints its
+# base URL. Stop it with stop_second_instance DIR. For tests that restore or
+# create a data directory and then use it through the web.
+second_instance() {
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	# shellcheck source=../../tools/stack.sh
+	( . "$ROOT/tools/stack.sh"; start_stack "$1" "$port" ) >>"$TMP/second-instance.log" 2>&1 ||
+		{ tail -20 "$TMP/second-instance.log" >&2; return 1; }
+	echo "http://127.0.0.1:$port"
+}
+stop_second_instance() { ( . "$ROOT/tools/stack.sh"; stop_stack "$1" ); }

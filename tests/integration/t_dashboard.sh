@@ -83,6 +83,18 @@ check "the chat page shows the rating given" \
 	grep -q "name=\"m\" value=\"$R1\"><button type=\"submit\" name=\"vote\" value=\"1\" aria-pressed=\"true\"" "$TMP/body"
 check "... and its stars" grep -q 'value="4" aria-pressed="true" aria-label="4 of 5"' "$TMP/body"
 
+# The plan: A on one of 4 requests a day has sent 4 today; B has no limits.
+sqlite3 "$DATA/user.db" "UPDATE users SET plan = 'daily' WHERE id = '$UA'"
+http "$A" GET /dashboard.json >/dev/null
+expect_eq "limits: A's plan, 4 of 4 today, none a month, no more now" "daily 4 4 None False" \
+	"$(python3 -c 'import json,sys; l = json.load(open(sys.argv[1]))["limits"]; print(l["planName"], l["dailyUsed"], l["dailyLimit"], l["monthlyLimit"], l["canMakeRequest"])' "$TMP/body")"
+http "$A" GET /dashboard >/dev/null
+check "the page says no request can be sent now" grep -q 'data-k="can" role="alert">A limit of your plan is reached' "$TMP/body"
+check "the page shows today's requests against the plan" grep -q '<tr data-limit="Requests today"><th scope="row">Requests today</th><td>4</td><td>4</td><td>0</td></tr>' "$TMP/body"
+http "$B" GET /dashboard.json >/dev/null
+expect_eq "limits: B's plan has none, and B can send" "free None True" \
+	"$(python3 -c 'import json,sys; l = json.load(open(sys.argv[1]))["limits"]; print(l["planName"], l["dailyLimit"], l["canMakeRequest"])' "$TMP/body")"
+
 # Every figure, against the usage log.
 expect_eq "/dashboard.json answers" 200 "$(http "$A" GET /dashboard.json)"
 check "... as JSON" grep -qi '^content-type: application/json' "$TMP/headers"

@@ -276,17 +276,15 @@ CID2=$(header Location | sed 's#.*/chat/##')
 expect_eq "  ... a chat with that preset" "$P_RM" "$(q "SELECT preset_id FROM chats WHERE id = '$CID2'")"
 expect_eq "  ... another user's preset is 404" 404 "$(post "$A" /presets/start "preset=$B_PRESET")"
 
-# --- plan limits (the plans table; the plan here is the test's own)
-PLAN=limited$RANDOM
+# --- plan limits ([plan.tiny] in the test config: 1 preset, 2 components)
+PLAN=tiny
 sqlite3 "$DATA/user.db" "UPDATE users SET plan = '$PLAN' WHERE id = '$UID_A'"
-q "INSERT INTO plans (name, max_presets, max_components, updated_at) VALUES ('$PLAN', 1, 2, 0)"
 expect_eq "at the plan's component limit, a new one is refused (402)" 402 "$(comp "$A" role 'One more' 'typed text')"
 check "  ... saying so" grep -q 'role="alert">Your plan allows 2 components' "$TMP/body"
 check "  ... keeping what was typed" grep -q '>typed text</textarea>' "$TMP/body"
 expect_eq "at the plan's preset limit, a new one is refused (402)" 402 "$(post "$A" /presets 'name=Over' "role=$ROLE")"
 check "  ... saying so" grep -q 'role="alert">Your plan allows 1 presets' "$TMP/body"
 expect_eq "  ... editing an existing one still works" 303 "$(post "$A" "/presets/$P_RM" 'name=Role and mode' "role=$ROLE")"
-q "DELETE FROM plans WHERE name = '$PLAN'"
 sqlite3 "$DATA/user.db" "UPDATE users SET plan = 'free' WHERE id = '$UID_A'"
 
 # --- deleting a preset

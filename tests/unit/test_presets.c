@@ -538,19 +538,15 @@ static void limits_from_plans(void **state)
 {
 	struct fixture *f = *state;
 	char id[37];
-	int64_t limit = -1;
-	/* No plan row, or a NULL limit: no limit. */
-	assert_int_equal(preset_limit_reached(f->data, "free", ua, 1, &limit), 0);
-	exec_fmt(f->data, "INSERT INTO plans (name, max_presets, max_components, updated_at) "
-			  "VALUES ('free', 5, 2, 0), ('pro', NULL, NULL, 0)");
-	assert_int_equal(preset_limit_reached(f->data, "free", ua, 1, &limit), 0);
+	/* A limit below zero: none. */
+	assert_int_equal(preset_limit_reached(f->data, -1, ua, 1), 0);
+	assert_int_equal(preset_limit_reached(f->data, 2, ua, 1), 0);
 	new_component(f, ua, "role", "a", "a", "", id);
-	assert_int_equal(preset_limit_reached(f->data, "free", ua, 1, &limit), 0);
+	assert_int_equal(preset_limit_reached(f->data, 2, ua, 1), 0);
 	new_component(f, ua, "role", "b", "b", "", id);
-	assert_int_equal(preset_limit_reached(f->data, "free", ua, 1, &limit), 1);
-	assert_int_equal(limit, 2);
-	assert_int_equal(preset_limit_reached(f->data, "pro", ua, 1, &limit), 0);
-	assert_int_equal(preset_limit_reached(f->data, "free", ua, 0, &limit), 0);
+	assert_int_equal(preset_limit_reached(f->data, 2, ua, 1), 1);
+	assert_int_equal(preset_limit_reached(f->data, -1, ua, 1), 0);
+	assert_int_equal(preset_limit_reached(f->data, 1, ua, 0), 0);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

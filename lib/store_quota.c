@@ -1,0 +1,141 @@
+/* store_quota.c — see store_quota.h. */
+#include "store_quota.h"
+#include "store_credits.h"
+#include "tz.h"
+
+#include <string.h>
+
+#define HOUR_MS (3600 * INT64_C(1000))
+
+static int64_t count_since(struct db *db, const char *user_id, int64_t since)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT count(*) FROM request_log WHERE user_id = ?1 "
+				       "AND created_at >= ?2");
+	int64_t n = 0;
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* When the hourly window next frees a request: an hour after the oldest
+ * request in it. */
+static int64_t hour_reset(struct db *db, const char *user_id, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT min(created_at) FROM request_log WHERE "
+				       "user_id = ?1 AND created_at >= ?2");
+	int64_t t = now;
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now - HOUR_MS + 1);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return t + HOUR_MS;
+}
+
+/* Tokens this month: what providers reported for the user's requests on
+ * the server's keys (a user's own key costs the operator nothing; cached
+ * answers and the service's own title requests do not count), plus the
+ * estimates held by requests still queued or running. */
+static int64_t tokens_since(struct db *db, const char *user_id, int64_t since)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT coalesce(sum(tokens_in + tokens_out), 0) "
+				       "FROM usage_logs WHERE user_id = ?1 AND created_at >= ?2 AND "
+				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) + "
+				       "(SELECT coalesce(sum(r.tokens_held), 0) FROM request_log r "
+				       "JOIN jobs j ON j.message_id = r.message_id WHERE r.user_id = ?1)");
+	int64_t n = 0;
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now,
+		 struct quota_usage *out)
+{
+	int64_t month = tz_month_start(tz, now, 0);
+	out->hour = count_since(db, user_id, now - HOUR_MS + 1);
+	out->today = count_since(db, user_id, tz_day_start(tz, now, 0));
+	out->month = count_since(db, user_id, month);
+	out->tokens_month = tokens_since(db, user_id, month);
+	out->day_reset = tz_day_start(tz, now, -1);
+	out->month_reset = tz_month_start(tz, now, 1);
+}
+
+/* The bytes of the chat so far, as an estimate of the prompt's tokens
+ * (about 4 bytes a token, as the worker estimates). */
+static int64_t prompt_estimate(struct db *db, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(length(CAST(content AS BLOB))), 0) "
+				       "FROM messages WHERE chat_id = ?1");
+	int64_t n = 0;
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return (n + 3) / 4 + 1;
+}
+
+static enum store_rc refuse(struct quota *q, int status, const char *what, int64_t limit,
+			    int64_t reset_at)
+{
+	q->status = status;
+	q->what = what;
+	q->refused_limit = limit;
+	q->reset_at = reset_at;
+	return STORE_LIMITED;
+}
+
+enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_id,
+			  const char *msg_id, struct quota *q, int64_t now)
+{
+	const struct plan_cfg *pl = q->plan;
+	struct quota_usage u;
+	int64_t max_out = q->model_max_output, held;
+	sqlite3_stmt *st;
+
+	quota_usage(db, user_id, q->tz, now, &u);
+	q->limit = pl->requests_per_hour;
+	q->remaining = pl->requests_per_hour < 0 ? -1 : pl->requests_per_hour - u.hour;
+	q->reset_at = hour_reset(db, user_id, now);
+	if (pl->requests_per_hour >= 0 && u.hour >= pl->requests_per_hour)
+		return refuse(q, 429, "requests per hour", pl->requests_per_hour, q->reset_at);
+	if (pl->requests_per_day >= 0 && u.today >= pl->requests_per_day)
+		return refuse(q, 429, "requests per day", pl->requests_per_day, u.day_reset);
+	if (pl->requests_per_month >= 0 && u.month >= pl->requests_per_month)
+		return refuse(q, 429, "requests per month", pl->requests_per_month, u.month_reset);
+	if (pl->max_tokens_per_request >= 0 &&
+	    (max_out <= 0 || pl->max_tokens_per_request < max_out))
+		max_out = pl->max_tokens_per_request;
+	held = prompt_estimate(db, chat_id) + (max_out > 0 ? max_out : 0);
+	if (pl->tokens_per_month >= 0 && u.tokens_month + held > pl->tokens_per_month)
+		return refuse(q, 402, "tokens per month", pl->tokens_per_month, u.month_reset);
+	if (q->charge_credits) {
+		int64_t in = held - (max_out > 0 ? max_out : 0);
+		int64_t est = (in * q->price_in + (max_out > 0 ? max_out : 0) * q->price_out +
+			       999999) / 1000000;
+		if (est > 0 && credits_reserve(db, user_id, msg_id, est, now) != STORE_OK)
+			return refuse(q, 402, "credits", credits_balance(db, user_id), 0);
+	}
+	st = db_prep(db, "INSERT INTO request_log (message_id, user_id, created_at, tokens_held) "
+			 "VALUES (?1, ?2, ?3, ?4)");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, held);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	st = db_prep(db, "UPDATE jobs SET max_tokens = ?2 WHERE message_id = ?1");
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_int64(st, 2, max_out > 0 ? max_out : 0);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return STORE_ERROR;
+	if (q->remaining > 0)
+		q->remaining--;
+	return STORE_OK;
+}

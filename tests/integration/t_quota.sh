@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Plans, quotas and credits: exact under a burst of parallel requests, the
+# day and month turning over in a time zone far from UTC, the model list of
+# a plan, and the credit ledger always summing to the balance. The plans
+# are the test config's ([plan.hourly] and the others).
+. "$(dirname "$0")/lib.sh"
+
+CONFAB=$BUILD/cli/confab
+q() { sqlite3 "$DATA/data.db" "$1"; }
+uid_of() { sqlite3 "$DATA/user.db" "SELECT id FROM users WHERE email = '$1'"; }
+
+# account PLAN [TZ]: a new signed-in account on PLAN; sets JAR, EMAIL, UIDX.
+account() {
+	JAR=$TMP/$1.$RANDOM.jar EMAIL=$(new_email)
+	signup "$JAR" "$EMAIL" 'password one' "${2:-UTC}" >/dev/null
+	"$CONFAB" user set-plan "$EMAIL" "$1" >/dev/null
+	UIDX=$(uid_of "$EMAIL")
+}
+
+# burst N MODEL: N new-chat sends at once, on the session cookie of $JAR
+# (no cookie jar written in parallel); prints the sorted status codes.
+burst() {
+	local cookie token i
+	cookie=$(awk '$6 == "confab_session" { print "confab_session=" $7 }' "$JAR")
+	token=$(csrf_for "$JAR" /chat/new)
+	rm -rf "$TMP/burst"; mkdir -p "$TMP/burst"
+	for i in $(seq "$1"); do
+		curl -s -o "$TMP/burst/$i.body" -D "$TMP/burst/$i.head" -w '%{http_code}\n' \
+			-H "Cookie: $cookie" --data-urlencode "csrf=$token" \
+			--data-urlencode "content=burst $(printf %02d "$i")" \
+			--data-urlencode "model=$2" "$BASE/chat/new" >"$TMP/burst/$i.code" &
+	done
+	wait
+	cat "$TMP/burst"/*.code | sort | uniq -c | awk '{ printf "%s×%s ", $2, $1 }'
+}
+
+# --- requests per hour: 5 of 12 at once
+account hourly
+expect_eq "12 requests at once on 5 an hour: exactly 5 through, 7 refused (429)" "303×5 429×7 " \
+	"$(burst 12 sim)"
+f=$(grep -l 429 "$TMP"/burst/*.code | head -1); f=${f%.code}
+check "  ... the refusal says which limit and when it resets" \
+	grep -q 'role="alert">You have reached your plan&#39;s limit of 5 requests per hour' "$f.body"
+check "  ... and keeps the typed message" grep -q '>burst [0-9][0-9]</textarea>' "$f.body"
+check "  ... with Retry-After" grep -qi '^retry-after: [1-9][0-9]*' "$f.head"
+check "  ... and X-RateLimit-Limit, -Remaining, -Reset" sh -c \
+	"grep -qi '^x-ratelimit-limit: 5' '$f.head' && grep -qi '^x-ratelimit-remaining: 0' '$f.head' && grep -qi '^x-ratelimit-reset: [0-9]' '$f.head'"
+expect_eq "  ... each refusal is in the usage log as throttled" 7 \
+	"$(q "SELECT count(*) FROM usage_logs WHERE user_id = '$UIDX' AND status = 'throttled'")"
+expect_eq "  ... and a 6th request later is refused too" 429 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=again --data-urlencode model=sim)"
+# An hour later (the requests moved back in time) the window is open again.
+q "UPDATE request_log SET created_at = created_at - 3600 * 1000 WHERE user_id = '$UIDX'"
+expect_eq "  ... and allowed once the hour has passed" 303 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=later --data-urlencode model=sim)"
+
+# --- requests per day and per month
+account daily
+expect_eq "10 at once on 4 a day: exactly 4 through" "303×4 429×6 " "$(burst 10 sim)"
+account monthly
+expect_eq "10 at once on 6 a month: exactly 6 through" "303×6 429×4 " "$(burst 10 sim)"
+
+# --- the day turns over in the user's time zone (UTC+14)
+account daily Pacific/Kiritimati
+read -r MIDNIGHT MONTH1 < <(python3 -c '
+import datetime, zoneinfo
+z = zoneinfo.ZoneInfo("Pacific/Kiritimati")
+now = datetime.datetime.now(z)
+day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+print(int(day.timestamp() * 1000), int(day.replace(day=1).timestamp() * 1000))')
+for i in 1 2 3 4; do
+	q "INSERT INTO request_log (message_id, user_id, created_at) VALUES ('old-$UIDX-$i', '$UIDX', $((MIDNIGHT - 60000)))"
+done
+expect_eq "4 requests a minute before local midnight do not count today" 303 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=today --data-urlencode model=sim)"
+for i in 1 2 3; do
+	q "INSERT INTO request_log (message_id, user_id, created_at) VALUES ('new-$UIDX-$i', '$UIDX', $((MIDNIGHT + 60000)))"
+done
+expect_eq "  ... 4 since local midnight do" 429 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=over --data-urlencode model=sim)"
+check "  ... and the page says it frees up at the next local midnight" \
+	grep -q "frees up at $(python3 -c '
+import datetime, zoneinfo
+z = zoneinfo.ZoneInfo("Pacific/Kiritimati")
+d = datetime.datetime.now(z).replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+print(d.strftime("%Y-%m-%d %H:%M"))')" "$TMP/body"
+account monthly Pacific/Kiritimati
+for i in 1 2 3 4 5 6; do
+	q "INSERT INTO request_log (message_id, user_id, created_at) VALUES ('m-$UIDX-$i', '$UIDX', $((MONTH1 - 60000)))"
+done
+expect_eq "6 requests a minute before the local month began do not count this month" 303 \
+	"$(http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=month --data-urlencode model=sim)"
+
+# --- tokens per month: each request holds its estimate (prompt + the
+# plan's 50 output tokens: 53 here) while it runs, so a burst cannot pass
+# 400: exactly 7 of 20 get through.
+account tokens
+expect_eq "20 at once on 400 tokens a month: exactly 7 through, the rest 402" "303×7 402×13 " \
+	"$(burst 20 sim-lorem)"
+f=$(grep -l 402 "$TMP"/burst/*.code | head -1); f=${f%.code}
+check "  ... saying it is the token limit" grep -q 'limit of 400 tokens per month' "$f.body"
+for m in $(q "SELECT message_id FROM request_log WHERE user_id = '$UIDX'"); do wait_reply "$m" >/dev/null; done
+check "  ... the replies were cut at the plan's 50 output tokens" test \
+	"$(q "SELECT max(tokens_out) FROM usage_logs WHERE user_id = '$UIDX' AND status = 'success'")" -le 50
+check "  ... and the month's tokens stay within 400" test \
+	"$(q "SELECT sum(tokens_in + tokens_out) FROM usage_logs WHERE user_id = '$UIDX' AND type = 'chat'")" -le 400
+
+# --- a plan's models
+account narrow
+http "$JAR" GET /chat/new >/dev/null
+check "the picker offers only the plan's models" sh -c \
+	"grep -q 'option value=\"sim-lorem\"' '$TMP/body' && ! grep -q 'option value=\"sim-slow\"' '$TMP/body'"
+expect_eq "  ... and a model outside the plan is refused (403)" 403 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hi --data-urlencode model=sim-slow)"
+# A paid plan past its end is the default plan again.
+"$CONFAB" user set-plan "$EMAIL" narrow --until 2020-01-01 >/dev/null
+expect_eq "  ... until the paid plan has ended: then the default plan's models" 303 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hi --data-urlencode model=sim-slow)"
+
+# --- credits: hold on send, settle on completion, release on failure
+account prepaid
+ledger_ok() { test "$(q "SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = '$UIDX'")" = \
+	"$(q "SELECT coalesce((SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'), 0)")"; }
+expect_eq "no credits: a send is refused (402)" 402 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hello --data-urlencode model=sim)"
+check "  ... saying so" grep -q 'not have enough credits' "$TMP/body"
+check "grant credits from the command line" "$CONFAB" user grant-credits "$EMAIL" 0.05
+expect_eq "  ... then a send goes through" 303 "$(http "$JAR" POST /chat/new \
+	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hello --data-urlencode model=sim)"
+M=$(last_reply "$(header Location | sed 's#.*/chat/##')")
+wait_reply "$M" >/dev/null
+COST=$(msg_field "$M" cost)
+expect_eq "  ... and its real cost is charged" "$((50000 - COST))" \
+	"$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")"
+expect_eq "  ... as hold, release and usage rows" "grant reserve release usage" \
+	"$(q "SELECT kind FROM credit_ledger WHERE user_id = '$UIDX' ORDER BY id" | paste -sd' ')"
+check "  ... the ledger sums to the balance" ledger_ok
+BEFORE=$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")
+http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=fail --data-urlencode model=sim-500 >/dev/null
+wait_reply "$(last_reply "$(header Location | sed 's#.*/chat/##')")" 20 >/dev/null
+expect_eq "a failed reply releases its hold and costs nothing" "$BEFORE" \
+	"$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")"
+check "taking back more than the balance is refused" sh -c "! '$CONFAB' user grant-credits '$EMAIL' -100 2>/dev/null"
+# A random mix: bursts, failures, grants and take-backs; the invariant holds.
+for round in 1 2 3; do
+	"$CONFAB" user grant-credits "$EMAIL" 0.0$round >/dev/null
+	burst 6 sim >/dev/null
+	burst 2 sim-500 >/dev/null
+	"$CONFAB" user grant-credits "$EMAIL" -0.000001 >/dev/null
+done
+for m in $(q "SELECT message_id FROM request_log WHERE user_id = '$UIDX'"); do wait_reply "$m" 20 >/dev/null; done
+check "after a random mix of sends, failures, grants and take-backs the ledger sums to the balance" ledger_ok
+check "  ... which is not negative" test "$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")" -ge 0
+expect_eq "  ... and no hold is left open" 0 "$(q "SELECT count(*) FROM credit_ledger r WHERE user_id = '$UIDX' AND kind = 'reserve' AND NOT EXISTS (SELECT 1 FROM credit_ledger x WHERE x.kind = 'release' AND x.ref = r.ref)")"
+
+# --- the command line
+"$CONFAB" plan list >"$TMP/plans"
+check "confab plan list shows each plan's limits" grep -q '^hourly: \$0.00 a month' "$TMP/plans"
+"$CONFAB" user list >"$TMP/users"
+check "confab user list shows the plan and credits" grep -q "^$EMAIL *prepaid *active" "$TMP/users"
+check "confab user disable ends the account's sessions" "$CONFAB" user disable "$EMAIL"
+expect_eq "  ... its pages send it to sign in" 303 "$(http "$JAR" GET /chats)"
+check "confab user reset-password sets a password read from stdin" sh -c \
+	"echo 'a new password' | '$CONFAB' user reset-password '$EMAIL' --password-stdin"
+"$CONFAB" user enable "$EMAIL" >/dev/null
+expect_eq "  ... with which the user signs in" 303 "$(login "$TMP/new.jar" "$EMAIL" 'a new password')"
+expect_eq "an unknown user is a clear error" 1 "$("$CONFAB" user set-plan nobody@example.org free >/dev/null 2>&1; echo $?)"
+expect_eq "an unknown plan is a clear error" 1 "$("$CONFAB" user set-plan "$EMAIL" gold >/dev/null 2>&1; echo $?)"
