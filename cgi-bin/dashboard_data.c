@@ -29,40 +29,31 @@ const char *dash_money(struct arena *a, int64_t micro)
 			    (long long)(llabs(micro) / 1000000), (long long)(llabs(micro) % 1000000));
 }
 
-/* Local midnight of the first of this month in zone tz. */
-static int64_t month_start(const char *tz, int64_t now)
-{
-	char mday[4];
-	tz_format(tz, now, "%d", mday, sizeof mday);
-	return tz_day_start(tz, now, atoi(mday) - 1);
-}
-
 /* Requests per day over the last DASH_DAYS days, today's and this
- * month's. One day more than shown is summed, so that the month (which
- * starts at most 30 days before today) is always inside. A day is summed
- * by its own query: local days differ in length across a DST change. */
+ * month's, from the running totals at each local midnight (days differ in
+ * length across a DST change). One day more than shown is read, so that
+ * the month (which starts at most 30 days before today) is always inside. */
 static void load_days(struct req *r, struct dash *d, int64_t now)
 {
 	const char *tz = r->user->timezone;
 	enum { N = DASH_DAYS + 1 };
-	int64_t start[N + 1], mstart = month_start(tz, now);
-	struct dash_bucket sums[N];
+	int64_t start[N + 1], mstart = tz_month_start(tz, now, 0);
+	struct dash_bucket cum[N + 1];
 
-	for (int i = 0; i <= N; i++)
+	for (int i = 0; i <= N; i++) {
 		start[i] = tz_day_start(tz, now, N - 1 - i);   /* start[N]: tomorrow */
-	for (int i = 0; i < N; i++) {
-		dash_range_sum(g.data_db, r->user->id, start[i], start[i + 1], &sums[i]);
-		if (start[i] >= mstart)
-			d->month += sums[i].requests;
+		dash_totals_before(g.data_db, r->user->id, start[i], &cum[i]);
 	}
-	d->today = sums[N - 1].requests;
+	for (int i = N - 1; i >= 0 && start[i] >= mstart; i--)
+		d->month = cum[N].requests - cum[i].requests;
+	d->today = cum[N].requests - cum[N - 1].requests;
 	for (int i = 0; i < DASH_DAYS; i++) {
 		struct dash_day *x = &d->days[i];
 		x->start_ms = start[i + 1];
 		tz_format(tz, x->start_ms, "%Y-%m-%d", x->date, sizeof x->date);
-		x->requests = sums[i + 1].requests;
-		x->tokens = sums[i + 1].tokens;
-		x->cost = sums[i + 1].cost;
+		x->requests = cum[i + 2].requests - cum[i + 1].requests;
+		x->tokens = cum[i + 2].tokens - cum[i + 1].tokens;
+		x->cost = cum[i + 2].cost - cum[i + 1].cost;
 	}
 }
 

@@ -164,15 +164,13 @@ size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out
 				     "GROUP BY user_id ORDER BY 2 DESC, 8 DESC, 1"), a, out);
 }
 
-void dash_range_sum(struct db *db, const char *user_id, int64_t from_ms, int64_t to_ms,
-		    struct dash_bucket *out)
+void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+			struct dash_bucket *out)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(requests), 0), coalesce(sum(tokens), 0), "
-				       "coalesce(sum(cost), 0) FROM usage_buckets "
-				       "WHERE user_id = ?1 AND bucket >= ?2 AND bucket < ?3");
+	sqlite3_stmt *st = db_prep(db, "SELECT cum_requests, cum_tokens, cum_cost FROM usage_buckets "
+				       "WHERE user_id = ?1 AND bucket < ?2 ORDER BY bucket DESC LIMIT 1");
 	db_bind_text(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, from_ms / 900000);
-	sqlite3_bind_int64(st, 3, to_ms / 900000);
+	sqlite3_bind_int64(st, 2, t_ms / 900000);
 	memset(out, 0, sizeof *out);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->requests = sqlite3_column_int64(st, 0);

@@ -50,11 +50,12 @@ size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out
 struct dash_bucket {
 	int64_t requests, tokens, cost;
 };
-/* The user's requests, tokens and cost from from_ms to before to_ms, both
- * whole quarter hours (the rollup's grain: every zone in use is offset from
- * UTC by whole quarter hours). Summed in SQL over at most 96 rows a day. */
-void dash_range_sum(struct db *db, const char *user_id, int64_t from_ms, int64_t to_ms,
-		    struct dash_bucket *out);
+/* The user's running totals of requests, tokens and cost logged before
+ * t_ms, a whole quarter hour (the rollup's grain: every zone in use is
+ * offset from UTC by whole quarter hours). One index lookup; a span is the
+ * difference of two. */
+void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+			struct dash_bucket *out);
 
 struct dash_request {
 	const char *id;

@@ -45,13 +45,19 @@ CREATE TABLE usage_rollup (
 
 -- Requests per quarter hour (UTC ms / 900000): every zone in use today is
 -- offset from UTC by whole quarter hours, so days in the user's zone are
--- unions of these.
+-- unions of these. cum_* are the user's running totals up to and including
+-- the bucket, so any span of time is two lookups (a day of a busy user
+-- would otherwise be up to 96 rows to add). A row logged out of time order
+-- updates the running totals of the later buckets.
 CREATE TABLE usage_buckets (
-	user_id  TEXT NOT NULL,
-	bucket   INTEGER NOT NULL,
-	requests INTEGER NOT NULL DEFAULT 0,
-	tokens   INTEGER NOT NULL DEFAULT 0,
-	cost     INTEGER NOT NULL DEFAULT 0,
+	user_id      TEXT NOT NULL,
+	bucket       INTEGER NOT NULL,
+	requests     INTEGER NOT NULL DEFAULT 0,
+	tokens       INTEGER NOT NULL DEFAULT 0,
+	cost         INTEGER NOT NULL DEFAULT 0,
+	cum_requests INTEGER NOT NULL DEFAULT 0,
+	cum_tokens   INTEGER NOT NULL DEFAULT 0,
+	cum_cost     INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (user_id, bucket)
 ) STRICT, WITHOUT ROWID;
 
@@ -86,11 +92,25 @@ CREATE TRIGGER usage_logs_rollup AFTER INSERT ON usage_logs BEGIN
 		tokens_out = tokens_out + excluded.tokens_out, cost = cost + excluded.cost,
 		dur_sum = dur_sum + excluded.dur_sum, dur_n = dur_n + excluded.dur_n,
 		ttft_sum = ttft_sum + excluded.ttft_sum, ttft_n = ttft_n + excluded.ttft_n;
-	INSERT INTO usage_buckets (user_id, bucket, requests, tokens, cost)
-	VALUES (NEW.user_id, NEW.created_at / 900000, NEW.type = 'chat',
-	        NEW.tokens_in + NEW.tokens_out, NEW.cost)
+	INSERT INTO usage_buckets (user_id, bucket, requests, tokens, cost, cum_requests,
+	                           cum_tokens, cum_cost)
+	SELECT NEW.user_id, NEW.created_at / 900000, NEW.type = 'chat',
+	       NEW.tokens_in + NEW.tokens_out, NEW.cost,
+	       (NEW.type = 'chat') + coalesce(p.cum_requests, 0),
+	       NEW.tokens_in + NEW.tokens_out + coalesce(p.cum_tokens, 0),
+	       NEW.cost + coalesce(p.cum_cost, 0)
+	  FROM (SELECT 1) LEFT JOIN (SELECT cum_requests, cum_tokens, cum_cost FROM usage_buckets
+	        WHERE user_id = NEW.user_id AND bucket < NEW.created_at / 900000
+	        ORDER BY bucket DESC LIMIT 1) p ON true
+	 WHERE true
 	ON CONFLICT (user_id, bucket) DO UPDATE SET requests = requests + excluded.requests,
-		tokens = tokens + excluded.tokens, cost = cost + excluded.cost;
+		tokens = tokens + excluded.tokens, cost = cost + excluded.cost,
+		cum_requests = cum_requests + excluded.requests,
+		cum_tokens = cum_tokens + excluded.tokens, cum_cost = cum_cost + excluded.cost;
+	UPDATE usage_buckets SET cum_requests = cum_requests + (NEW.type = 'chat'),
+		cum_tokens = cum_tokens + NEW.tokens_in + NEW.tokens_out,
+		cum_cost = cum_cost + NEW.cost
+	 WHERE user_id = NEW.user_id AND bucket > NEW.created_at / 900000;
 END;
 
 CREATE TRIGGER request_analytics_rated AFTER UPDATE OF user_rating, vote ON request_analytics
@@ -122,6 +142,11 @@ SELECT user_id, model, CASE WHEN type = 'chat' THEN 'general' ELSE '' END,
        count(CASE WHEN type = 'chat' AND status = 'success' AND duration_ms IS NOT NULL
                   THEN ttft_ms END)
   FROM usage_logs GROUP BY 1, 2, 3;
-INSERT INTO usage_buckets (user_id, bucket, requests, tokens, cost)
-SELECT user_id, created_at / 900000, sum(type = 'chat'), sum(tokens_in + tokens_out), sum(cost)
-  FROM usage_logs GROUP BY 1, 2;
+INSERT INTO usage_buckets (user_id, bucket, requests, tokens, cost, cum_requests, cum_tokens,
+                           cum_cost)
+SELECT user_id, bucket, requests, tokens, cost,
+       sum(requests) OVER w, sum(tokens) OVER w, sum(cost) OVER w
+  FROM (SELECT user_id, created_at / 900000 AS bucket, sum(type = 'chat') AS requests,
+               sum(tokens_in + tokens_out) AS tokens, sum(cost) AS cost
+          FROM usage_logs GROUP BY 1, 2)
+WINDOW w AS (PARTITION BY user_id ORDER BY bucket);
