@@ -69,7 +69,7 @@ const char *quota_refusal(struct req *r, const struct quota *q)
 
 void quota_log_throttled(struct req *r, const struct model_cfg *model, const struct quota *q)
 {
-	struct origin o = { r->remote_addr, r->user_agent, 0, NULL };
+	struct origin o = { .ip = r->remote_addr, .user_agent = r->user_agent };
 	usage_log_add(g.data_db, r->user->id, NULL, NULL, "chat", model->provider->name,
 		      model->id, 0, 0, 0, "throttled", 0,
 		      arena_printf(r->a, "limit: %s", q->what), &o, now_ms());

@@ -13,14 +13,18 @@
 /* ---- pages ---- */
 
 /* Where a request came from, kept with its job for the usage log; and
- * (set by the worker) whether it went out on the user's own key. */
+ * (set by the worker) whether it went out on the user's own key. tags: the
+ * request type, category and complexity the user chose (NULL or empty
+ * fields: derived; store_analytics.h). */
 struct quota;
+struct request_tags;
 struct origin {
 	const char *ip, *user_agent;
 	int own_key;
 	/* The plan's limits, checked in the transaction that queues the reply
 	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
 	struct quota *quota;
+	const struct request_tags *tags;
 };
 
 /* In ONE transaction: the user's message, the assistant message (queued,

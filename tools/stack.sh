@@ -4,7 +4,7 @@
 # CONFAB_SERVER=apache|apache-fcgid|apache-proxy|lighttpd puts another
 # server in front instead (tools/stack-servers.sh).
 
-EXES=(login chats chat settings presets webhooks billing)
+EXES=(login chats chat settings presets dashboard webhooks billing)
 . "$ROOT/tools/stack-servers.sh"
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.

@@ -63,7 +63,8 @@ static void record_title(struct stream *s, int64_t now)
 			      s->model->provider->name, s->model->id, tin, tout,
 			      cost_of(s->model, tin, tout), ok ? "success" : "error", now - s->started,
 			      ok ? NULL : s->end_error,
-			      &(struct origin){ s->job.ip, s->job.user_agent, s->user_key != NULL, NULL },
+			      &(struct origin){ .ip = s->job.ip, .user_agent = s->job.user_agent,
+						  .own_key = s->user_key != NULL },
 			      now);
 }
 
