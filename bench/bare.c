@@ -49,13 +49,19 @@ int main(int argc, char **argv)
 	char *body;
 	int sock, procs;
 	if (argc != 4) {
-		fprintf(stderr, "usage: bare SOCKET PROCS FILE\n");
+		fprintf(stderr, "usage: bare SOCKET PROCS FILE\n"
+				"  SOCKET \"-\": serve the socket open as fd 0 in this process\n"
+				"  (mod_fcgid, lighttpd bin-path), as the page executables do.\n");
 		return 2;
 	}
 	procs = atoi(argv[2]);
 	if (!(body = load(argv[3], &n))) {
 		fprintf(stderr, "bare: cannot read %s\n", argv[3]);
 		return 1;
+	}
+	if (strcmp(argv[1], "-") == 0) {
+		serve(0, body, n);
+		return 0;
 	}
 	unlink(argv[1]);
 	umask(0);

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "attach_http.h"
 #include "store_attach.h"
+#include "classify.h"
 #include "esc.h"
 #include "lease.h"
 #include "log.h"
@@ -24,16 +25,23 @@
 #endif
 
 #define MAX_MESSAGE_CHARS 20000
+/* What a request is, if the user says (templates/_request_tags.html). */
+#define TAG_FIELDS \
+	{ "request_type", V_ENUM, 0, 0, 0, classify_types, "Request type" }, \
+	{ "category", V_ENUM, 0, 0, 0, classify_categories, "Category" }, \
+	{ "complexity", V_ENUM, 0, 0, 0, classify_complexities, "Complexity" },
 
 static const struct field send_fields[] = {
 	{ "content", V_TEXT, 1, 1, MAX_MESSAGE_CHARS, NULL, "Message" },
 	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	TAG_FIELDS
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 static const struct field edit_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ "content", V_TEXT, 1, 1, MAX_MESSAGE_CHARS, NULL, "Message" },
 	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	TAG_FIELDS
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 static const struct field edit_page_fields[] = {
@@ -90,6 +98,21 @@ static const char *model_name(const char *id)
 	return m ? m->name : id;
 }
 
+/* The rating form of an ended reply (POST /ratings, cgi-bin/dashboard.c). */
+static void rating_value(struct req *r, struct tval *x, const struct message *m)
+{
+	struct tval *rate = tv_set(r->a, x, "rate", tv_map(r->a));
+	struct tval *stars = tv_set(r->a, rate, "stars", tv_list(r->a));
+	tv_set(r->a, rate, "csrf", tv_str_ref(r->a, r->csrf ? r->csrf : ""));
+	tv_set_bool(r->a, rate, "up", m->vote == 1);
+	tv_set_bool(r->a, rate, "down", m->vote == -1);
+	for (int i = 1; i <= 5; i++) {
+		struct tval *s = tv_push(r->a, stars, tv_map(r->a));
+		tv_set_int(r->a, s, "n", i);
+		tv_set_bool(r->a, s, "on", m->rating == i);
+	}
+}
+
 /* A message as the _message template wants it; text and reasoning are
  * the partial ones of a reply in progress (NULL: the message's own). */
 static struct tval *message_value(struct req *r, const struct message *m, const char *text,
@@ -127,6 +150,8 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 		tv_set_int(r->a, x, "next", (int64_t)strlen(text));
 	tz_format(r->user->timezone, m->created_at, "%Y-%m-%d %H:%M", when, sizeof when);
 	tv_set_str(r->a, x, "when", when);
+	if (!strcmp(m->role, "assistant") && strcmp(m->status, "queued") && strcmp(m->status, "running"))
+		rating_value(r, x, m);
 	return x;
 }
 
@@ -283,9 +308,14 @@ static void wake_worker(void)
 static struct origin *origin_of(struct req *r, const char *model)
 {
 	struct origin *o = arena_zalloc(r->a, sizeof *o);
+	struct request_tags *t = arena_alloc(r->a, sizeof *t);
 	o->ip = r->remote_addr;
 	o->user_agent = r->user_agent;
 	o->quota = quota_for(r, models_find(&g.models, model));
+	o->tags = t;
+	t->request_type = http_form(r, "request_type");
+	t->category = http_form(r, "category");
+	t->complexity = http_form(r, "complexity");
 	return o;
 }
 

@@ -6,6 +6,7 @@
 #include "keybox.h"
 #include "page.h"
 #include "quota_http.h"
+#include "store_billing.h"
 #include "store_credits.h"
 #include "session.h"
 #include "store_keys.h"
@@ -70,6 +71,24 @@ static const char *usd(struct req *r, int64_t micro)
 			    (long long)(llabs(micro) % 1000000 / 10000));
 }
 
+/* The subscription bought through /billing, if any. */
+static void add_subscription(struct req *r, struct tval *ctx)
+{
+	struct subscription sub;
+	char end[32];
+	if (subscription_get(g.user_db, r->a, r->user->id, &sub) != STORE_OK)
+		return;
+	tv_set_bool(r->a, ctx, "has_subscription", 1);
+	tv_set(r->a, ctx, "sub_plan", tv_str_ref(r->a, sub.plan ? sub.plan : ""));
+	tv_set(r->a, ctx, "sub_status", tv_str_ref(r->a, sub.status ? sub.status : ""));
+	tv_set(r->a, ctx, "sub_provider", tv_str_ref(r->a, sub.provider ? sub.provider : ""));
+	if (sub.period_end > 0) {
+		tz_format(r->user->timezone, sub.period_end, "%Y-%m-%d", end, sizeof end);
+		tv_set_str(r->a, ctx, "sub_period_end", end);
+	}
+	tv_set_bool(r->a, ctx, "sub_cancels", sub.cancel_at_period_end);
+}
+
 /* Settings → Plan & usage: the plan, every limit with what is used, the
  * credit balance and its history. */
 static void add_plan(struct req *r, struct tval *ctx)
@@ -116,6 +135,7 @@ static void add_plan(struct req *r, struct tval *ctx)
 		tv_set_str(r->a, x, "amount", usd(r, rows[i].amount));
 	}
 	tv_set_bool(r->a, ctx, "no_history", n == 0);
+	add_subscription(r, ctx);
 }
 
 static int show_settings(struct req *r, int status, const char *error)

@@ -427,7 +427,8 @@ static void usage(const char *name)
 		"usage: %s [--listen SOCKET] [--procs N] [--check]\n"
 		"  A confab FastCGI responder. With --listen it creates the unix socket\n"
 		"  SOCKET and serves it with N processes (default 2); without it, it\n"
-		"  serves the FastCGI socket open as fd 0, or one CGI request.\n"
+		"  serves the FastCGI socket open as fd 0 (with N processes when --procs\n"
+		"  is given), or one CGI request.\n"
 		"  --check loads configuration and templates, then exits.\n"
 		"  Environment: CONFAB_CONFIG, CONFAB_DATA_DIR, CONFAB_SHARE_DIR.\n", name);
 }
@@ -436,13 +437,14 @@ int app_main(int argc, char **argv, const char *name, const struct route *routes
 	     size_t nroutes)
 {
 	const char *listen_path = NULL;
-	int procs = 2, check = 0;
+	int procs = 2, procs_given = 0, check = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen_path = argv[++i];
 		} else if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc) {
 			procs = atoi(argv[++i]);
+			procs_given = 1;
 			if (procs < 1 || procs > 64) {
 				fprintf(stderr, "%s: --procs must be 1 to 64\n", name);
 				return 2;
@@ -481,6 +483,10 @@ int app_main(int argc, char **argv, const char *name, const struct route *routes
 	}
 	if (FCGX_IsCGI())
 		return serve_cgi();
+	/* A socket on fd 0 (systemd socket activation, spawn-fcgi): --procs
+	 * serves it with that many processes, as --listen does. */
+	if (procs_given)
+		return supervise(0, procs);
 	serve_fastcgi(0);
 	return 0;
 }

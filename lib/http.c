@@ -84,6 +84,8 @@ static int read_params(struct req *r, char *const *vars)
 	const char *uri, *q, *cl, *https, *cookie;
 
 	new_reqid(r->reqid);
+	r->env = vars;
+	r->body = "";
 	r->method = var_or_empty(a, env_get(vars, "REQUEST_METHOD"));
 	r->is_head = strcmp(r->method, "HEAD") == 0;
 	if (r->is_head)
@@ -213,6 +215,8 @@ int http_read(struct req *r, FCGX_Request *fr, size_t max_body)
 	if (got != r->content_length)
 		return 400;
 	body[got] = '\0';
+	r->body = body;
+	r->body_len = (size_t)got;
 	return parse_body(r, body, (size_t)got, max_body);
 }
 
@@ -226,6 +230,13 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 		return 0;
 	if (body_len > body_cap(r, max_body))
 		return 413;
+	{
+		char *copy = arena_alloc(r->a, body_len + 1);
+		memcpy(copy, body, body_len);
+		copy[body_len] = '\0';
+		r->body = copy;
+		r->body_len = body_len;
+	}
 	return parse_body(r, body, body_len, max_body);
 }
 
@@ -242,6 +253,11 @@ const char *http_form(const struct req *r, const char *key)
 const char *http_cookie(const struct req *r, const char *key)
 {
 	return kv_get(&r->cookies, key);
+}
+
+const char *http_env(const struct req *r, const char *name)
+{
+	return env_get(r->env, name);
 }
 
 static int header_safe(const char *s)

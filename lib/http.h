@@ -40,6 +40,9 @@ struct req {
 	size_t nfiles;
 	enum mp_err upload_error; /* MP_TOO_MANY_FILES / MP_FILE_TOO_LARGE: files left out */
 	struct kvlist cookies;
+	const char *body;         /* the raw POST body, NUL-terminated ("" when none) */
+	size_t body_len;
+	char *const *env;         /* the server's parameters, for http_env() */
 
 	const char *params[HTTP_MAX_PARAMS]; /* ":name" path segments, in order */
 	size_t nparams;
@@ -87,6 +90,9 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 const char *http_query(const struct req *r, const char *key);
 const char *http_form(const struct req *r, const char *key);
 const char *http_cookie(const struct req *r, const char *key);
+/* A server parameter by its CGI name ("HTTP_STRIPE_SIGNATURE"), or NULL.
+ * Valid for this request only. */
+const char *http_env(const struct req *r, const char *name);
 
 /* Response helpers. Header names and values must not contain CR or LF;
  * http_header drops a header that does (and logs it) rather than split. */

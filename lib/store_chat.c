@@ -150,7 +150,11 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 	sqlite3_stmt *st = db_prep(db, "SELECT id, seq, role, content, html, status, "
 				       "coalesce(model, ''), tokens_in, tokens_out, cost, "
 				       "coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, "
-				       "created_at, coalesce(completed_at, 0), reasoning "
+				       "created_at, coalesce(completed_at, 0), reasoning, "
+				       "(SELECT coalesce(user_rating, 0) FROM request_analytics r "
+				       " WHERE r.message_id = messages.id), "
+				       "(SELECT coalesce(vote, 0) FROM request_analytics r "
+				       " WHERE r.message_id = messages.id) "
 				       "FROM messages WHERE chat_id = ?1 ORDER BY seq");
 	size_t cap = 16;
 	struct message *m = arena_alloc(a, cap * sizeof *m);
@@ -183,6 +187,8 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 		x->created_at = sqlite3_column_int64(st, 13);
 		x->completed_at = sqlite3_column_int64(st, 14);
 		x->reasoning = arena_strdup(a, db_col_text(st, 15));
+		x->rating = sqlite3_column_int(st, 16);
+		x->vote = sqlite3_column_int(st, 17);
 	}
 	sqlite3_reset(st);
 	return m;

@@ -44,8 +44,8 @@ static int64_t tokens_since(struct db *db, const char *user_id, int64_t since)
 	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT coalesce(sum(tokens_in + tokens_out), 0) "
 				       "FROM usage_logs WHERE user_id = ?1 AND created_at >= ?2 AND "
 				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) + "
-				       "(SELECT coalesce(sum(r.tokens_held), 0) FROM request_log r "
-				       "JOIN jobs j ON j.message_id = r.message_id WHERE r.user_id = ?1)");
+				       "(SELECT coalesce(sum(r.tokens_held), 0) FROM jobs j "
+				       "JOIN request_log r ON r.message_id = j.message_id WHERE j.user_id = ?1)");
 	int64_t n = 0;
 	db_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, since);

@@ -1,6 +1,7 @@
 /* store_reply.c — see store_reply.h. */
 #include "store_reply.h"
 #include "store_attach.h"
+#include "store_analytics.h"
 #include "store_credits.h"
 #include "store_quota.h"
 #include "store_preset.h"
@@ -71,9 +72,13 @@ static enum store_rc insert_reply(struct db *db, const char *user_id, const char
 	db_bind_text(st, 6, from ? from->user_agent : NULL);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
-	if (from && from->quota)
-		return quota_admit(db, user_id, chat_id, asst_msg, from->quota, now);
-	return STORE_OK;
+	if (from && from->quota) {
+		enum store_rc rc = quota_admit(db, user_id, chat_id, asst_msg, from->quota, now);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return analytics_on_request(db, user_id, chat_id, asst_msg, seq, from ? from->tags : NULL,
+				    now);
 }
 
 /* Insert the two messages and the job of one send (inside a transaction). */

@@ -13,9 +13,12 @@
 /* ---- pages ---- */
 
 /* Where a request came from, kept with its job for the usage log; and
- * (set by the worker) whether it went out on the user's own key. */
+ * (set by the worker) whether it went out on the user's own key. tags: the
+ * request type, category and complexity the user chose (NULL or empty
+ * fields: derived; store_analytics.h). */
 struct quota;
 struct attachment;
+struct request_tags;
 struct origin {
 	const char *ip, *user_agent;
 	int own_key;
@@ -26,6 +29,7 @@ struct origin {
 	 * linked to it in the same transaction. */
 	const struct attachment *files;
 	size_t nfiles;
+	const struct request_tags *tags;
 };
 
 /* In ONE transaction: the user's message, the assistant message (queued,

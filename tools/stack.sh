@@ -1,13 +1,19 @@
 # tools/stack.sh — start and stop one confab instance: its FastCGI
 # responders and a private nginx. Sourced by ./run and tests/run-all, which
 # set ROOT (the source tree) and BUILD (the build tree) first.
+# CONFAB_SERVER=apache|apache-fcgid|apache-proxy|lighttpd puts another
+# server in front instead (tools/stack-servers.sh).
 
-EXES=(login chats chat settings presets)
+EXES=(login chats chat settings presets dashboard webhooks billing)
+. "$ROOT/tools/stack-servers.sh"
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
 start_stack() {
 	local data=$1 port=$2 procs=${CONFAB_PROCS:-2} run=$1/run ng=$1/nginx user exe
+	local server=${CONFAB_SERVER:-nginx}
+	case " $STACK_SERVERS " in *" $server "*) ;;
+	*) stack_die "unknown CONFAB_SERVER '$server' (one of: $STACK_SERVERS)" ;; esac
 	mkdir -p "$run" "$ng/tmp" "$ng/extra" "$data/log"
 	export CONFAB_DATA_DIR=$data CONFAB_SHARE_DIR=$ROOT
 	export CONFAB_CONFIG=${CONFAB_CONFIG:-$data/confab.ini}
@@ -35,11 +41,18 @@ start_stack() {
 		"$BUILD/worker/confabd" >>"$data/log/confabd.log" 2>&1 &
 		STACK_PIDS+=($!); echo $! >>"$run/pids"
 	fi
+	# Apache with mod_fcgid and lighttpd start the executables themselves.
 	for exe in "${EXES[@]}"; do
+		stack_own_responders "$server" || break
 		"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$procs" \
 			>>"$data/log/confab.log" 2>&1 &
 		STACK_PIDS+=($!); echo $! >>"$run/pids"
 	done
+	case $server in
+	apache*) start_apache "$data" "$port" "$procs" "$server" ;;
+	lighttpd) start_lighttpd "$data" "$port" "$procs" ;;
+	esac
+	if [ "$server" = nginx ]; then
 	user="user $(id -un) $(id -gn);"
 	[ "$(id -u)" -eq 0 ] || user=""
 	sed -e "s|@LISTEN@|127.0.0.1:$port|; s|@SERVER_NAME@|localhost|" \
@@ -50,13 +63,15 @@ start_stack() {
 	nginx -p "$ng" -c "$ng/nginx.conf" -g 'daemon off;' -e "$ng/error.log" \
 		>>"$data/log/nginx.log" 2>&1 &
 	STACK_PIDS+=($!); echo $! >>"$run/pids"
+	fi
 	for _ in $(seq 100); do
-		if curl -s -o /dev/null "http://127.0.0.1:$port/login" && stack_sockets_ready "$run"; then
+		if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")" = 200 ] &&
+		   { ! stack_own_responders "$server" || stack_sockets_ready "$run"; }; then
 			return 0
 		fi
 		sleep 0.1
 	done
-	tail -20 "$data/log/confab.log" "$ng/error.log" >&2 || true
+	tail -n 20 "$data/log/confab.log" "$ng/error.log" "$data"/log/*-error.log >&2 || true
 	stack_die "confab did not start (logs above)"
 }
 

@@ -220,6 +220,23 @@ static void read_post_urlencoded(void **state)
 	assert_null(http_form(&f->r, "nope"));
 }
 
+/* A JSON body (a webhook) is kept raw, unparsed, with the request's other
+ * parameters (its signature headers) readable by name. */
+static void read_post_raw_body(void **state)
+{
+	struct fixture *f = fix(state);
+	const char *vars[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/webhooks/stripe",
+			       "CONTENT_TYPE=application/json", "CONTENT_LENGTH=11",
+			       "HTTP_STRIPE_SIGNATURE=t=1,v1=ab", NULL };
+	assert_int_equal(read_vars(f, vars, "{\"a\":\"b=c\"}", 1024), 0);
+	assert_int_equal(f->r.form.n, 0);
+	assert_int_equal(f->r.body_len, 11);
+	assert_string_equal(f->r.body, "{\"a\":\"b=c\"}");
+	assert_string_equal(http_env(&f->r, "HTTP_STRIPE_SIGNATURE"), "t=1,v1=ab");
+	assert_null(http_env(&f->r, "HTTP_STRIPE"));
+	assert_null(http_env(&f->r, "HTTP_WEBHOOK_ID"));
+}
+
 static void read_post_content_type_variants(void **state)
 {
 	struct fixture *f = fix(state);
@@ -630,6 +647,7 @@ int main(void)
 		T(read_content_length),
 		T(read_bad_query),
 		T(read_post_urlencoded),
+		T(read_post_raw_body),
 		T(read_post_content_type_variants),
 		T(read_multipart),
 		T(read_body_only_for_post),

@@ -1,0 +1,193 @@
+/* dashboard — what a user has asked, spent and thought of the answers
+ * (seed 002): GET /dashboard (page, SVG charts drawn here), GET
+ * /dashboard.json, POST /ratings (rate a reply; the chat page's form), and
+ * GET /dashboard/admin (administrators: totals per user and per model). */
+#include "dashboard.h"
+#include "classify.h"
+#include "page.h"
+#include "tz.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const vote_choices[] = { "1", "-1", NULL };
+static const struct field rating_fields[] = {
+	{ "m", V_UUID, 1, 0, 0, NULL, "Reply" },
+	{ "rating", V_INT, 0, 1, 5, NULL, "Rating" },
+	{ "vote", V_ENUM, 0, 0, 0, vote_choices, "Vote" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* The figures every summary shows, for a total or one line. */
+static void add_summary(struct req *r, struct tval *x, const struct dash_row *t)
+{
+	double rate = dash_success_rate(t);
+	int64_t avg = dash_avg_response(t), ttft = dash_avg_ttft(t);
+	tv_set_int(r->a, x, "requests", t->requests);
+	tv_set_int(r->a, x, "tokens", t->tokens_in + t->tokens_out);
+	tv_set_int(r->a, x, "tokens_in", t->tokens_in);
+	tv_set_int(r->a, x, "tokens_out", t->tokens_out);
+	tv_set_int(r->a, x, "titles", t->other);
+	tv_set(r->a, x, "cost", tv_str_ref(r->a, dash_money(r->a, t->cost)));
+	tv_set(r->a, x, "avg_ms", avg >= 0 ? tv_int(r->a, avg) : tv_str_ref(r->a, "–"));
+	tv_set(r->a, x, "ttft_ms", ttft >= 0 ? tv_int(r->a, ttft) : tv_str_ref(r->a, "–"));
+	tv_set(r->a, x, "success", tv_str_ref(r->a, rate >= 0 ? arena_printf(r->a, "%.1f%%", rate * 100)
+								  : "–"));
+}
+
+/* A bar chart with its ids and caption (templates/_bars.html). */
+static struct tval *bars(struct req *r, const struct dash_row *rows, size_t n, int by_category,
+			 const char *cid, const char *caption)
+{
+	struct tval *c = dash_chart_bars(r, rows, n, by_category);
+	tv_set(r->a, c, "cid", tv_str_ref(r->a, cid));
+	tv_set(r->a, c, "caption", tv_str_ref(r->a, caption));
+	return c;
+}
+
+static const char *status_word(const char *s)
+{
+	if (!strcmp(s, "success"))
+		return "Success";
+	if (!strcmp(s, "cached"))
+		return "Cached";
+	if (!strcmp(s, "error"))
+		return "Error";
+	if (!strcmp(s, "throttled"))
+		return "Throttled";
+	return s;
+}
+
+static void add_recent(struct req *r, struct tval *ctx, const struct dash *d)
+{
+	struct tval *list = tv_set(r->a, ctx, "recent", tv_list(r->a));
+	tv_set_bool(r->a, ctx, "has_recent", d->nrecent > 0);
+	for (size_t i = 0; i < d->nrecent; i++) {
+		const struct dash_request *q = &d->recent[i];
+		const struct model_cfg *m = models_find(&g.models, q->model);
+		struct tval *x = tv_push(r->a, list, tv_map(r->a));
+		char when[32];
+		tz_format(r->user->timezone, q->created_at, "%Y-%m-%d %H:%M", when, sizeof when);
+		tv_set_str(r->a, x, "when", when);
+		tv_set(r->a, x, "model", tv_str_ref(r->a, m ? m->name : q->model));
+		tv_set(r->a, x, "type", tv_str_ref(r->a, !strcmp(q->type, "chat") ? "Reply"
+						       : !strcmp(q->type, "title") ? "Title" : q->type));
+		tv_set(r->a, x, "request_type", tv_str_ref(r->a, classify_label(q->request_type)));
+		tv_set(r->a, x, "category", tv_str_ref(r->a, classify_label(q->category)));
+		tv_set(r->a, x, "complexity", tv_str_ref(r->a, classify_label(q->complexity)));
+		tv_set(r->a, x, "status", tv_str_ref(r->a, status_word(q->status)));
+		tv_set(r->a, x, "status_class", tv_str_ref(r->a, q->status));
+		tv_set_int(r->a, x, "tokens", q->tokens_in + q->tokens_out);
+		tv_set(r->a, x, "cost", tv_str_ref(r->a, dash_money(r->a, q->cost)));
+		if (q->duration_ms >= 0)
+			tv_set_int(r->a, x, "duration", q->duration_ms);
+		if (q->rating)
+			tv_set_int(r->a, x, "rating", q->rating);
+		if (q->vote)
+			tv_set(r->a, x, "vote", tv_str_ref(r->a, q->vote > 0 ? "👍" : "👎"));
+		if (q->chat_id && q->message_id)
+			tv_set(r->a, x, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s#m-%s",
+									     q->chat_id, q->message_id)));
+	}
+}
+
+static int dashboard_page(struct req *r)
+{
+	struct dash d;
+	struct tval *ctx = page_ctx(r, "Dashboard", NULL), *tot;
+	dash_load(r, &d);
+	tot = tv_set(r->a, ctx, "total", tv_map(r->a));
+	add_summary(r, tot, &d.total);
+	tv_set_int(r->a, ctx, "today", d.today);
+	tv_set_int(r->a, ctx, "month", d.month);
+	if (d.rating_n)
+		tv_set(r->a, ctx, "avg_rating", tv_str_ref(r->a, arena_printf(r->a, "%.2f",
+				(double)d.rating_sum / (double)d.rating_n)));
+	tv_set_int(r->a, ctx, "ratings", d.rating_n);
+	tv_set_int(r->a, ctx, "up", d.up);
+	tv_set_int(r->a, ctx, "down", d.down);
+	dash_limits_ctx(r, ctx, &d.limits);
+	dash_chart_days(r, ctx, &d);
+	tv_set(r->a, ctx, "by_model", bars(r, d.models, d.nmodels, 0, "models",
+					     "Requests by model"));
+	tv_set(r->a, ctx, "by_category", bars(r, d.cats, d.ncats, 1, "cats",
+						"Requests by category"));
+	add_recent(r, ctx, &d);
+	tv_set_str(r->a, ctx, "timezone", r->user->timezone);
+	return page_render(r, 200, "dashboard", ctx);
+}
+
+static int dashboard_json(struct req *r)
+{
+	struct dash d;
+	dash_load(r, &d);
+	dash_json(r, &d);
+	return 200;
+}
+
+/* GET /dashboard/admin: every user's and every model's totals. Anyone
+ * else is told there is no such page. */
+static int admin_page(struct req *r)
+{
+	struct dash_row *rows, *total;
+	struct tval *ctx, *users;
+	size_t n;
+	if (!r->user->is_admin)
+		return page_error(r, 404, "There is no page at this address.");
+	ctx = page_ctx(r, "Dashboard: whole instance", NULL);
+	dash_read_begin(g.data_db);
+	if (dash_rollup(g.data_db, r->a, NULL, DASH_TOTAL, &total) == 1)
+		add_summary(r, tv_set(r->a, ctx, "total", tv_map(r->a)), total);
+	n = dash_rollup(g.data_db, r->a, NULL, DASH_BY_MODEL, &rows);
+	tv_set(r->a, ctx, "by_model", bars(r, rows, n, 0, "models", "Requests by model, all accounts"));
+	n = dash_rollup_by_user(g.data_db, r->a, &rows);
+	dash_read_end(g.data_db);
+	users = tv_set(r->a, ctx, "users", tv_list(r->a));
+	tv_set_bool(r->a, ctx, "has_users", n > 0);
+	for (size_t i = 0; i < n; i++) {
+		struct tval *x = tv_push(r->a, users, tv_map(r->a));
+		const char *email = dash_user_email(g.user_db, r->a, rows[i].key);
+		tv_set(r->a, x, "email", tv_str_ref(r->a, email ? email : "(deleted account)"));
+		tv_set(r->a, x, "id", tv_str_ref(r->a, rows[i].key));
+		add_summary(r, x, &rows[i]);
+	}
+	return page_render(r, 200, "dashboard_admin", ctx);
+}
+
+/* POST /ratings: m, and rating (1..5) and/or vote (1, -1). Back to the
+ * reply on its chat page. */
+static int rating_post(struct req *r)
+{
+	const char *m = http_form(r, "m"), *rating = http_form(r, "rating");
+	const char *vote = http_form(r, "vote");
+	int64_t stars = 0;
+	char chat_id[37];
+	if (r->invalid)
+		return page_error(r, 400, r->invalid);
+	if (rating && *rating)
+		parse_int64(rating, &stars);
+	if (!stars && !(vote && *vote))
+		return page_error(r, 400, "Choose a rating from 1 to 5, or thumbs up or down.");
+	switch (rating_set(g.data_db, r->user->id, m, (int)stars,
+			   vote && *vote ? (vote[0] == '-' ? -1 : 1) : 0, chat_id)) {
+	case STORE_OK:
+		return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, m));
+	case STORE_NOT_FOUND:
+		return page_error(r, 404, "There is no such reply.");
+	default:
+		return page_error(r, 503, "The server is busy; your rating was not saved. Try again.");
+	}
+}
+
+static const struct route routes[] = {
+	{ "GET", "/dashboard", dashboard_page, ROUTE_LOGIN, NULL },
+	{ "GET", "/dashboard.json", dashboard_json, ROUTE_LOGIN, NULL },
+	{ "GET", "/dashboard/admin", admin_page, ROUTE_LOGIN, NULL },
+	{ "POST", "/ratings", rating_post, ROUTE_LOGIN, rating_fields },
+};
+
+int main(int argc, char **argv)
+{
+	return app_main(argc, argv, "dashboard", routes, COUNTOF(routes));
+}

@@ -1,0 +1,269 @@
+/* store_analytics.c — see store_analytics.h. */
+#include "store_analytics.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A chosen value if one was given, else the derived one. */
+static const char *pick(const char *chosen, const char *derived, int *any)
+{
+	if (chosen && *chosen) {
+		*any = 1;
+		return chosen;
+	}
+	return derived;
+}
+
+enum store_rc analytics_on_request(struct db *db, const char *user_id, const char *chat_id,
+				   const char *msg_id, int64_t seq,
+				   const struct request_tags *chosen, int64_t now)
+{
+	struct request_tags t = { "chat", "general", "low" };
+	sqlite3_stmt *st;
+	int any = 0;
+
+	/* The prompt: the user message just before the reply. */
+	st = db_prep(db, "SELECT content FROM messages WHERE chat_id = ?1 AND seq < ?2 "
+			 "AND role = 'user' ORDER BY seq DESC LIMIT 1");
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		classify_prompt(db_col_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), &t);
+	sqlite3_reset(st);
+	if (chosen) {
+		t.request_type = pick(chosen->request_type, t.request_type, &any);
+		t.category = pick(chosen->category, t.category, &any);
+		t.complexity = pick(chosen->complexity, t.complexity, &any);
+	}
+	st = db_prep(db, "INSERT OR REPLACE INTO request_analytics (message_id, user_id, chat_id, "
+			 "request_type, category, complexity, chosen, created_at) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, user_id);
+	db_bind_text(st, 3, chat_id);
+	db_bind_text(st, 4, t.request_type);
+	db_bind_text(st, 5, t.category);
+	db_bind_text(st, 6, t.complexity);
+	sqlite3_bind_int(st, 7, any);
+	sqlite3_bind_int64(st, 8, now);
+	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id, int rating,
+			 int vote, char chat_id[37])
+{
+	sqlite3_stmt *st;
+	enum store_rc rc = STORE_NOT_FOUND;
+	int64_t seq = 0;
+
+	if (db_begin(db) != SQLITE_OK)
+		return STORE_BUSY;
+	st = db_prep(db, "SELECT m.chat_id, m.seq FROM messages m JOIN chats c ON c.id = m.chat_id "
+			 "WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant' "
+			 "AND m.status NOT IN ('queued', 'running')");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(chat_id, 37, "%s", db_col_text(st, 0));
+		seq = sqlite3_column_int64(st, 1);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	/* A reply from before analytics existed gets its row now. */
+	if (rc == STORE_OK) {
+		st = db_prep(db, "SELECT 1 FROM request_analytics WHERE message_id = ?1");
+		db_bind_text(st, 1, msg_id);
+		int have = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!have)
+			rc = analytics_on_request(db, user_id, chat_id, msg_id, seq, NULL, now_ms());
+	}
+	if (rc == STORE_OK) {
+		st = db_prep(db, "UPDATE request_analytics SET "
+				 "user_rating = CASE WHEN ?2 = 0 THEN user_rating "
+				 "  WHEN user_rating IS ?2 THEN NULL ELSE ?2 END, "
+				 "vote = CASE WHEN ?3 = 0 THEN vote WHEN vote IS ?3 THEN NULL ELSE ?3 END, "
+				 "rated_at = ?4 WHERE message_id = ?1");
+		db_bind_text(st, 1, msg_id);
+		sqlite3_bind_int(st, 2, rating);
+		sqlite3_bind_int(st, 3, vote);
+		sqlite3_bind_int64(st, 4, now_ms());
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			rc = STORE_ERROR;
+	}
+	if (rc != STORE_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_BUSY;
+}
+
+/* The sums every rollup query selects after its key. */
+#define ROLLUP_SUMS "sum(requests), sum(ok), sum(cached), sum(other), sum(tokens_in), " \
+	"sum(tokens_out), sum(cost), sum(dur_sum), sum(dur_n), sum(ttft_sum), sum(ttft_n)"
+
+/* Read rows of (key, ROLLUP_SUMS) from st into an arena array. */
+static size_t read_rows(sqlite3_stmt *st, struct arena *a, struct dash_row **out)
+{
+	size_t n = 0, cap = 8;
+	struct dash_row *rows = arena_alloc(a, cap * sizeof *rows);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct dash_row *r;
+		if (n == cap) {
+			struct dash_row *more = arena_alloc(a, 2 * cap * sizeof *rows);
+			memcpy(more, rows, n * sizeof *rows);
+			rows = more;
+			cap *= 2;
+		}
+		r = &rows[n++];
+		r->key = arena_strdup(a, db_col_text(st, 0));
+		r->requests = sqlite3_column_int64(st, 1);
+		r->ok = sqlite3_column_int64(st, 2);
+		r->cached = sqlite3_column_int64(st, 3);
+		r->other = sqlite3_column_int64(st, 4);
+		r->tokens_in = sqlite3_column_int64(st, 5);
+		r->tokens_out = sqlite3_column_int64(st, 6);
+		r->cost = sqlite3_column_int64(st, 7);
+		r->dur_sum = sqlite3_column_int64(st, 8);
+		r->dur_n = sqlite3_column_int64(st, 9);
+		r->ttft_sum = sqlite3_column_int64(st, 10);
+		r->ttft_n = sqlite3_column_int64(st, 11);
+	}
+	sqlite3_reset(st);
+	*out = rows;
+	return n;
+}
+
+size_t dash_rollup(struct db *db, struct arena *a, const char *user_id, enum dash_group g,
+		   struct dash_row **out)
+{
+	sqlite3_stmt *st;
+	if (!user_id)
+		st = g == DASH_TOTAL
+			? db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup")
+			: db_prep(db, "SELECT model, " ROLLUP_SUMS " FROM usage_rollup "
+				      "GROUP BY model ORDER BY 2 DESC, 8 DESC, 1");
+	else if (g == DASH_TOTAL)
+		st = db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup WHERE user_id = ?1");
+	else if (g == DASH_BY_MODEL)
+		st = db_prep(db, "SELECT model, " ROLLUP_SUMS " FROM usage_rollup WHERE user_id = ?1 "
+				 "GROUP BY model ORDER BY 2 DESC, 8 DESC, 1");
+	else
+		st = db_prep(db, "SELECT category, " ROLLUP_SUMS " FROM usage_rollup "
+				 "WHERE user_id = ?1 AND category != '' "
+				 "GROUP BY category ORDER BY 2 DESC, 1");
+	if (user_id)
+		db_bind_text(st, 1, user_id);
+	return read_rows(st, a, out);
+}
+
+size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out)
+{
+	return read_rows(db_prep(db, "SELECT user_id, " ROLLUP_SUMS " FROM usage_rollup "
+				     "GROUP BY user_id ORDER BY 2 DESC, 8 DESC, 1"), a, out);
+}
+
+void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+			struct dash_bucket *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT cum_requests, cum_tokens, cum_cost FROM usage_buckets "
+				       "WHERE user_id = ?1 AND bucket < ?2 ORDER BY bucket DESC LIMIT 1");
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, t_ms / 900000);
+	memset(out, 0, sizeof *out);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->requests = sqlite3_column_int64(st, 0);
+		out->tokens = sqlite3_column_int64(st, 1);
+		out->cost = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+}
+
+static const char *col_or_null(struct arena *a, sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : arena_strdup(a, db_col_text(st, i));
+}
+
+static int64_t int_or(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
+}
+
+size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
+		   struct dash_request **out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT u.id, u.chat_id, u.message_id, u.type, u.model, "
+				       "u.status, u.error, r.request_type, r.category, r.complexity, "
+				       "u.tokens_in, u.tokens_out, u.cost, u.duration_ms, u.ttft_ms, "
+				       "r.user_rating, r.vote, u.created_at "
+				       "FROM usage_logs u LEFT JOIN request_analytics r "
+				       "ON r.message_id = u.message_id "
+				       "WHERE u.user_id = ?1 ORDER BY u.created_at DESC "
+				       "LIMIT ?2");
+	struct dash_request *q = arena_zalloc(a, (limit ? limit : 1) * sizeof *q);
+	size_t n = 0;
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+		struct dash_request *x = &q[n++];
+		x->id = arena_strdup(a, db_col_text(st, 0));
+		x->chat_id = col_or_null(a, st, 1);
+		x->message_id = col_or_null(a, st, 2);
+		x->type = arena_strdup(a, db_col_text(st, 3));
+		x->model = arena_strdup(a, db_col_text(st, 4));
+		x->status = arena_strdup(a, db_col_text(st, 5));
+		x->error = col_or_null(a, st, 6);
+		x->request_type = col_or_null(a, st, 7);
+		x->category = col_or_null(a, st, 8);
+		x->complexity = col_or_null(a, st, 9);
+		x->tokens_in = sqlite3_column_int64(st, 10);
+		x->tokens_out = sqlite3_column_int64(st, 11);
+		x->cost = sqlite3_column_int64(st, 12);
+		x->duration_ms = int_or(st, 13, -1);
+		x->ttft_ms = int_or(st, 14, -1);
+		x->rating = (int)int_or(st, 15, 0);
+		x->vote = (int)int_or(st, 16, 0);
+		x->created_at = sqlite3_column_int64(st, 17);
+	}
+	sqlite3_reset(st);
+	*out = q;
+	return n;
+}
+
+void dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
+		  int64_t *down)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT rating_sum, rating_n, up, down FROM rating_rollup "
+				       "WHERE user_id = ?1");
+	*sum = *n = *up = *down = 0;
+	db_bind_text(st, 1, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*sum = sqlite3_column_int64(st, 0);
+		*n = sqlite3_column_int64(st, 1);
+		*up = sqlite3_column_int64(st, 2);
+		*down = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+}
+
+void dash_read_begin(struct db *db)
+{
+	db_exec_stmt(db_prep(db, "BEGIN"));
+}
+
+void dash_read_end(struct db *db)
+{
+	db_exec_stmt(db_prep(db, "COMMIT"));
+}
+
+const char *dash_user_email(struct db *user_db, struct arena *a, const char *id)
+{
+	sqlite3_stmt *st = db_prep(user_db, "SELECT email FROM users WHERE id = ?1");
+	const char *email = NULL;
+	db_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		email = arena_strdup(a, db_col_text(st, 0));
+	sqlite3_reset(st);
+	return email;
+}

@@ -1,0 +1,85 @@
+/* store_analytics.h — request analytics, ratings and the dashboard's
+ * rollups (seed 002) in data.db. The rollups are kept by triggers
+ * (schema/data/009_dashboard.sql) in the transaction of each usage row, so
+ * these reads touch a few rows per model and category, however many
+ * requests a user has made. Results live in the arena given. */
+#ifndef CONFAB_STORE_ANALYTICS_H
+#define CONFAB_STORE_ANALYTICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "classify.h"
+#include "db.h"
+#include "store_user.h"
+
+/* Inside the send's transaction (store_reply.c insert_reply): the analytics
+ * row of the reply msg_id at seq of chat_id. Fields of chosen that are NULL
+ * or "" (or chosen itself NULL) are derived from the user message before
+ * it (classify.h). */
+enum store_rc analytics_on_request(struct db *db, const char *user_id, const char *chat_id,
+				   const char *msg_id, int64_t seq,
+				   const struct request_tags *chosen, int64_t now);
+
+/* Rate the user's finished reply msg_id: rating 1..5 and/or vote -1/1 (0:
+ * leave as is). Giving the value it already has takes it back. Fills
+ * chat_id (the reply's chat). STORE_NOT_FOUND when msg_id is not an ended
+ * assistant message in one of the user's chats. */
+enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id, int rating,
+			 int vote, char chat_id[37]);
+
+/* One line of a rollup: key is the model, category or user id ("" for a
+ * total). requests counts type 'chat' usage rows, other the title rows;
+ * tokens and cost count every row. */
+struct dash_row {
+	const char *key;
+	int64_t requests, ok, cached, other, tokens_in, tokens_out, cost;
+	int64_t dur_sum, dur_n, ttft_sum, ttft_n;
+};
+
+enum dash_group { DASH_TOTAL, DASH_BY_MODEL, DASH_BY_CATEGORY };
+
+/* The user's rollup, grouped; most requests first. Returns the count (a
+ * total is always one row). user_id NULL: the whole instance (DASH_TOTAL
+ * and DASH_BY_MODEL only). */
+size_t dash_rollup(struct db *db, struct arena *a, const char *user_id, enum dash_group g,
+		   struct dash_row **out);
+/* Every user's totals (the administrator's view), most requests first. */
+size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out);
+
+struct dash_bucket {
+	int64_t requests, tokens, cost;
+};
+/* The user's running totals of requests, tokens and cost logged before
+ * t_ms, a whole quarter hour (the rollup's grain: every zone in use is
+ * offset from UTC by whole quarter hours). One index lookup; a span is the
+ * difference of two. */
+void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+			struct dash_bucket *out);
+
+struct dash_request {
+	const char *id;
+	const char *chat_id, *message_id;   /* NULL when none */
+	const char *type, *model, *status, *error;
+	const char *request_type, *category, *complexity;  /* NULL: no analytics */
+	int64_t tokens_in, tokens_out, cost, duration_ms, ttft_ms;  /* -1 unknown */
+	int rating, vote;                   /* 0: none */
+	int64_t created_at;
+};
+/* The user's newest usage rows. */
+size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
+		   struct dash_request **out);
+
+/* The user's ratings: sum and count of 1..5 ratings, thumbs up and down. */
+void dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
+		  int64_t *down);
+
+/* Begin and end a read transaction on data.db, so the numbers of one page
+ * agree with each other. */
+void dash_read_begin(struct db *db);
+void dash_read_end(struct db *db);
+
+/* The email of user id in user.db (arena), or NULL. */
+const char *dash_user_email(struct db *user_db, struct arena *a, const char *id);
+
+#endif
