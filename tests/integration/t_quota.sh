@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 CONFAB=$BUILD/cli/confab
-q() { sqlite3 "$DATA/data.db" "$1"; }
+# The test writes request_log rows while the site runs: wait for its locks.
+q() { sqlite3 -cmd '.timeout 5000' "$DATA/data.db" "$1"; }
 uid_of() { sqlite3 "$DATA/user.db" "SELECT id FROM users WHERE email = '$1'"; }
 
 # account PLAN [TZ]: a new signed-in account on PLAN; sets JAR, EMAIL, UIDX.
