@@ -229,7 +229,10 @@ static int open_data(const char *name)
 	if (cli_load_config(name, &c))
 		return -1;
 	config_free(&c);
-	return app_init("confab", NULL, 0);
+	if (app_init("confab", NULL, 0))
+		return -1;
+	plans_sync(&g.plans, &g.cfg, g.data_db, now_ms());   /* with `plan set`'s */
+	return 0;
 }
 
 int cmd_user(int argc, char **argv)
@@ -273,18 +276,72 @@ static void print_limit(const char *label, int64_t v)
 		printf("  %-24s %lld\n", label, (long long)v);
 }
 
+static int known_key(const char *k)
+{
+	for (const char *const *p = plan_keys; *p; p++)
+		if (!strcmp(*p, k))
+			return 1;
+	return 0;
+}
+
+/* confab plan set NAME KEY VALUE...: stored in data.db over the config;
+ * refused (and nothing kept) when the plans then do not read. */
+static int plan_set(int argc, char **argv)
+{
+	const char *name = argv[0];
+	struct plans trial;
+	int64_t now = now_ms();
+	for (int i = 1; i < argc; i += 2)
+		if (!known_key(argv[i]))
+			return cli_fail("plan %s: unknown key %s (confab plan --help)", name, argv[i]);
+	if (db_begin(g.data_db) != SQLITE_OK)
+		return cli_fail("data.db is busy; try again");
+	for (int i = 1; i < argc; i += 2)
+		if (plan_setting_put(g.data_db, name, argv[i], argv[i + 1], now)) {
+			db_rollback(g.data_db);
+			return cli_fail("cannot write data.db");
+		}
+	memset(&trial, 0, sizeof trial);
+	plans_sync(&trial, &g.cfg, g.data_db, now);
+	if (!plan_find(&trial, name)) {
+		plans_free(&trial);
+		db_rollback(g.data_db);
+		return cli_fail("plan %s: those values do not make a plan (a limit is a whole "
+				"number, 0 or more, or none); nothing was changed", name);
+	}
+	plans_free(&trial);
+	if (db_commit(g.data_db) != SQLITE_OK)
+		return cli_fail("cannot write data.db");
+	printf("plan %s changed; running pages use it within a second\n", name);
+	return CLI_OK;
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
-	if (!sub || cli_is_help(sub) || strcmp(sub, "list") || argc > 2) {
+	int set = sub && !strcmp(sub, "set") && argc >= 5 && (argc - 3) % 2 == 0;
+	if (!sub || cli_is_help(sub) || (strcmp(sub, "list") && !set) ||
+	    (!strcmp(sub, "list") && argc > 2)) {
 		fputs("usage: confab plan list\n"
-		      "  the plans ([plan.NAME] sections of the config, or the built-in free,\n"
-		      "  pro and enterprise) with every limit; [auth] default_plan is marked\n",
+		      "       confab plan set NAME KEY VALUE [KEY VALUE ...]\n"
+		      "  list: the plans ([plan.NAME] sections of the config, or the built-in\n"
+		      "  free, pro and enterprise, with what `plan set` changed) and every limit;\n"
+		      "  [auth] default_plan is marked. set: change (or create) a plan in\n"
+		      "  data.db over the config; KEY is one of requests_per_hour,\n"
+		      "  requests_per_day, requests_per_month, tokens_per_month,\n"
+		      "  max_tokens_per_request, max_presets, max_components, models,\n"
+		      "  price_per_month, charge_credits, features (a limit may be none)\n",
 		      sub && cli_is_help(sub) ? stdout : stderr);
 		return sub && cli_is_help(sub) ? CLI_OK : CLI_USAGE;
 	}
 	if (open_data("plan"))
 		return CLI_FAILED;
+	plans_sync(&g.plans, &g.cfg, g.data_db, now_ms());
+	if (set) {
+		int rc = plan_set(argc - 2, argv + 2);
+		app_fini();
+		return rc;
+	}
 	for (size_t i = 0; i < g.plans.n; i++) {
 		const struct plan_cfg *p = &g.plans.plans[i];
 		printf("%s%s: $%lld.%02lld a month%s\n", p->name, p == g.plans.def ? " (default)" : "",

@@ -42,7 +42,7 @@ static const struct command commands[] = {
 	  "the model registry (confab model --help)", run_model },
 	{ "user", "add | list | disable | enable | set-plan | grant-credits | reset-password",
 	  "accounts, their plans and credits (confab user --help)", cmd_user },
-	{ "plan", "list", "the plans and their limits", cmd_plan },
+	{ "plan", "list | set NAME KEY VALUE...", "the plans and their limits", cmd_plan },
 	{ "version", "", "print the version", cmd_version },
 };
 

@@ -91,8 +91,10 @@ void app_dispatch(struct req *r)
 	}
 	session_identify(r, match ? match->flags : 0);
 	/* Models added or switched with `confab model` (the poll needs none). */
-	if (match && !(match->flags & ROUTE_SESSION_RECENT))
+	if (match && !(match->flags & ROUTE_SESSION_RECENT)) {
 		models_sync(&g.models, g.data_db, now_ms());
+		plans_sync(&g.plans, &g.cfg, g.data_db, now_ms());
+	}
 	if (!match) {
 		if (path_seen) {
 			http_header(r, "Allow", buf_str(&allow));

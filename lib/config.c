@@ -32,6 +32,21 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	return 1;
 }
 
+void config_push(struct config *cfg, const char *section, const char *key, const char *value)
+{
+	on_entry(cfg, section, key, value);
+}
+
+void config_truncate(struct config *cfg, size_t n)
+{
+	while (cfg->n > n) {
+		cfg->n--;
+		free(cfg->entries[cfg->n].section);
+		free(cfg->entries[cfg->n].key);
+		free(cfg->entries[cfg->n].value);
+	}
+}
+
 const char *config_get(const struct config *cfg, const char *section, const char *key)
 {
 	/* The last occurrence wins, as a reader of the file would expect. */

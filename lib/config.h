@@ -46,5 +46,9 @@ void config_free(struct config *cfg);
 
 /* The value of section.key, or NULL. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
+/* Add an entry after the file's (it wins over them), and drop the entries
+ * past the first n again: how plans_sync layers `confab plan set`. */
+void config_push(struct config *cfg, const char *section, const char *key, const char *value);
+void config_truncate(struct config *cfg, size_t n);
 
 #endif

@@ -1,5 +1,7 @@
 /* plans.c — see plans.h. */
 #include "plans.h"
+#include "db.h"
+#include "log.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -164,4 +166,64 @@ int plan_allows_model(const struct plan_cfg *pl, const char *model_id)
 		if (!strcmp(pl->models[i], model_id))
 			return 1;
 	return 0;
+}
+
+const char *const plan_keys[] = {
+	"requests_per_hour", "requests_per_day", "requests_per_month", "tokens_per_month",
+	"max_tokens_per_request", "max_presets", "max_components", "models",
+	"price_per_month", "charge_credits", "features", NULL
+};
+
+static void stamp_of(struct db *db, char out[64])
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT count(*) || '.' || coalesce(max(updated_at), 0) "
+				       "FROM plan_settings");
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, 64, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+}
+
+void plans_sync(struct plans *p, struct config *cfg, struct db *db, int64_t now)
+{
+	char stamp[64], sec[160], *err = NULL;
+	size_t n0 = cfg->n;
+	struct plans fresh;
+	sqlite3_stmt *st;
+
+	if (p->synced_at && now >= p->synced_at && now - p->synced_at < 1000)
+		return;
+	p->synced_at = now;
+	stamp_of(db, stamp);
+	if (!strcmp(stamp, p->stamp))
+		return;
+	st = db_prep(db, "SELECT plan, key, value FROM plan_settings ORDER BY updated_at");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(sec, sizeof sec, "plan.%s", db_col_text(st, 0));
+		config_push(cfg, sec, db_col_text(st, 1), db_col_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (plans_load(&fresh, cfg, &err) == 0) {
+		plans_free(p);
+		*p = fresh;
+	} else {
+		log_error("plans from confab plan set: %s", err ? err : "out of memory");
+		free(err);
+	}
+	config_truncate(cfg, n0);
+	snprintf(p->stamp, sizeof p->stamp, "%s", stamp);
+	p->synced_at = now;
+}
+
+int plan_setting_put(struct db *db, const char *plan, const char *key, const char *value,
+		     int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "INSERT INTO plan_settings (plan, key, value, updated_at) "
+				       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (plan, key) DO UPDATE "
+				       "SET value = excluded.value, updated_at = excluded.updated_at");
+	db_bind_text(st, 1, plan);
+	db_bind_text(st, 2, key);
+	db_bind_text(st, 3, value);
+	sqlite3_bind_int64(st, 4, now);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }

@@ -28,10 +28,22 @@ struct plans {
 	struct plan_cfg *plans;
 	size_t n;
 	const struct plan_cfg *def; /* [auth] default_plan */
+	char stamp[64];             /* plan_settings when last read */
+	int64_t synced_at;
 };
 
 /* 0, or -1 with *err (malloc'd) for a bad section. */
 int plans_load(struct plans *p, const struct config *cfg, char **err);
+struct db;
+/* The plans again from cfg with `confab plan set`'s changes (data.db
+ * plan_settings) on top, when those changed; at most once a second.
+ * A change that makes a plan unreadable is logged and left out. */
+void plans_sync(struct plans *p, struct config *cfg, struct db *db, int64_t now);
+/* Store one of `confab plan set`'s changes. 0 or -1. */
+int plan_setting_put(struct db *db, const char *plan, const char *key, const char *value,
+		     int64_t now);
+/* The keys `confab plan set` takes (NULL-terminated). */
+extern const char *const plan_keys[];
 void plans_free(struct plans *p);
 const struct plan_cfg *plan_find(const struct plans *p, const char *name);
 /* The plan a user is on now: a paid plan past plan_expires_at (ms; 0 = no

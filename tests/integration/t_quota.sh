@@ -178,6 +178,18 @@ check "  ... unlimited ones said so" grep -q '<th scope="row">Tokens this month<
 check "  ... valid HTML" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/body"
 check "  ... readable in w3m" grep -q 'Requests today' <<<"$(w3m -dump -T text/html <"$TMP/body")"
 
+# --- confab plan set: a change over the config, picked up by running pages
+check "confab plan set changes a plan" "$CONFAB" plan set squeezed requests_per_hour 2 price_per_month 0
+sleep 1.1
+account squeezed
+expect_eq "  ... a new plan, enforced within a second: 2 of 5 at once" "303×2 429×3 " "$(burst 5 sim)"
+if "$CONFAB" plan set squeezed requests_per_day lots >"$TMP/out" 2>&1; then
+	not_ok "a value that is not a limit is refused"
+else
+	check "a value that is not a limit is refused" grep -q 'nothing was changed' "$TMP/out"
+fi
+expect_eq "  ... an unknown key too" 1 "$("$CONFAB" plan set squeezed colour blue >/dev/null 2>&1; echo $?)"
+
 # --- the command line
 "$CONFAB" plan list >"$TMP/plans"
 check "confab plan list shows each plan's limits" grep -q '^hourly: \$0.00 a month' "$TMP/plans"
