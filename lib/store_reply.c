@@ -385,6 +385,31 @@ const char *reply_partial_text(struct db *db, struct arena *a, const char *msg_i
 	return s;
 }
 
+/* The text of a reply's parts (st: start, text of message_id ?1 ending
+ * after byte ?2) from byte `from` on, cut on a character boundary, and
+ * the offset to ask from next time. */
+static void read_parts(struct arena *a, sqlite3_stmt *st, const char *msg_id,
+		       int64_t from, const char **text, int64_t *next)
+{
+	struct buf b = BUF_INIT;
+	int64_t end = from;
+	db_bind_text(st, 1, msg_id);
+	sqlite3_bind_int64(st, 2, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t start = sqlite3_column_int64(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		int64_t n = sqlite3_column_bytes(st, 1), skip = 0;
+		if (start < from)
+			skip = char_boundary(t, n, from - start);
+		buf_append(&b, t + skip, (size_t)(n - skip));
+		end = start + n;
+	}
+	sqlite3_reset(st);
+	*text = arena_strndup(a, buf_str(&b), b.len);
+	*next = end;
+	buf_free(&b);
+}
+
 enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 			 const char *chat_id, const char *msg_id, int64_t from,
 			 struct reply_poll *out)
@@ -435,25 +460,9 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 	}
 	sqlite3_reset(st);
 	if (rc == STORE_OK && !out->ended) {
-		struct buf b = BUF_INIT;
-		int64_t end = from;
-		st = db_prep(db, "SELECT start, text FROM message_parts WHERE message_id = ?1 "
-				 "AND start + length(CAST(text AS BLOB)) > ?2 ORDER BY start");
-		db_bind_text(st, 1, msg_id);
-		sqlite3_bind_int64(st, 2, from);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t start = sqlite3_column_int64(st, 0);
-			const char *t = (const char *)sqlite3_column_text(st, 1);
-			int64_t n = sqlite3_column_bytes(st, 1), skip = 0;
-			if (start < from)
-				skip = char_boundary(t, n, from - start);
-			buf_append(&b, t + skip, (size_t)(n - skip));
-			end = start + n;
-		}
-		sqlite3_reset(st);
-		out->text = arena_strndup(a, buf_str(&b), b.len);
-		out->next = end;
-		buf_free(&b);
+		read_parts(a, db_prep(db, "SELECT start, text FROM message_parts WHERE "
+					  "message_id = ?1 AND start + length(CAST(text AS BLOB)) > ?2 "
+					  "ORDER BY start"), msg_id, from, &out->text, &out->next);
 	}
 	return rc;
 }
@@ -461,25 +470,9 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, int64_t from,
 			  const char **text, int64_t *next)
 {
-	struct buf b = BUF_INIT;
-	int64_t end = from;
-	sqlite3_stmt *st = db_prep(db, "SELECT start, text FROM reasoning_parts WHERE message_id = ?1 "
-				       "AND start + length(CAST(text AS BLOB)) > ?2 ORDER BY start");
-	db_bind_text(st, 1, msg_id);
-	sqlite3_bind_int64(st, 2, from);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t start = sqlite3_column_int64(st, 0);
-		const char *t = (const char *)sqlite3_column_text(st, 1);
-		int64_t n = sqlite3_column_bytes(st, 1), skip = 0;
-		if (start < from)
-			skip = char_boundary(t, n, from - start);
-		buf_append(&b, t + skip, (size_t)(n - skip));
-		end = start + n;
-	}
-	sqlite3_reset(st);
-	*text = arena_strndup(a, buf_str(&b), b.len);
-	*next = end;
-	buf_free(&b);
+	read_parts(a, db_prep(db, "SELECT start, text FROM reasoning_parts WHERE message_id = ?1 "
+				  "AND start + length(CAST(text AS BLOB)) > ?2 ORDER BY start"),
+		   msg_id, from, text, next);
 }
 
 int reply_in_progress(struct db *db, const char *chat_id)
