@@ -47,6 +47,7 @@ static void *render_main(void *arg)
 		s->render = RENDER_DONE;
 	}
 	pthread_mutex_unlock(&lock);
+	markdown_cleanup();   /* this thread's cached parser dies with it */
 	return NULL;
 }
 
