@@ -40,6 +40,18 @@ void buf_putc(struct buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+void buf_put_int(struct buf *b, long long n)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(d + sizeof d - p));
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -221,8 +221,9 @@ sqlite3_stmt *db_prep(struct db *db, const char *sql)
 
 void db_reset_all(struct db *db)
 {
+	/* Only statements left mid-step: a reset of an idle one still costs. */
 	for (int i = 0; i < STMT_SLOTS; i++)
-		if (db->slots[i].st)
+		if (db->slots[i].st && sqlite3_stmt_busy(db->slots[i].st))
 			sqlite3_reset(db->slots[i].st);
 }
 
@@ -237,6 +238,17 @@ int db_commit(struct db *db)
 	if (rc != SQLITE_OK)
 		db_rollback(db);
 	return rc;
+}
+
+void db_read_begin(struct db *db)
+{
+	db_exec_stmt(db_prep(db, "BEGIN"));
+}
+
+void db_read_end(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		db_exec_stmt(db_prep(db, "COMMIT"));
 }
 
 void db_rollback(struct db *db)

@@ -38,6 +38,13 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* A read snapshot over several statements: BEGIN (deferred) / COMMIT, from
+ * cached statements. In WAL mode each read transaction takes and drops a
+ * lock on the -shm file (two fcntl calls); a snapshot pays that once for
+ * all the statements in it. */
+void db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* Step a statement that returns no rows and reset it; the sqlite3 result
  * (SQLITE_DONE on success). */
 int db_exec_stmt(sqlite3_stmt *st);

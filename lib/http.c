@@ -86,26 +86,58 @@ static int read_params(struct req *r, char *const *vars)
 	new_reqid(r->reqid);
 	r->env = vars;
 	r->body = "";
-	r->method = var_or_empty(a, env_get(vars, "REQUEST_METHOD"));
+	/* One pass over the parameters (a dozen lookups by name would each
+	 * walk all thirty-odd of them). */
+	const char *method = NULL, *doc_uri = NULL, *query = NULL, *ctype = NULL,
+		   *addr = NULL, *ua = NULL, *origin = NULL, *host = NULL;
+	uri = https = cl = cookie = NULL;
+	for (char *const *v = vars; v && *v; v++) {
+		const char *e = *v;
+#define TAKE(name, var) \
+	if (!var && strncmp(e, name "=", sizeof name) == 0) { var = e + sizeof name; continue; }
+		switch (e[0]) {
+		case 'R':
+			TAKE("REQUEST_METHOD", method);
+			TAKE("REQUEST_URI", uri);
+			TAKE("REMOTE_ADDR", addr);
+			break;
+		case 'D':
+			TAKE("DOCUMENT_URI", doc_uri);
+			break;
+		case 'Q':
+			TAKE("QUERY_STRING", query);
+			break;
+		case 'C':
+			TAKE("CONTENT_TYPE", ctype);
+			TAKE("CONTENT_LENGTH", cl);
+			break;
+		case 'H':
+			TAKE("HTTP_USER_AGENT", ua);
+			TAKE("HTTP_ORIGIN", origin);
+			TAKE("HTTP_HOST", host);
+			TAKE("HTTP_COOKIE", cookie);
+			TAKE("HTTPS", https);
+			break;
+		}
+#undef TAKE
+	}
+	r->method = var_or_empty(a, method);
 	r->is_head = strcmp(r->method, "HEAD") == 0;
 	if (r->is_head)
 		r->method = "GET";
-	uri = env_get(vars, "REQUEST_URI");
 	if (!uri || !*uri)
-		uri = env_get(vars, "DOCUMENT_URI");
+		uri = doc_uri;
 	if (!uri || !*uri)
 		uri = "/";
 	q = strchr(uri, '?');
 	r->path = q ? arena_strndup(a, uri, (size_t)(q - uri)) : arena_strdup(a, uri);
-	r->query = var_or_empty(a, env_get(vars, "QUERY_STRING"));
-	r->content_type = var_or_empty(a, env_get(vars, "CONTENT_TYPE"));
-	r->remote_addr = var_or_empty(a, env_get(vars, "REMOTE_ADDR"));
-	r->user_agent = var_or_empty(a, env_get(vars, "HTTP_USER_AGENT"));
-	r->origin = var_or_empty(a, env_get(vars, "HTTP_ORIGIN"));
-	r->host = var_or_empty(a, env_get(vars, "HTTP_HOST"));
-	https = env_get(vars, "HTTPS");
+	r->query = var_or_empty(a, query);
+	r->content_type = var_or_empty(a, ctype);
+	r->remote_addr = var_or_empty(a, addr);
+	r->user_agent = var_or_empty(a, ua);
+	r->origin = var_or_empty(a, origin);
+	r->host = var_or_empty(a, host);
 	r->https = https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
-	cl = env_get(vars, "CONTENT_LENGTH");
 	r->content_length = -1;
 	if (cl && *cl && (parse_int64(cl, &r->content_length) || r->content_length < 0))
 		return 400;
@@ -113,7 +145,6 @@ static int read_params(struct req *r, char *const *vars)
 	if (form_parse_urlencoded(a, r->query, strlen(r->query), MAX_QUERY_FIELDS,
 				  &r->query_kv) != FORM_OK)
 		return 400;
-	cookie = env_get(vars, "HTTP_COOKIE");
 	/* Malformed or surplus cookies are ignored, never an error: a browser
 	 * may carry cookies of other applications on the same host. */
 	if (cookie && form_parse_cookies(a, cookie, strlen(cookie), MAX_COOKIES,
@@ -303,11 +334,18 @@ int http_redirect(struct req *r, const char *path)
 
 void http_send(struct req *r, FCGX_Request *fr, struct buf *out)
 {
-	struct buf head = BUF_INIT;
-	buf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\n", r->status,
-		   http_reason(r->status),
-		   r->resp_type ? r->resp_type : "text/html; charset=utf-8");
-	buf_printf(&head, "Content-Length: %zu\r\n", r->resp_body->len);
+	/* Kept between requests, and no printf: this runs for every answer. */
+	static struct buf head;
+	buf_clear(&head);
+	buf_puts(&head, "Status: ");
+	buf_put_int(&head, r->status);
+	buf_putc(&head, ' ');
+	buf_puts(&head, http_reason(r->status));
+	buf_puts(&head, "\r\nContent-Type: ");
+	buf_puts(&head, r->resp_type ? r->resp_type : "text/html; charset=utf-8");
+	buf_puts(&head, "\r\nContent-Length: ");
+	buf_put_int(&head, (long long)r->resp_body->len);
+	buf_puts(&head, "\r\n");
 	buf_puts(&head, security_headers);
 	buf_puts(&head, "Cache-Control: no-store\r\n");
 	buf_append(&head, buf_str(r->resp_headers), r->resp_headers->len);
@@ -321,5 +359,4 @@ void http_send(struct req *r, FCGX_Request *fr, struct buf *out)
 		if (!r->is_head)
 			buf_append(out, buf_str(r->resp_body), r->resp_body->len);
 	}
-	buf_free(&head);
 }
