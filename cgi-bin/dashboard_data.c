@@ -70,6 +70,6 @@ void dash_load(struct req *r, struct dash *d)
 	load_days(r, d, now_ms());
 	dash_ratings(g.data_db, r->user->id, &d->rating_sum, &d->rating_n, &d->up, &d->down);
 	d->nrecent = dash_recent(g.data_db, r->a, r->user->id, DASH_RECENT, &d->recent);
-	dash_read_end(g.data_db);
 	dash_limits_get(r, &d->limits);
+	dash_read_end(g.data_db);
 }
