@@ -3,16 +3,19 @@
  * row from request_log and usage_logs: over a random history written out of
  * time order, in zones whose days start on the half and three-quarter hour,
  * in one whose midnight was not on a quarter hour at all (Monrovia before
- * 1972), and after rows are deleted and changed. */
+ * 1972), after rows are deleted and changed, and in a data directory that
+ * had its history before the migration came. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -31,10 +34,16 @@ struct fixture {
 	unsigned seed;
 };
 
+/* The data migrations of the source tree. */
+static void migrations_dir(char *out, size_t n)
+{
+	const char *share = getenv("CONFAB_SHARE_DIR");
+	snprintf(out, n, "%s/schema/data", share && *share ? share : ".");
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	const char *share = getenv("CONFAB_SHARE_DIR");
 	char mig[512], *err = NULL;
 	if (!f)
 		return -1;
@@ -42,13 +51,49 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/data.db", f->dir);
-	snprintf(mig, sizeof mig, "%s/schema/data", share && *share ? share : ".");
+	migrations_dir(mig, sizeof mig);
 	f->data = db_open(f->path, &err);
 	if (!f->data || db_migrate(f->data, mig, &err)) {
 		fprintf(stderr, "%s\n", err ? err : "?");
 		return -1;
 	}
 	f->seed = 12345;
+	*state = f;
+	return 0;
+}
+
+/* A data file at the schema before migration 013 (a directory of links to
+ * the migrations numbered below it). */
+static int setup_before_013(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char mig[512], old[128], from[1024], to[1024], *err = NULL;
+	struct dirent *e;
+	DIR *d;
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/confab-quota-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/data.db", f->dir);
+	snprintf(old, sizeof old, "%s/old", f->dir);
+	migrations_dir(mig, sizeof mig);
+	if (mkdir(old, 0700) || !(d = opendir(mig)))
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && atoi(e->d_name) < 13) {
+			snprintf(from, sizeof from, "%s/%s", mig, e->d_name);
+			snprintf(to, sizeof to, "%s/%s", old, e->d_name);
+			if (symlink(from, to))
+				return -1;
+		}
+	closedir(d);
+	f->data = db_open(f->path, &err);
+	if (!f->data || db_migrate(f->data, old, &err)) {
+		fprintf(stderr, "%s\n", err ? err : "?");
+		return -1;
+	}
+	f->seed = 777;
 	*state = f;
 	return 0;
 }
@@ -61,6 +106,20 @@ static int teardown(void **state)
 	for (const char *const *s = (const char *const[]){ "", "-wal", "-shm", NULL }; *s; s++) {
 		snprintf(p, sizeof p, "%s%s", f->path, *s);
 		unlink(p);
+	}
+	snprintf(p, sizeof p, "%s/old", f->dir);
+	{
+		DIR *d = opendir(p);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char l[512];
+			snprintf(l, sizeof l, "%s/%s", p, e->d_name);
+			if (e->d_name[0] != '.')
+				unlink(l);
+		}
+		if (d)
+			closedir(d);
+		rmdir(p);
 	}
 	rmdir(f->dir);
 	free(f);
@@ -206,12 +265,30 @@ static void test_odd_offset(void **state)
 	assert_true(counted > 20);
 }
 
+/* History written before migration 013, then the migration: its totals
+ * are filled in from the rows, and kept from then on. */
+static void test_backfill(void **state)
+{
+	struct fixture *f = *state;
+	int64_t from = INT64_C(1767225600000);
+	char mig[512], *err = NULL;
+	assert_int_equal(db_version(f->data), 12);
+	write_history(f, from, 120 * DAY, 3000);
+	migrations_dir(mig, sizeof mig);
+	assert_int_equal(db_migrate(f->data, mig, &err), 0);
+	assert_true(db_version(f->data) >= 13);
+	check_zones(f, from + 35 * DAY, 85 * DAY);
+	write_history(f, from + 60 * DAY, 60 * DAY, 1000);
+	check_zones(f, from + 35 * DAY, 85 * DAY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_random_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backfill, setup_before_013, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
