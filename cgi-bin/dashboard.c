@@ -137,9 +137,9 @@ static int admin_page(struct req *r)
 		return page_error(r, 404, "There is no page at this address.");
 	ctx = page_ctx(r, "Dashboard: whole instance", NULL);
 	dash_read_begin(g.data_db);
-	if (dash_rollup(g.data_db, r->a, NULL, DASH_TOTAL, &total) == 1)
+	if (dash_rollup_all(g.data_db, r->a, DASH_TOTAL, &total) == 1)
 		add_summary(r, tv_set(r->a, ctx, "total", tv_map(r->a)), total);
-	n = dash_rollup(g.data_db, r->a, NULL, DASH_BY_MODEL, &rows);
+	n = dash_rollup_all(g.data_db, r->a, DASH_BY_MODEL, &rows);
 	tv_set(r->a, ctx, "by_model", bars(r, rows, n, 0, "models", "Requests by model, all accounts"));
 	n = dash_rollup_by_user(g.data_db, r->a, &rows);
 	dash_read_end(g.data_db);

@@ -59,17 +59,18 @@ static void load_days(struct req *r, struct dash *d, int64_t now)
 
 void dash_load(struct req *r, struct dash *d)
 {
-	struct dash_row *rows;
+	struct dash_rollups u;
 	memset(d, 0, sizeof *d);
 	dash_read_begin(g.data_db);
-	if (dash_rollup(g.data_db, r->a, r->user->id, DASH_TOTAL, &rows) == 1)
-		d->total = rows[0];
-	d->total.key = "";
-	d->nmodels = dash_rollup(g.data_db, r->a, r->user->id, DASH_BY_MODEL, &d->models);
-	d->ncats = dash_rollup(g.data_db, r->a, r->user->id, DASH_BY_CATEGORY, &d->cats);
+	dash_rollup_user(g.data_db, r->a, r->user->id, &u);
+	d->total = u.total;
+	d->models = u.models;
+	d->nmodels = u.nmodels;
+	d->cats = u.cats;
+	d->ncats = u.ncats;
 	load_days(r, d, now_ms());
 	dash_ratings(g.data_db, r->user->id, &d->rating_sum, &d->rating_n, &d->up, &d->down);
 	d->nrecent = dash_recent(g.data_db, r->a, r->user->id, DASH_RECENT, &d->recent);
-	dash_read_end(g.data_db);
 	dash_limits_get(r, &d->limits);
+	dash_read_end(g.data_db);
 }

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A chosen value if one was given, else the derived one. */
@@ -103,59 +104,145 @@ enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id,
 #define ROLLUP_SUMS "sum(requests), sum(ok), sum(cached), sum(other), sum(tokens_in), " \
 	"sum(tokens_out), sum(cost), sum(dur_sum), sum(dur_n), sum(ttft_sum), sum(ttft_n)"
 
+/* The 11 sums of a rollup line from st's columns i.. */
+static void read_sums(sqlite3_stmt *st, int i, struct dash_row *r)
+{
+	int64_t *const v[] = { &r->requests, &r->ok, &r->cached, &r->other, &r->tokens_in,
+			       &r->tokens_out, &r->cost, &r->dur_sum, &r->dur_n, &r->ttft_sum,
+			       &r->ttft_n };
+	for (size_t k = 0; k < COUNTOF(v); k++)
+		*v[k] = sqlite3_column_int64(st, i + (int)k);
+}
+
+static void add_sums(struct dash_row *to, const struct dash_row *r)
+{
+	to->requests += r->requests;
+	to->ok += r->ok;
+	to->cached += r->cached;
+	to->other += r->other;
+	to->tokens_in += r->tokens_in;
+	to->tokens_out += r->tokens_out;
+	to->cost += r->cost;
+	to->dur_sum += r->dur_sum;
+	to->dur_n += r->dur_n;
+	to->ttft_sum += r->ttft_sum;
+	to->ttft_n += r->ttft_n;
+}
+
+/* A growable arena array of lines. */
+struct rows {
+	struct dash_row *v;
+	size_t n, cap;
+};
+
+/* Empty, with room for a few (callers get an array even when empty). */
+static void rows_init(struct arena *a, struct rows *r)
+{
+	r->n = 0;
+	r->cap = 8;
+	r->v = arena_zalloc(a, r->cap * sizeof *r->v);
+}
+
+static struct dash_row *rows_push(struct arena *a, struct rows *r)
+{
+	if (r->n == r->cap) {
+		struct dash_row *more = arena_zalloc(a, 2 * r->cap * sizeof *more);
+		memcpy(more, r->v, r->n * sizeof *more);
+		r->v = more;
+		r->cap *= 2;
+	}
+	return &r->v[r->n++];
+}
+
+/* The line of key, added (zero) if new: a user has a few models and
+ * categories, so a look along them is enough. */
+static struct dash_row *rows_line(struct arena *a, struct rows *r, const char *key)
+{
+	struct dash_row *x;
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].key, key))
+			return &r->v[i];
+	x = rows_push(a, r);
+	x->key = arena_strdup(a, key);
+	return x;
+}
+
 /* Read rows of (key, ROLLUP_SUMS) from st into an arena array. */
 static size_t read_rows(sqlite3_stmt *st, struct arena *a, struct dash_row **out)
 {
-	size_t n = 0, cap = 8;
-	struct dash_row *rows = arena_alloc(a, cap * sizeof *rows);
+	struct rows r;
+	rows_init(a, &r);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct dash_row *r;
-		if (n == cap) {
-			struct dash_row *more = arena_alloc(a, 2 * cap * sizeof *rows);
-			memcpy(more, rows, n * sizeof *rows);
-			rows = more;
-			cap *= 2;
-		}
-		r = &rows[n++];
-		r->key = arena_strdup(a, db_col_text(st, 0));
-		r->requests = sqlite3_column_int64(st, 1);
-		r->ok = sqlite3_column_int64(st, 2);
-		r->cached = sqlite3_column_int64(st, 3);
-		r->other = sqlite3_column_int64(st, 4);
-		r->tokens_in = sqlite3_column_int64(st, 5);
-		r->tokens_out = sqlite3_column_int64(st, 6);
-		r->cost = sqlite3_column_int64(st, 7);
-		r->dur_sum = sqlite3_column_int64(st, 8);
-		r->dur_n = sqlite3_column_int64(st, 9);
-		r->ttft_sum = sqlite3_column_int64(st, 10);
-		r->ttft_n = sqlite3_column_int64(st, 11);
+		struct dash_row *x = rows_push(a, &r);
+		x->key = arena_strdup(a, db_col_text(st, 0));
+		read_sums(st, 1, x);
 	}
 	sqlite3_reset(st);
-	*out = rows;
-	return n;
+	*out = r.v;
+	return r.n;
 }
 
-size_t dash_rollup(struct db *db, struct arena *a, const char *user_id, enum dash_group g,
-		   struct dash_row **out)
+size_t dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out)
 {
-	sqlite3_stmt *st;
-	if (!user_id)
-		st = g == DASH_TOTAL
-			? db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup")
-			: db_prep(db, "SELECT model, " ROLLUP_SUMS " FROM usage_rollup "
-				      "GROUP BY model ORDER BY 2 DESC, 8 DESC, 1");
-	else if (g == DASH_TOTAL)
-		st = db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup WHERE user_id = ?1");
-	else if (g == DASH_BY_MODEL)
-		st = db_prep(db, "SELECT model, " ROLLUP_SUMS " FROM usage_rollup WHERE user_id = ?1 "
-				 "GROUP BY model ORDER BY 2 DESC, 8 DESC, 1");
-	else
-		st = db_prep(db, "SELECT category, " ROLLUP_SUMS " FROM usage_rollup "
-				 "WHERE user_id = ?1 AND category != '' "
-				 "GROUP BY category ORDER BY 2 DESC, 1");
-	if (user_id)
-		db_bind_text(st, 1, user_id);
-	return read_rows(st, a, out);
+	return read_rows(g == DASH_TOTAL
+			 ? db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup")
+			 : db_prep(db, "SELECT model, " ROLLUP_SUMS " FROM usage_rollup "
+				       "GROUP BY model ORDER BY 2 DESC, 8 DESC, 1"), a, out);
+}
+
+/* Most requests first, then most cost; then by name. */
+static int by_requests_cost(const void *x, const void *y)
+{
+	const struct dash_row *p = x, *q = y;
+	if (p->requests != q->requests)
+		return p->requests > q->requests ? -1 : 1;
+	if (p->cost != q->cost)
+		return p->cost > q->cost ? -1 : 1;
+	return strcmp(p->key, q->key);
+}
+
+/* Most requests first, then by name. */
+static int by_requests(const void *x, const void *y)
+{
+	const struct dash_row *p = x, *q = y;
+	if (p->requests != q->requests)
+		return p->requests > q->requests ? -1 : 1;
+	return strcmp(p->key, q->key);
+}
+
+void dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
+		      struct dash_rollups *out)
+{
+	/* The user's lines as they are, added up here: SQLite's sum() per
+	 * column and line cost three times as much as the reading. */
+	sqlite3_stmt *st = db_prep(db, "SELECT model, category, requests, ok, cached, other, "
+				       "tokens_in, tokens_out, cost, dur_sum, dur_n, ttft_sum, ttft_n "
+				       "FROM usage_rollup WHERE user_id = ?1");
+	struct rows models, cats;
+	struct dash_row line;
+
+	memset(out, 0, sizeof *out);
+	out->total.key = "";
+	rows_init(a, &models);
+	rows_init(a, &cats);
+	db_bind_text(st, 1, user_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *category = db_col_text(st, 1);
+		read_sums(st, 2, &line);
+		add_sums(&out->total, &line);
+		add_sums(rows_line(a, &models, db_col_text(st, 0)), &line);
+		/* Category '' holds the title rows: in the totals and the
+		 * models, not a category of requests. */
+		if (*category)
+			add_sums(rows_line(a, &cats, category), &line);
+	}
+	sqlite3_reset(st);
+	qsort(models.v, models.n, sizeof *models.v, by_requests_cost);
+	qsort(cats.v, cats.n, sizeof *cats.v, by_requests);
+	out->models = models.v;
+	out->nmodels = models.n;
+	out->cats = cats.v;
+	out->ncats = cats.n;
 }
 
 size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out)

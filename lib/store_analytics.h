@@ -37,13 +37,21 @@ struct dash_row {
 	int64_t dur_sum, dur_n, ttft_sum, ttft_n;
 };
 
-enum dash_group { DASH_TOTAL, DASH_BY_MODEL, DASH_BY_CATEGORY };
+/* The user's rollup, added up three ways: the total, by model (most
+ * requests first, then most cost) and by category (most requests first;
+ * title rows are in no category). Arrays in the arena. */
+struct dash_rollups {
+	struct dash_row total;
+	struct dash_row *models, *cats;
+	size_t nmodels, ncats;
+};
+void dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
+		      struct dash_rollups *out);
 
-/* The user's rollup, grouped; most requests first. Returns the count (a
- * total is always one row). user_id NULL: the whole instance (DASH_TOTAL
- * and DASH_BY_MODEL only). */
-size_t dash_rollup(struct db *db, struct arena *a, const char *user_id, enum dash_group g,
-		   struct dash_row **out);
+enum dash_group { DASH_TOTAL, DASH_BY_MODEL };
+/* The whole instance's rollup (the administrator's view), grouped; most
+ * requests first. Returns the count (a total is always one row). */
+size_t dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out);
 /* Every user's totals (the administrator's view), most requests first. */
 size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out);
 

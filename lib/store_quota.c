@@ -3,52 +3,106 @@
 #include "store_credits.h"
 #include "tz.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define HOUR_MS (3600 * INT64_C(1000))
+#define BUCKET_MS (900 * INT64_C(1000))  /* quota_buckets' quarter hour */
 
-static int64_t count_since(struct db *db, const char *user_id, int64_t since)
+/* What the plan counts: requests admitted, and tokens. */
+struct totals {
+	int64_t requests, tokens;
+};
+
+/* The user's running totals over the quarter hours before bucket b
+ * (schema/data/013_quota_totals.sql). One index lookup. */
+static void cum_before(struct db *db, const char *user_id, int64_t b, struct totals *out)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT count(*) FROM request_log WHERE user_id = ?1 "
-				       "AND created_at >= ?2");
-	int64_t n = 0;
+	sqlite3_stmt *st = db_prep(db, "SELECT cum_requests, cum_tokens FROM quota_buckets "
+				       "WHERE user_id = ?1 AND bucket < ?2 ORDER BY bucket DESC LIMIT 1");
 	db_bind_text(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, since);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	sqlite3_bind_int64(st, 2, b);
+	out->requests = out->tokens = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->requests = sqlite3_column_int64(st, 0);
+		out->tokens = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
-	return n;
 }
 
-/* When the hourly window next frees a request: an hour after the oldest
- * request in it. */
-static int64_t hour_reset(struct db *db, const char *user_id, int64_t now)
+/* What was counted from `from` up to `to` (ms), straight from the logs:
+ * only ever part of one quarter hour. The tokens are the ones the triggers
+ * of 013_quota_totals.sql add up: what providers reported for the user's
+ * requests on the server's keys (a user's own key costs the operator
+ * nothing; cached answers, refusals and the service's own title requests
+ * do not count). */
+static void logged_between(struct db *db, const char *user_id, int64_t from, int64_t to,
+			   struct totals *out)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT min(created_at) FROM request_log WHERE "
-				       "user_id = ?1 AND created_at >= ?2");
-	int64_t t = now;
+	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT count(*) FROM request_log WHERE user_id = ?1 "
+				       "AND created_at >= ?2 AND created_at < ?3), "
+				       "(SELECT coalesce(sum(tokens_in + tokens_out), 0) FROM usage_logs "
+				       "WHERE user_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND "
+				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error'))");
+	db_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	out->requests = out->tokens = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->requests = sqlite3_column_int64(st, 0);
+		out->tokens = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+}
+
+/* What was counted at or after since, given all (the user's totals ever):
+ * all minus the running total before since. A local midnight in a zone in
+ * use today is on a quarter hour; one that is not (a zone's offset of long
+ * ago) adds the rows of its quarter hour before it. */
+static void totals_since(struct db *db, const char *user_id, int64_t since,
+			 const struct totals *all, struct totals *out)
+{
+	struct totals before, part;
+	assert(since >= 0);
+	cum_before(db, user_id, since / BUCKET_MS, &before);
+	if (since % BUCKET_MS) {
+		logged_between(db, user_id, since - since % BUCKET_MS, since, &part);
+		before.requests += part.requests;
+		before.tokens += part.tokens;
+	}
+	out->requests = all->requests - before.requests;
+	out->tokens = all->tokens - before.tokens;
+}
+
+/* The sliding hour: requests in it, and when it next frees one (an hour
+ * after the oldest request in it; now + an hour when it is empty). Rows,
+ * not buckets: the window ends at any millisecond, and holds at most an
+ * hour of requests. */
+static void hour_window(struct db *db, const char *user_id, int64_t now, struct quota_usage *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT count(*), min(created_at) FROM request_log "
+				       "WHERE user_id = ?1 AND created_at >= ?2");
+	int64_t oldest = now;
 	db_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, now - HOUR_MS + 1);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		t = sqlite3_column_int64(st, 0);
+	out->hour = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->hour = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			oldest = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
-	return t + HOUR_MS;
+	out->hour_reset = oldest + HOUR_MS;
 }
 
-/* Tokens this month: what providers reported for the user's requests on
- * the server's keys (a user's own key costs the operator nothing; cached
- * answers and the service's own title requests do not count), plus the
- * estimates held by requests still queued or running. */
-static int64_t tokens_since(struct db *db, const char *user_id, int64_t since)
+/* The estimates held by the user's requests still queued or running. */
+static int64_t tokens_held(struct db *db, const char *user_id)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT coalesce(sum(tokens_in + tokens_out), 0) "
-				       "FROM usage_logs WHERE user_id = ?1 AND created_at >= ?2 AND "
-				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) + "
-				       "(SELECT coalesce(sum(r.tokens_held), 0) FROM jobs j "
-				       "JOIN request_log r ON r.message_id = j.message_id WHERE j.user_id = ?1)");
+	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(r.tokens_held), 0) FROM jobs j "
+				       "JOIN request_log r ON r.message_id = j.message_id "
+				       "WHERE j.user_id = ?1");
 	int64_t n = 0;
 	db_bind_text(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, since);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -58,11 +112,23 @@ static int64_t tokens_since(struct db *db, const char *user_id, int64_t since)
 void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now,
 		 struct quota_usage *out)
 {
-	int64_t month = tz_month_start(tz, now, 0);
-	out->hour = count_since(db, user_id, now - HOUR_MS + 1);
-	out->today = count_since(db, user_id, tz_day_start(tz, now, 0));
-	out->month = count_since(db, user_id, month);
-	out->tokens_month = tokens_since(db, user_id, month);
+	int64_t day = tz_day_start(tz, now, 0), month = tz_month_start(tz, now, 0);
+	struct totals all, t;
+	/* One snapshot, so that two running totals read are of the same rows
+	 * (inside a send's write transaction already). */
+	int own = sqlite3_get_autocommit(db_handle(db));
+
+	if (own)
+		db_exec_stmt(db_prep(db, "BEGIN"));
+	hour_window(db, user_id, now, out);
+	cum_before(db, user_id, INT64_MAX, &all);
+	totals_since(db, user_id, day, &all, &t);
+	out->today = t.requests;
+	totals_since(db, user_id, month, &all, &t);
+	out->month = t.requests;
+	out->tokens_month = t.tokens + tokens_held(db, user_id);
+	if (own)
+		db_exec_stmt(db_prep(db, "COMMIT"));
 	out->day_reset = tz_day_start(tz, now, -1);
 	out->month_reset = tz_month_start(tz, now, 1);
 }
@@ -102,7 +168,7 @@ enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_i
 	quota_usage(db, user_id, q->tz, now, &u);
 	q->limit = pl->requests_per_hour;
 	q->remaining = pl->requests_per_hour < 0 ? -1 : pl->requests_per_hour - u.hour;
-	q->reset_at = hour_reset(db, user_id, now);
+	q->reset_at = u.hour_reset;
 	if (pl->requests_per_hour >= 0 && u.hour >= pl->requests_per_hour)
 		return refuse(q, 429, "requests per hour", pl->requests_per_hour, q->reset_at);
 	if (pl->requests_per_day >= 0 && u.today >= pl->requests_per_day)

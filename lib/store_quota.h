@@ -34,9 +34,13 @@ enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_i
 struct quota_usage {
 	int64_t hour, today, month;     /* requests */
 	int64_t tokens_month;           /* used and held */
+	int64_t hour_reset;             /* ms when the hour next frees a request */
 	int64_t day_reset, month_reset; /* ms */
 };
-/* What the user has used in each window now (for the Plan & usage page). */
+/* What the user has used in each window now (the send's check, the
+ * dashboard, the Plan & usage page): a few index lookups however long the
+ * history (running totals, schema/data/013_quota_totals.sql), read in one
+ * snapshot (a read transaction of its own when none is open). */
 void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now,
 		 struct quota_usage *out);
 

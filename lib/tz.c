@@ -40,6 +40,10 @@ int tz_valid(const char *name)
 static void tz_use(const char *tz)
 {
 	static char current[80];
+	/* The zone in use already was checked then: a page formats dozens of
+	 * times in one zone, and checking opens its file. */
+	if (tz && *current && strcmp(current, tz) == 0)
+		return;
 	if (!tz_valid(tz))
 		tz = "UTC";
 	if (strcmp(current, tz) == 0)

@@ -83,12 +83,24 @@ for (t,) in db.execute("SELECT created_at FROM request_log WHERE user_id=?", (ui
 check("limits.monthlyUsed / dailyUsed = requests the plan admitted", (pm, pd),
       (j["limits"]["monthlyUsed"], j["limits"]["dailyUsed"]))
 check("user.requestsUsed = limits.monthlyUsed", pm, j["user"]["requestsUsed"])
+ph = db.execute("SELECT count(*) FROM request_log WHERE user_id=? AND created_at > ?", (uid, int(time.time() * 1000) - 3600000)).fetchone()[0]
+check("limits.hourlyUsed = requests admitted in the last hour", ph, j["limits"]["hourlyUsed"])
+# Tokens the plan counts this month (the server's keys, replies that reached
+# a provider), plus what replies still running hold: none are here.
+ptok = held = 0
+for t, n in db.execute("SELECT created_at, tokens_in + tokens_out FROM usage_logs WHERE user_id=? AND type='chat' AND key_source='server' AND status IN ('success','error')", (uid,)):
+    d = datetime.fromtimestamp(t / 1000, zone).date()
+    ptok += n if (d.year, d.month) == (today.year, today.month) else 0
+held = one("SELECT coalesce(sum(r.tokens_held), 0) FROM jobs j JOIN request_log r ON r.message_id = j.message_id WHERE j.user_id=?")[0]
+check("limits.tokensThisMonth = tokens the plan counts this month", ptok + held, j["limits"]["tokensThisMonth"])
 check("requestsPerDay: 30 days, oldest first, ending today", days, [x["date"] for x in j["requestsPerDay"]])
 check("requestsPerDay: requests, tokens and cost of every day",
       [per_day[d] for d in days], [[x["requests"], x["tokens"], x["cost"]] for x in j["requestsPerDay"]])
 
 cats = dict(db.execute("SELECT coalesce(r.category, 'general'), count(*) FROM usage_logs u LEFT JOIN request_analytics r ON r.message_id = u.message_id WHERE u.user_id=? AND u.type='chat' GROUP BY 1", (uid,)).fetchall())
 check("requestsByCategory", cats, j["requestsByCategory"])
+check("requestsByCategory: most requests first, then by name",
+      sorted(cats, key=lambda c: (-cats[c], c)), list(j["requestsByCategory"]))
 models = {}
 for mo, n, okn, a, b, c, s, dn2 in db.execute("SELECT model, sum(type='chat'), sum(type='chat' AND status IN ('success','cached')), sum(tokens_in), sum(tokens_out), sum(cost), sum(CASE WHEN type='chat' AND status='success' THEN duration_ms END), count(CASE WHEN type='chat' AND status='success' THEN duration_ms END) FROM usage_logs WHERE user_id=? GROUP BY model", (uid,)):
     models[mo] = {"requests": n, "tokensIn": a, "tokensOut": b, "cost": c,
@@ -96,6 +108,8 @@ for mo, n, okn, a, b, c, s, dn2 in db.execute("SELECT model, sum(type='chat'), s
                   "averageResponseTime": avg_ms(s or 0, dn2)}
 got = {mo: {kk: (round(v, 4) if kk == "successRate" and v is not None else v) for kk, v in x.items() if kk != "averageTimeToFirstToken"} for mo, x in j["requestsByModel"].items()}
 check("requestsByModel", models, got)
+model_order = sorted(models, key=lambda mo: (-models[mo]["requests"], -models[mo]["cost"], mo))
+check("requestsByModel: most requests first, then most cost, then by id", model_order, list(j["requestsByModel"]))
 
 # The 25 newest, newest first (rows of the same millisecond in any order).
 recent = db.execute("SELECT id, created_at, status, model, cost FROM usage_logs WHERE user_id=? ORDER BY created_at DESC LIMIT 25", (uid,)).fetchall()
@@ -122,5 +136,7 @@ mx = max([per_day[d][0] for d in days] + [0])
 check("page: bar heights are proportional (tallest 140)", [-(-per_day[d][0] * 140 // mx) if mx else 0 for d in days], [int(b[0]) for b in bars])
 mrows = dict(re.findall(r'<tr data-model="([^"]+)"><th scope="row">[^<]*</th><td>([0-9]+)</td>', page))
 check("page: the by-model table", {mo: str(x["requests"]) for mo, x in models.items()}, mrows)
+check("page: the by-model table in the JSON's order", model_order,
+      re.findall(r'<tr data-model="([^"]+)">', page))
 crows = dict(re.findall(r'<tr data-category="([^"]+)"><th scope="row">[^<]*</th><td>([0-9]+)</td>', page))
 check("page: the by-category table", {c: str(n) for c, n in cats.items()}, crows)

@@ -93,6 +93,68 @@ expect_eq "6 requests a minute before the local month began do not count this mo
 	"$(http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
 	--data-urlencode content=month --data-urlencode model=sim)"
 
+# limits_match ZONE: the plan's counts on /dashboard.json of $JAR's account
+# equal the rows of request_log and usage_logs counted here, in ZONE.
+limits_match() {
+	http "$JAR" GET /dashboard.json >/dev/null
+	python3 - "$DATA/data.db" "$UIDX" "$1" "$TMP/body" <<'PY'
+import json, sqlite3, sys, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+uid, zone, lim = sys.argv[2], ZoneInfo(sys.argv[3]), json.load(open(sys.argv[4]))["limits"]
+now = datetime.now(zone)
+day = lambda t: datetime.fromtimestamp(t / 1000, zone).date()
+hour = month = today = tokens = 0
+for (t,) in db.execute("SELECT created_at FROM request_log WHERE user_id = ?", (uid,)):
+    hour += t > time.time() * 1000 - 3600000
+    today += day(t) == now.date()
+    month += (day(t).year, day(t).month) == (now.year, now.month)
+for t, n in db.execute("SELECT created_at, tokens_in + tokens_out FROM usage_logs WHERE user_id = ? AND type = 'chat' "
+                       "AND key_source = 'server' AND status IN ('success', 'error')", (uid,)):
+    tokens += n if (day(t).year, day(t).month) == (now.year, now.month) else 0
+tokens += db.execute("SELECT coalesce(sum(r.tokens_held), 0) FROM jobs j JOIN request_log r "
+                     "ON r.message_id = j.message_id WHERE j.user_id = ?", (uid,)).fetchone()[0]
+want = (hour, today, month, tokens)
+got = (lim["hourlyUsed"], lim["dailyUsed"], lim["monthlyUsed"], lim["tokensThisMonth"])
+print("same" if want == got else f"rows say {want}, the page {got}")
+PY
+}
+
+# --- days in a zone 45 minutes off the hour (UTC+12:45, +13:45 in summer):
+# rows a millisecond either side of local midnight, counted from running
+# totals per quarter hour (schema/data/013_quota_totals.sql).
+account daily Pacific/Chatham
+MIDNIGHT=$(python3 -c '
+import datetime, zoneinfo
+now = datetime.datetime.now(zoneinfo.ZoneInfo("Pacific/Chatham"))
+print(int(now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() * 1000))')
+for i in 1 2 3; do
+	q "INSERT INTO request_log (message_id, user_id, created_at) VALUES ('c-old-$UIDX-$i', '$UIDX', $((MIDNIGHT - 1)))"
+done
+expect_eq "Chatham: 3 requests a millisecond before local midnight do not count today" 303 \
+	"$(http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=chatham --data-urlencode model=sim)"
+for i in 1 2 3; do
+	q "INSERT INTO request_log (message_id, user_id, created_at) VALUES ('c-new-$UIDX-$i', '$UIDX', $MIDNIGHT)"
+done
+expect_eq "  ... 3 at local midnight exactly do (4 of 4)" 429 \
+	"$(http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=over --data-urlencode model=sim)"
+sent() { q "SELECT message_id FROM request_log WHERE user_id = '$UIDX' AND message_id NOT LIKE 'c-%'"; }
+for m in $(sent); do wait_reply "$m" >/dev/null; done
+expect_eq "  ... the dashboard's hour, day, month and tokens equal the rows" same "$(limits_match Pacific/Chatham)"
+# Moved across midnight (an operator's correction): the totals follow.
+q "UPDATE request_log SET created_at = $((MIDNIGHT - 1)) WHERE message_id = 'c-new-$UIDX-1'"
+expect_eq "  ... a request moved before midnight leaves a place today" 303 \
+	"$(http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
+	--data-urlencode content=moved --data-urlencode model=sim)"
+for m in $(sent); do wait_reply "$m" >/dev/null; done
+# The user moves to Newfoundland (UTC-3:30): the same rows, other days.
+sqlite3 "$DATA/user.db" "UPDATE users SET timezone = 'America/St_Johns' WHERE id = '$UIDX'"
+expect_eq "  ... after a change of zone (to UTC-3:30) the counts are the rows' in the new zone" same \
+	"$(limits_match America/St_Johns)"
+
 # --- tokens per month: each request holds its estimate (prompt + the
 # plan's 50 output tokens: 53 here) while it runs, so a burst cannot pass
 # 400: exactly 7 of 20 get through.
@@ -106,6 +168,8 @@ check "  ... the replies were cut at the plan's 50 output tokens" test \
 	"$(q "SELECT max(tokens_out) FROM usage_logs WHERE user_id = '$UIDX' AND status = 'success'")" -le 50
 check "  ... and the month's tokens stay within 400" test \
 	"$(q "SELECT sum(tokens_in + tokens_out) FROM usage_logs WHERE user_id = '$UIDX' AND type = 'chat'")" -le 400
+
+check "  ... the dashboard's month of tokens equals the rows" test "$(limits_match UTC)" = same
 
 # --- a plan's models
 account narrow
@@ -203,3 +267,18 @@ check "confab user reset-password sets a password read from stdin" sh -c \
 expect_eq "  ... with which the user signs in" 303 "$(login "$TMP/new.jar" "$EMAIL" 'a new password')"
 expect_eq "an unknown user is a clear error" 1 "$("$CONFAB" user set-plan nobody@example.org free >/dev/null 2>&1; echo $?)"
 expect_eq "an unknown plan is a clear error" 1 "$("$CONFAB" user set-plan "$EMAIL" gold >/dev/null 2>&1; echo $?)"
+
+# --- the running totals against every row this test wrote: sends, bursts,
+# refusals, replies, rows written in the past and moved.
+expect_eq "the plan's running totals (quota_buckets) equal request_log and usage_logs, every user and quarter hour" \
+	"0 mismatches" "$(q "WITH raw AS (SELECT user_id, bucket, sum(r) AS r, sum(t) AS t FROM (
+	    SELECT user_id, created_at / 900000 AS bucket, 1 AS r, 0 AS t FROM request_log
+	    UNION ALL SELECT user_id, created_at / 900000, 0, tokens_in + tokens_out FROM usage_logs
+	     WHERE type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) GROUP BY 1, 2),
+	  kept AS (SELECT *, sum(requests) OVER w AS run_r, sum(tokens) OVER w AS run_t FROM quota_buckets
+	    WINDOW w AS (PARTITION BY user_id ORDER BY bucket))
+	SELECT ((SELECT count(*) FROM kept LEFT JOIN raw USING (user_id, bucket)
+	          WHERE kept.requests != coalesce(raw.r, 0) OR kept.tokens != coalesce(raw.t, 0)
+	             OR kept.cum_requests != run_r OR kept.cum_tokens != run_t)
+	      + (SELECT count(*) FROM raw LEFT JOIN quota_buckets b USING (user_id, bucket) WHERE b.user_id IS NULL)
+	      + (SELECT count(*) = 0 FROM raw)) || ' mismatches'")"
