@@ -227,6 +227,8 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
 			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
 	}
+	if (edit_of)
+		attach_edit_show(r, c.id, ctx, edit_of, att, natt);
 	/* Edit and regenerate only between replies, and not while editing. */
 	if (!busy && !edit_of)
 		tv_set_bool(r->a, ctx, "can_regenerate", n && !strcmp(m[n - 1].role, "assistant"));
@@ -461,7 +463,7 @@ static int edit_post(struct req *r)
 	if (err)
 		return show_chat_view(r, id, status, err, content, msg);
 	o = origin_of(r, model);
-	if ((err = attach_take(r, models_find(&g.models, model), o, &status)))
+	if ((err = attach_take_edit(r, models_find(&g.models, model), id, msg, o, &status)))
 		return show_chat_view(r, id, status, err, content, msg);
 	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, o, user_msg, asst_msg);
 	if ((err = limited(r, rc, o, model, &status)))

@@ -33,9 +33,10 @@ int attach_store(const char *data_dir, const unsigned char *d, size_t n,
 /* The whole file (malloc'd, *len set), or NULL when missing. */
 unsigned char *attach_load(const char *data_dir, const char *hash, size_t *len);
 
-/* Delete stored files no message refers to any more (a deleted chat's),
- * leaving those younger than min_age_ms alone: a send may have written
- * its file and not yet committed the row. Returns how many went. */
+/* Delete stored files no message refers to any more (a deleted chat's,
+ * or one ticked off an edited message), leaving those younger than
+ * min_age_ms alone: a send may have written its file and not yet
+ * committed the row. Returns how many went. */
 int attach_sweep(struct db *db, const char *data_dir, int64_t min_age_ms);
 
 #endif

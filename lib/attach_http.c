@@ -23,11 +23,9 @@ static const char *short_name(struct req *r, const char *name)
 	return arena_strndup(r->a, name, n);
 }
 
-const char *attach_take(struct req *r, const struct model_cfg *m, struct origin *o,
-			int *status)
+/* What the upload itself broke (files the parser left out), or NULL. */
+static const char *upload_refusal(struct req *r, int *status)
 {
-	struct attachment *l;
-
 	if (r->upload_error == MP_TOO_MANY_FILES) {
 		*status = 413;
 		return arena_printf(r->a, "A message can carry at most %d files. Your message "
@@ -40,8 +38,17 @@ const char *attach_take(struct req *r, const struct model_cfg *m, struct origin 
 				    "not sent; attach a smaller file and send it again.",
 				    g.cfg.max_attachment_bytes / 1024);
 	}
-	if (r->nfiles == 0)
-		return NULL;
+	return NULL;
+}
+
+const char *attach_take(struct req *r, const struct model_cfg *m, struct origin *o,
+			int *status)
+{
+	struct attachment *l;
+	const char *refusal = upload_refusal(r, status);
+
+	if (refusal || r->nfiles == 0)
+		return refusal;
 	l = arena_zalloc(r->a, r->nfiles * sizeof *l);
 	/* Every file is checked before any is stored. */
 	for (size_t i = 0; i < r->nfiles; i++) {
@@ -77,6 +84,105 @@ const char *attach_take(struct req *r, const struct model_cfg *m, struct origin 
 	o->files = l;
 	o->nfiles = r->nfiles;
 	return NULL;
+}
+
+/* Which of the edited message's nfiles files the form asks to remove
+ * (remove=N, N from 0 in the message's order): an arena array of flags,
+ * or NULL when a value names no file of it (a stale or forged form). */
+static char *removed_files(struct req *r, size_t nfiles)
+{
+	char *gone = arena_zalloc(r->a, nfiles + 1);
+	for (size_t i = 0; i < r->form.n; i++) {
+		int64_t k;
+		if (strcmp(r->form.items[i].key, "remove"))
+			continue;
+		if (parse_int64(r->form.items[i].val, &k) || k < 0 || (uint64_t)k >= nfiles)
+			return NULL;
+		gone[k] = 1;
+	}
+	return gone;
+}
+
+const char *attach_take_edit(struct req *r, const struct model_cfg *m, const char *chat_id,
+			     const char *msg_id, struct origin *o, int *status)
+{
+	size_t nold, nkept = 0;
+	/* Read outside reply_edit's transaction, which is safe: a message's
+	 * files never change, and reply_edit refuses once it is gone. */
+	struct attachment *old = attach_of_own_message(g.data_db, r->a, r->user->id, chat_id,
+						       msg_id, &nold);
+	struct attachment *all;
+	const char *gone = removed_files(r, nold), *err;
+
+	if ((err = upload_refusal(r, status)))
+		return err;
+	if (!gone) {
+		*status = 400;
+		return "The form names a file this message does not have, so nothing was "
+		       "changed. Reload the page and try again.";
+	}
+	all = arena_zalloc(r->a, (nold + r->nfiles + 1) * sizeof *all);
+	for (size_t i = 0; i < nold; i++) {
+		if (gone[i])
+			continue;
+		if (attach_is_image(old[i].type) ? !m->images : !m->pdfs) {
+			*status = 400;
+			return arena_printf(r->a, "%s cannot read %s, so “%s” cannot go with the "
+					    "edited message. Choose a model that can, or tick "
+					    "Remove next to the file.", m->name,
+					    attach_is_image(old[i].type) ? "images" : "PDF documents",
+					    *old[i].name ? old[i].name : "file");
+		}
+		all[nkept++] = old[i];
+	}
+	if (nkept + r->nfiles > (size_t)g.cfg.max_attachments) {
+		*status = 413;
+		return arena_printf(r->a, "A message can carry at most %d files, and this one "
+				    "would have %zu. Your message was not sent; tick Remove next to "
+				    "a file or attach fewer.", g.cfg.max_attachments,
+				    nkept + r->nfiles);
+	}
+	if ((err = attach_take(r, m, o, status)))
+		return err;
+	/* The kept files first, in their order, then the new ones. */
+	if (o->nfiles)
+		memcpy(all + nkept, o->files, o->nfiles * sizeof *all);
+	o->files = all;
+	o->nfiles += nkept;
+	return NULL;
+}
+
+void attach_edit_show(struct req *r, const char *chat_id, struct tval *ctx,
+		      const char *msg_id, const struct attachment *all, size_t n)
+{
+	struct tval *list = NULL;
+	const char *gone = NULL;
+	size_t k = 0;
+	/* A refused edit shows the boxes as they were ticked. */
+	if (!strcmp(r->method, "POST")) {
+		for (size_t i = 0; i < n; i++)
+			k += !strcmp(all[i].message_id, msg_id);
+		gone = removed_files(r, k);
+		k = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tval *f;
+		if (strcmp(all[i].message_id, msg_id))
+			continue;
+		if (!list) {
+			list = tv_set(r->a, ctx, "edit_files", tv_list(r->a));
+			tv_set_bool(r->a, ctx, "has_edit_files", 1);
+		}
+		f = tv_push(r->a, list, tv_map(r->a));
+		tv_set(r->a, f, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/file/%s",
+								     chat_id, all[i].hash)));
+		tv_set(r->a, f, "name", tv_str_ref(r->a, *all[i].name ? all[i].name : "file"));
+		tv_set_bool(r->a, f, "image", attach_is_image(all[i].type));
+		tv_set_int(r->a, f, "kib", (all[i].size + 1023) / 1024);
+		tv_set_int(r->a, f, "i", (int64_t)k);
+		tv_set_bool(r->a, f, "removed", gone && gone[k]);
+		k++;
+	}
 }
 
 void attach_show(struct req *r, const char *chat_id, struct tval *x, const char *msg_id,

@@ -36,16 +36,12 @@ static void fill(struct arena *a, sqlite3_stmt *st, struct attachment *x)
 	x->name = a ? arena_strdup(a, db_col_text(st, 4)) : xstrdup(db_col_text(st, 4));
 }
 
-struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
-				  size_t *n)
+/* Step st to the end, its rows into a growing arena array. */
+static struct attachment *collect(struct arena *a, sqlite3_stmt *st, size_t *n)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
-				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
-				       "WHERE m.chat_id = ?1 ORDER BY m.seq, f.idx");
 	struct attachment *l = NULL;
 	size_t cap = 0;
 	*n = 0;
-	db_bind_text(st, 1, chat_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
 			struct attachment *bigger;
@@ -59,6 +55,30 @@ struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *ch
 	}
 	sqlite3_reset(st);
 	return l;
+}
+
+struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
+				  size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
+				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
+				       "WHERE m.chat_id = ?1 ORDER BY m.seq, f.idx");
+	db_bind_text(st, 1, chat_id);
+	return collect(a, st, n);
+}
+
+struct attachment *attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
+					 const char *chat_id, const char *msg_id, size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
+				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
+				       "JOIN chats c ON c.id = m.chat_id "
+				       "WHERE f.message_id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3 "
+				       "AND m.role = 'user' ORDER BY f.idx");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, chat_id);
+	db_bind_text(st, 3, user_id);
+	return collect(a, st, n);
 }
 
 enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,

@@ -26,6 +26,12 @@ enum store_rc attach_link(struct db *db, const char *msg_id, const struct attach
 struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
 				  size_t *n);
 
+/* The files of user message msg_id, in order (arena), when it is in
+ * chat_id and the chat is user_id's; none otherwise. What an edit keeps
+ * comes from here, never from names in the form. */
+struct attachment *attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
+					 const char *chat_id, const char *msg_id, size_t *n);
+
 /* The attachment with hash on a message of chat_id, if the chat is
  * user_id's: STORE_OK (out filled, arena) or STORE_NOT_FOUND. */
 enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,

@@ -52,7 +52,10 @@ enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char
 enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *chat_id,
 			       const char *model, const struct origin *from, char asst_msg[37]);
 /* Replace user message msg_id, and everything after it, with content sent
- * to model. */
+ * to model. from->files are all the new message's files, those it keeps
+ * of the old one's included (attach_take_edit); the old rows go with the
+ * old message, in the same transaction, so a kept file is never left
+ * unreferenced. */
 enum store_rc reply_edit(struct db *db, const char *user_id, const char *chat_id,
 			 const char *msg_id, const char *content, const char *model,
 			 const struct origin *from, char user_msg[37], char asst_msg[37]);

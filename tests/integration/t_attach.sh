@@ -18,6 +18,7 @@ printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\
 printf '%%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' >"$TMP/doc.pdf"
 printf 'just text, named like an image\n' >"$TMP/fake.png"
 head -c 70000 /dev/zero | tr '\0' 'x' | sed '1s/^/%PDF-1.4\n/' >"$TMP/big.pdf"
+printf 'GIF89a\1\0\1\0\0\0\0;' >"$TMP/pic.gif"
 
 # upload JAR CHAT CONTENT MODEL FILE...: POST the composer as a browser
 # does (multipart); prints the status.
@@ -115,13 +116,14 @@ expect_eq "a new chat with a file" 303 "$(http "$A" POST /chat/new -F "csrf=$tok
 	-F model=att-openai -F "files=@$TMP/dot.png")"
 NCID=$(header Location | sed 's#.*/chat/##')
 wait_reply "$(last_reply "$NCID")" >/dev/null
-# Editing a message sends it again with the files attached to the edit.
+# Editing a message sends its files again, and any attached to the edit.
 UM=$(user_msg "$NCID")
 token=$(csrf_for "$A" "/chat/$NCID/edit?m=$UM")
 expect_eq "an edit with a file" 303 "$(http "$A" POST "/chat/$NCID/edit" -F "csrf=$token" -F "m=$UM" \
-	-F "content=first, edited" -F model=att-openai -F "files=@$TMP/dot.png")"
+	-F "content=first, edited" -F model=att-openai -F "files=@$TMP/pic.gif")"
 MID=$(last_reply "$NCID")
-expect_eq "  ... the new reply got it" "Received 1 attachments: image_url:image/png" \
+expect_eq "  ... the new reply got the message's file and the new one, in order" \
+	"Received 2 attachments: image_url:image/png image_url:image/gif" \
 	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
 # A multipart POST without the csrf field is refused like any other.
 expect_eq "a multipart POST without csrf: 403" 403 \
@@ -142,3 +144,123 @@ touch -d '2 hours ago' "$DATA/files/${PHASH:0:2}/$PHASH" "$F"
 CONFAB_CONFIG=$CONFAB_CONFIG CONFAB_DATA_DIR=$DATA "$BUILD/cli/confab" vacuum >"$TMP/vac.out" 2>&1
 check "confab vacuum removes the unreferenced file" test ! -e "$DATA/files/${PHASH:0:2}/$PHASH"
 check "  ... and keeps one another message still uses" test -f "$F"
+
+# --- Editing keeps the message's files: the edit form lists them, each
+# with a Remove checkbox; they go again unless ticked, new ones join them,
+# and the chosen model must read them all. Files of their own (a byte more
+# than dot.png and doc.pdf) so the sweeps below see only these.
+{ cat "$TMP/dot.png"; printf 'e1'; } >"$TMP/e1.png"
+{ cat "$TMP/dot.png"; printf 'e2'; } >"$TMP/e2.png"
+{ cat "$TMP/doc.pdf"; printf '%% e\n'; } >"$TMP/e.pdf"
+E1=$(sha256sum "$TMP/e1.png" | cut -c1-64)
+E2=$(sha256sum "$TMP/e2.png" | cut -c1-64)
+EP=$(sha256sum "$TMP/e.pdf" | cut -c1-64)
+stored() { echo "$DATA/files/${1:0:2}/$1"; }
+hashes_of() { sqlite3 "$DATA/data.db" "SELECT hash FROM attachments WHERE message_id = '$1' ORDER BY idx" | paste -sd' '; }
+vacuum() { CONFAB_CONFIG=$CONFAB_CONFIG CONFAB_DATA_DIR=$DATA "$BUILD/cli/confab" vacuum >"$TMP/vac.out" 2>&1; }
+# edit JAR CHAT MSG CONTENT MODEL [curl -F args...]: POST the edit form; prints the status.
+edit() {
+	local jar=$1 chat=$2 msg=$3 content=$4 model=$5 token; shift 5
+	token=$(csrf_for "$jar" "/chat/$chat/edit?m=$msg")
+	http "$jar" POST "/chat/$chat/edit" -F "csrf=$token" -F "m=$msg" -F "content=$content" \
+		-F "model=$model" "$@"
+}
+ECID=$(new_chat "$A" "edit with files")
+expect_eq "a message with an image and a PDF" 303 \
+	"$(upload "$A" "$ECID" "what is in this pictur?" att-openai "$TMP/e1.png" "$TMP/e.pdf")"
+wait_reply "$(last_reply "$ECID")" >/dev/null
+UM=$(user_msg "$ECID")
+
+expect_eq "its edit page loads" 200 "$(http "$A" GET "/chat/$ECID/edit?m=$UM")"
+cp "$TMP/body" "$TMP/edit.html"
+check "  ... listing the image with a Remove checkbox" grep -q \
+	"<img class=\"thumb\" src=\"/chat/$ECID/file/$E1\" alt=\"e1.png\"></a> <span class=\"size\">1 KiB</span> <input type=\"checkbox\" id=\"remove-0\" name=\"remove\" value=\"0\"> <label for=\"remove-0\">Remove e1.png</label>" \
+	"$TMP/edit.html"
+check "  ... and the PDF with its own" grep -q \
+	'<input type="checkbox" id="remove-1" name="remove" value="1"> <label for="remove-1">Remove e.pdf</label>' \
+	"$TMP/edit.html"
+check "  ... inside the edit form, which still takes new files" sh -c \
+	"sed -n '/action=\"\\/chat\\/$ECID\\/edit\"/,/<\\/form>/p' '$TMP/edit.html' | grep -q 'name=\"remove\"' &&
+	 sed -n '/action=\"\\/chat\\/$ECID\\/edit\"/,/<\\/form>/p' '$TMP/edit.html' | grep -q 'type=\"file\"'"
+check "  ... valid HTML" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/edit.html"
+w3m -dump -T text/html -cols 120 "$TMP/edit.html" >"$TMP/edit.txt"
+check "  ... which w3m shows as checkboxes by name" \
+	sh -c "grep -q '\\[ \\] Remove e1.png' '$TMP/edit.txt' && grep -q '\\[ \\] Remove e.pdf' '$TMP/edit.txt'"
+
+# A typo fixed: the picture goes again, to another provider in its shape.
+expect_eq "an edit of the text alone is sent" 303 \
+	"$(edit "$A" "$ECID" "$UM" "what is in this picture?" att-claude)"
+MID=$(last_reply "$ECID")
+expect_eq "  ... the provider got the image and the PDF again" \
+	"Received 2 attachments: source:image/png source:application/pdf" \
+	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
+UM2=$(user_msg "$ECID")
+check "  ... the edited message is a new one" test "$UM2" != "$UM"
+expect_eq "  ... with the same files, in order" "$E1 $EP" "$(hashes_of "$UM2")"
+expect_eq "  ... and the old message's rows are gone" "" "$(hashes_of "$UM")"
+http "$A" GET "/chat/$ECID" >/dev/null
+check "  ... the chat shows the image under the edited message" \
+	grep -q "<img class=\"thumb\" src=\"/chat/$ECID/file/$E1\" alt=\"e1.png\">" "$TMP/body"
+touch -d '2 hours ago' "$(stored "$E1")" "$(stored "$EP")"
+vacuum
+check "confab vacuum keeps an edited message's files" \
+	sh -c "test -f '$(stored "$E1")' && test -f '$(stored "$EP")'"
+
+# Remove one by its checkbox.
+expect_eq "an edit with the PDF's Remove ticked" 303 \
+	"$(edit "$A" "$ECID" "$UM2" "and now?" att-openai -F remove=1)"
+MID=$(last_reply "$ECID")
+expect_eq "  ... sends the image alone" "Received 1 attachments: image_url:image/png" \
+	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
+UM3=$(user_msg "$ECID")
+expect_eq "  ... which is all the message keeps" "$E1" "$(hashes_of "$UM3")"
+touch -d '2 hours ago' "$(stored "$E1")" "$(stored "$EP")"
+vacuum
+check "confab vacuum removes the file no message refers to any more" test ! -e "$(stored "$EP")"
+check "  ... and keeps the one still referred to" test -f "$(stored "$E1")"
+
+# Add one on edit.
+expect_eq "an edit that attaches another image" 303 \
+	"$(edit "$A" "$ECID" "$UM3" "compare them" att-gemini -F "files=@$TMP/e2.png")"
+MID=$(last_reply "$ECID")
+expect_eq "  ... sends the kept one and the new one" \
+	"Received 2 attachments: inline_data:image/png inline_data:image/png" \
+	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
+UM4=$(user_msg "$ECID")
+expect_eq "  ... the kept file first" "$E1 $E2" "$(hashes_of "$UM4")"
+
+# Refusals on edit: nothing is sent or changed, the typed text stays.
+N=$(nmsgs "$ECID")
+# edit_refused WHAT STATUS SENTENCE MODEL [curl -F args...]
+edit_refused() {
+	local what=$1 status=$2 sentence=$3 model=$4; shift 4
+	expect_eq "$what: refused with $status" "$status" \
+		"$(edit "$A" "$ECID" "$UM4" "keep this edit" "$model" "$@")"
+	check "  ... saying why" grep -q "role=\"alert\">$sentence" "$TMP/body"
+	check "  ... keeping the text, on the edit form" sh -c \
+		"grep -q '>keep this edit</textarea>' '$TMP/body' && grep -q 'action=\"/chat/$ECID/edit\"' '$TMP/body'"
+	expect_eq "  ... nothing changed" "$N $E1 $E2" "$(nmsgs "$ECID") $(hashes_of "$UM4")"
+}
+edit_refused "a model without images for the kept images" 400 \
+	"Text only cannot read images, so “e1.png” cannot go with the edited message" att-text
+edit_refused "  ... one kept image ticked off, the other still there" 400 \
+	"Text only cannot read images, so “e2.png” cannot go" att-text -F remove=0
+check "  ... the ticked box stays ticked" grep -q \
+	'<input type="checkbox" id="remove-0" name="remove" value="0" checked>' "$TMP/body"
+check "  ... the page is valid HTML" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/body"
+edit_refused "two kept files and a new one, where two are allowed" 413 \
+	"A message can carry at most 2 files, and this one would have 3" att-openai -F "files=@$TMP/dot.png"
+edit_refused "a new file the model cannot read" 400 "Attachments (Ollama) cannot read PDF documents" \
+	att-ollama -F remove=0 -F "files=@$TMP/doc.pdf"
+edit_refused "a Remove naming no file of the message" 400 "The form names a file this message does not have" \
+	att-openai -F remove=2
+edit_refused "  ... or a hash" 400 "The form names a file this message does not have" \
+	att-openai -F "remove=$E1"
+
+# Both ticked: a text-only model takes the edit, with no file.
+expect_eq "every file removed, a model without images takes the edit" 303 \
+	"$(edit "$A" "$ECID" "$UM4" "just words" att-text -F remove=0 -F remove=1)"
+MID=$(last_reply "$ECID")
+expect_eq "  ... and gets none" "Received 0 attachments:" \
+	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
+expect_eq "  ... the message has none" "" "$(hashes_of "$(user_msg "$ECID")")"

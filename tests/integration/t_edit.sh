@@ -73,3 +73,50 @@ http "$A" GET "/chat/$C" >/dev/null
 check "  ... and the page offers neither meanwhile" sh -c "! grep -q 'Edit</a>\|/regenerate' '$TMP/body'"
 CSRF_PAGE=/chat/$C post "$A" "/chat/$C/stop" >/dev/null
 wait_reply "$MS" >/dev/null
+
+# --- an edit keeps the message's files (t_attach.sh has the rest): fixing
+# a typo does not lose the picture. What goes again is read from the
+# message being edited, never named by the form, so a forged form cannot
+# bring another user's file into their own message.
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89' >"$TMP/dot.png"
+HASH=$(sha256sum "$TMP/dot.png" | cut -c1-64)
+user_of() { sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$1' AND role = 'user' ORDER BY seq DESC LIMIT 1"; }
+files_in() { sqlite3 "$DATA/data.db" "SELECT count(*) FROM attachments f JOIN messages m ON m.id = f.message_id WHERE m.chat_id = '$1'"; }
+F=$(new_chat "$A" "a picture")
+token=$(csrf_for "$A" "/chat/$F")
+expect_eq "a message with an image" 303 "$(http "$A" POST "/chat/$F" -F "csrf=$token" \
+	-F "content=what is in this pictur?" -F model=att-openai -F "files=@$TMP/dot.png")"
+wait_reply "$(last_reply "$F")" >/dev/null
+UF=$(user_of "$F")
+http "$A" GET "/chat/$F/edit?m=$UF" >/dev/null
+check "its edit form lists the image with a Remove checkbox" \
+	grep -q '<input type="checkbox" id="remove-0" name="remove" value="0"> <label for="remove-0">Remove dot.png</label>' "$TMP/body"
+expect_eq "the typo fixed (303)" 303 \
+	"$(CSRF_PAGE=/chat/$F post "$A" "/chat/$F/edit" "m=$UF" "content=what is in this picture?" model=att-openai)"
+MF=$(last_reply "$F")
+expect_eq "  ... the provider got the image again" "Received 1 attachments: image_url:image/png" \
+	"$(wait_reply "$MF" >/dev/null; msg_field "$MF" content)"
+UF=$(user_of "$F")
+expect_eq "  ... which the edited message keeps" 1 "$(files_in "$F")"
+
+G=$(new_chat "$B" "forger")
+send "$B" "$G" "mine" att-openai >/dev/null
+wait_reply "$(last_reply "$G")" >/dev/null
+UG=$(user_of "$G")
+expect_eq "an edit naming another user's file in made-up fields is sent (303)" 303 \
+	"$(CSRF_PAGE=/chat/$G post "$B" "/chat/$G/edit" "m=$UG" content=theirs model=att-openai \
+		"keep=$HASH" "files=$HASH" "hash=$HASH" "attachments=$HASH" "file=/chat/$F/file/$HASH")"
+MG=$(last_reply "$G")
+expect_eq "  ... with no file: the provider got none" "Received 0 attachments:" \
+	"$(wait_reply "$MG" >/dev/null; msg_field "$MG" content)"
+expect_eq "  ... and the chat has none" 0 "$(files_in "$G")"
+UG=$(user_of "$G")
+expect_eq "a Remove naming another user's file is refused (400)" 400 \
+	"$(CSRF_PAGE=/chat/$G post "$B" "/chat/$G/edit" "m=$UG" content=theirs model=att-openai "remove=$HASH")"
+check "  ... saying so" grep -q 'role="alert">The form names a file this message does not have' "$TMP/body"
+expect_eq "an edit of another user's message with files, from one's own chat, is 404" 404 \
+	"$(CSRF_PAGE=/chat/$G post "$B" "/chat/$G/edit" "m=$UF" content=theirs model=att-openai)"
+expect_eq "  ... and from theirs" 404 \
+	"$(CSRF_PAGE=/chat/$G post "$B" "/chat/$F/edit" "m=$UF" content=theirs model=att-openai)"
+expect_eq "  ... nothing was taken: no file in the forger's chat" 0 "$(files_in "$G")"
+expect_eq "  ... and the owner's message keeps its own" 1 "$(files_in "$F")"

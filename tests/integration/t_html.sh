@@ -6,9 +6,13 @@ A=$TMP/a.jar
 signup "$A" "$(new_email)" 'password one' >/dev/null
 CID=$(new_chat "$A" 'A chat about <tags> & "quotes"')
 now=$(( $(date +%s) * 1000 ))
+U1=$(cat /proc/sys/kernel/random/uuid)
 sqlite3 "$DATA/data.db" <<SQL
 INSERT INTO messages (id, chat_id, seq, role, content, status, created_at)
-  VALUES ('$(cat /proc/sys/kernel/random/uuid)', '$CID', 1, 'user', 'What is 2+2? <script>alert(1)</script>' || char(10) || 'Second line', 'done', $now);
+  VALUES ('$U1', '$CID', 1, 'user', 'What is 2+2? <script>alert(1)</script>' || char(10) || 'Second line', 'done', $now);
+INSERT INTO attachments (message_id, idx, hash, type, size, name)
+  VALUES ('$U1', 0, '$(printf '%064d' 0)', 'image/png', 70, '<b>"sum".png'),
+         ('$U1', 1, '$(printf '%064d' 1)', 'application/pdf', 2000, 'notes.pdf');
 INSERT INTO messages (id, chat_id, seq, role, content, html, status, model, created_at)
   VALUES ('$(cat /proc/sys/kernel/random/uuid)', '$CID', 2, 'assistant', 'It is **4**.', '<p>It is <strong>4</strong>.</p>', 'done', 'demo', $now);
 INSERT INTO messages (id, chat_id, seq, role, content, status, error, created_at)
@@ -29,7 +33,8 @@ for page in /login /signup; do
 	cp "$TMP/body" "$TMP/page.html"
 	check "$page is valid HTML" tidy_ok "$TMP/page.html"
 done
-for page in /chats "/chat/$CID" "/chats?q=nothing-matches" /no/such/page /settings /chat/new; do
+for page in /chats "/chat/$CID" "/chats?q=nothing-matches" /no/such/page /settings /chat/new \
+	"/chat/$CID/edit?m=$U1"; do
 	http "$A" GET "$page" >/dev/null
 	cp "$TMP/body" "$TMP/page.html"
 	check "$page (signed in) is valid HTML" tidy_ok "$TMP/page.html"
@@ -53,6 +58,14 @@ check "w3m shows the rendered answer" grep -q 'It is 4.' "$TMP/chat.txt"
 check "w3m shows the error" grep -q 'The provider refused the key.' "$TMP/chat.txt"
 check "w3m keeps the line break in a message" grep -q '^ *Second line' "$TMP/chat.txt"
 check "w3m shows a failed reply's state in words" grep -q 'Failed' "$TMP/chat.txt"
+
+# The edit form, as a text browser shows it: the message's files, each
+# with its Remove checkbox.
+http "$A" GET "/chat/$CID/edit?m=$U1" >/dev/null
+w3m -dump -T text/html -cols 100 "$TMP/body" >"$TMP/edit.txt"
+check "w3m shows the message being edited in the composer" grep -qF '[What is 2+2?' "$TMP/edit.txt"
+check "w3m shows each of its files with a Remove checkbox" sh -c \
+	"grep -qF '[ ] Remove <b>\"sum\".png' '$TMP/edit.txt' && grep -qF '[ ] Remove notes.pdf' '$TMP/edit.txt'"
 
 http "$A" GET /chats >/dev/null
 w3m -dump -T text/html -cols 100 "$TMP/body" >"$TMP/list.txt"
