@@ -49,6 +49,7 @@ struct tv_cell {
 
 struct tv_pair {
 	const char *key;
+	uint32_t hash;      /* key_hash(key): most mismatches cost no strcmp */
 	struct tval *v;
 	struct tv_pair *next;
 };
@@ -69,6 +70,7 @@ struct tval {
 		struct {
 			struct tv_pair *head, *tail;
 			size_t n;
+			uint64_t keys; /* bit hash % 64 of each key: most misses skip the list */
 		} map;
 	} u;
 };
@@ -132,12 +134,27 @@ struct tval *tv_bool(struct arena *a, int b)
 	return v;
 }
 
-/* The pair of map holding key, or NULL; map must be a TV_MAP. */
-static struct tv_pair *map_find(const struct tval *map, const char *key)
+/* FNV-1a of a key. A page looks names up thousands of times (a chat of
+ * 100 messages: ~20 per message, each tried against every key of every
+ * context outwards); comparing hashes first made those lookups a quarter
+ * of the chat page's instructions instead of half. */
+static uint32_t key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h;
+}
+
+/* The pair of map holding key (whose key_hash is hash), or NULL; map must
+ * be a TV_MAP. */
+static struct tv_pair *map_find(const struct tval *map, const char *key, uint32_t hash)
 {
 	struct tv_pair *p;
+	if (!(map->u.map.keys & (UINT64_C(1) << (hash & 63))))
+		return NULL;
 	for (p = map->u.map.head; p; p = p->next)
-		if (strcmp(p->key, key) == 0)
+		if (p->hash == hash && strcmp(p->key, key) == 0)
 			return p;
 	return NULL;
 }
@@ -147,15 +164,18 @@ static struct tv_pair *map_find(const struct tval *map, const char *key)
 struct tval *tv_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
 {
 	struct tv_pair *p;
+	uint32_t hash;
 	if (!map || map->kind != TV_MAP || !key)
 		return v;
-	p = map_find(map, key);
+	hash = key_hash(key);
+	p = map_find(map, key, hash);
 	if (p) {
 		p->v = v;
 		return v;
 	}
 	p = arena_alloc(a, sizeof *p);
 	p->key = key;
+	p->hash = hash;
 	p->v = v;
 	p->next = NULL;
 	if (map->u.map.tail)
@@ -164,6 +184,7 @@ struct tval *tv_set(struct arena *a, struct tval *map, const char *key, struct t
 		map->u.map.head = p;
 	map->u.map.tail = p;
 	map->u.map.n++;
+	map->u.map.keys |= UINT64_C(1) << (hash & 63);
 	return v;
 }
 
@@ -209,7 +230,7 @@ struct tval *tv_get(const struct tval *map, const char *key)
 	struct tv_pair *p;
 	if (!map || map->kind != TV_MAP || !key)
 		return NULL;
-	p = map_find(map, key);
+	p = map_find(map, key, key_hash(key));
 	return p ? p->v : NULL;
 }
 
@@ -232,6 +253,7 @@ enum ntype { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_DPARTIAL 
 struct tname {
 	const char *full;   /* as written (trimmed), NUL-terminated */
 	const char **seg;   /* dot-separated parts; nseg 0 means "." */
+	uint32_t *hash;     /* key_hash of each part */
 	size_t nseg;
 };
 
@@ -394,6 +416,7 @@ static int parse_name(struct parser *p, int line, const char *s, size_t n,
 	out->full = arena_strndup(p->a, s, n);
 	if (n == 1 && s[0] == '.') {
 		out->seg = NULL;
+		out->hash = NULL;
 		out->nseg = 0;
 		return 0;
 	}
@@ -402,13 +425,16 @@ static int parse_name(struct parser *p, int line, const char *s, size_t n,
 		if (s[i] == '.')
 			out->nseg++;
 	out->seg = arena_alloc(p->a, out->nseg * sizeof *out->seg);
+	out->hash = arena_alloc(p->a, out->nseg * sizeof *out->hash);
 	for (i = 0, k = 0, start = 0; i <= n; i++) {
 		if (i < n && s[i] != '.')
 			continue;
 		if (i == start)
 			return tmpl_err(p->err, p->file, line, "bad name '%.*s'",
 					(int)(n < ERR_NAME_MAX ? n : ERR_NAME_MAX), s);
-		out->seg[k++] = arena_strndup(p->a, s + start, i - start);
+		out->seg[k] = arena_strndup(p->a, s + start, i - start);
+		out->hash[k] = key_hash(out->seg[k]);
+		k++;
 		start = i + 1;
 	}
 	return 0;
@@ -877,7 +903,7 @@ static const struct tval *lookup(const struct render *r, const struct tname *nam
 	for (i = r->sp - 1; i >= 0; i--) {
 		const struct tval *c = r->stack[i];
 		const struct tv_pair *p;
-		if (c && c->kind == TV_MAP && (p = map_find(c, name->seg[0])) != NULL) {
+		if (c && c->kind == TV_MAP && (p = map_find(c, name->seg[0], name->hash[0])) != NULL) {
 			v = p->v;
 			break;
 		}
@@ -886,7 +912,7 @@ static const struct tval *lookup(const struct render *r, const struct tname *nam
 		return NULL;
 	for (k = 1; k < name->nseg; k++) {
 		const struct tv_pair *p;
-		if (!v || v->kind != TV_MAP || (p = map_find(v, name->seg[k])) == NULL)
+		if (!v || v->kind != TV_MAP || (p = map_find(v, name->seg[k], name->hash[k])) == NULL)
 			return NULL;
 		v = p->v;
 	}

@@ -142,6 +142,28 @@ static void test_values(void **state)
 	}
 }
 
+/* Keys are compared by hash first: two keys with the same hash (FNV-1a 32:
+ * "glbvs" and "yacxa") must still be two keys, in a map, in a lookup from
+ * an inner context and in a dotted name. */
+static void test_hash_collision(void **state)
+{
+	struct arena *a = *state;
+	struct tval *m = tv_map(a), *inner = tv_map(a), *l = tv_list(a);
+	struct tmpl_set *set;
+
+	tv_set_str(a, m, "glbvs", "first");
+	tv_set_str(a, m, "yacxa", "second");
+	assert_int_equal(tv_len(m), 2);
+	tv_set_str(a, inner, "yacxa", "inner");
+	tv_set(a, m, "in", inner);
+	tv_push(a, l, inner);
+	tv_set(a, m, "l", l);
+	set = load1("{{glbvs}} {{yacxa}} {{in.yacxa}} {{in.glbvs}}|"
+		    "{{#l}}{{glbvs}} {{yacxa}}{{/l}}");
+	expect_render(set, "t", m, "first second inner |first inner");
+	tmpl_free(set);
+}
+
 /* ---- escaping ---- */
 
 static void test_escape_text(void **state)
@@ -783,6 +805,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_values, setup_arena, teardown_arena),
+		cmocka_unit_test_setup_teardown(test_hash_collision, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_escape_text, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_escape_attr, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_raw_html, setup_arena, teardown_arena),
