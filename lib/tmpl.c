@@ -941,20 +941,6 @@ static int truthy(const struct tval *v)
 	return 0;
 }
 
-/* Append v in decimal. */
-static void put_int(struct buf *out, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	buf_append(out, p, (size_t)(tmp + sizeof tmp - p));
-}
-
 /* Append the value v, HTML-escaped unless raw. */
 static void put_value(struct buf *out, const struct tval *v, int raw)
 {
@@ -968,7 +954,7 @@ static void put_value(struct buf *out, const struct tval *v, int raw)
 			esc_html(out, v->u.str.s, v->u.str.len);
 		break;
 	case TV_INT:
-		put_int(out, v->u.i);
+		buf_put_int(out, v->u.i);
 		break;
 	case TV_BOOL:
 		if (v->u.b)
