@@ -152,6 +152,27 @@ const char *attach_take_edit(struct req *r, const struct model_cfg *m, const cha
 	return NULL;
 }
 
+/* Push file f of chat_id onto list as the templates show it (link, name,
+ * image or not, size); returns its value. The list is made on the first
+ * file, as key in x with has_key set: a message without files has neither. */
+static struct tval *push_file(struct req *r, struct tval *x, struct tval **list,
+			      const char *key, const char *has_key, const char *chat_id,
+			      const struct attachment *f)
+{
+	struct tval *v;
+	if (!*list) {
+		*list = tv_set(r->a, x, key, tv_list(r->a));
+		tv_set_bool(r->a, x, has_key, 1);
+	}
+	v = tv_push(r->a, *list, tv_map(r->a));
+	tv_set(r->a, v, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/file/%s",
+							     chat_id, f->hash)));
+	tv_set(r->a, v, "name", tv_str_ref(r->a, *f->name ? f->name : "file"));
+	tv_set_bool(r->a, v, "image", attach_is_image(f->type));
+	tv_set_int(r->a, v, "kib", (f->size + 1023) / 1024);
+	return v;
+}
+
 void attach_edit_show(struct req *r, const char *chat_id, struct tval *ctx,
 		      const char *msg_id, const struct attachment *all, size_t n)
 {
@@ -169,16 +190,7 @@ void attach_edit_show(struct req *r, const char *chat_id, struct tval *ctx,
 		struct tval *f;
 		if (strcmp(all[i].message_id, msg_id))
 			continue;
-		if (!list) {
-			list = tv_set(r->a, ctx, "edit_files", tv_list(r->a));
-			tv_set_bool(r->a, ctx, "has_edit_files", 1);
-		}
-		f = tv_push(r->a, list, tv_map(r->a));
-		tv_set(r->a, f, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/file/%s",
-								     chat_id, all[i].hash)));
-		tv_set(r->a, f, "name", tv_str_ref(r->a, *all[i].name ? all[i].name : "file"));
-		tv_set_bool(r->a, f, "image", attach_is_image(all[i].type));
-		tv_set_int(r->a, f, "kib", (all[i].size + 1023) / 1024);
+		f = push_file(r, ctx, &list, "edit_files", "has_edit_files", chat_id, &all[i]);
 		tv_set_int(r->a, f, "i", (int64_t)k);
 		tv_set_bool(r->a, f, "removed", gone && gone[k]);
 		k++;
@@ -189,21 +201,9 @@ void attach_show(struct req *r, const char *chat_id, struct tval *x, const char 
 		 const struct attachment *all, size_t n)
 {
 	struct tval *list = NULL;
-	for (size_t i = 0; i < n; i++) {
-		struct tval *f;
-		if (strcmp(all[i].message_id, msg_id))
-			continue;
-		if (!list) {
-			list = tv_set(r->a, x, "files", tv_list(r->a));
-			tv_set_bool(r->a, x, "has_files", 1);
-		}
-		f = tv_push(r->a, list, tv_map(r->a));
-		tv_set(r->a, f, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/file/%s",
-								     chat_id, all[i].hash)));
-		tv_set(r->a, f, "name", tv_str_ref(r->a, *all[i].name ? all[i].name : "file"));
-		tv_set_bool(r->a, f, "image", attach_is_image(all[i].type));
-		tv_set_int(r->a, f, "kib", (all[i].size + 1023) / 1024);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(all[i].message_id, msg_id))
+			push_file(r, x, &list, "files", "has_files", chat_id, &all[i]);
 }
 
 /* A filename for the header: printable ASCII without quotes or
