@@ -64,13 +64,13 @@ static int anthropic_build(const struct gen_request *rq, struct buf *url,
 	json_object_set_new(root, "messages", with_files(provider_merged_turns(rq)));
 	json_object_set_new(root, "stream", json_true());
 	/* Extended thinking for models marked reasoning: half the output for
-	 * thinking, at least the API's minimum, and max_tokens above it. */
-	if (rq->model->reasoning) {
+	 * thinking, at least the API's minimum, within max_tokens (which
+	 * counts the thinking too, and is what the hold and the plan's cap
+	 * allow: never raised). Too small for the minimum: no thinking. */
+	if (rq->model->reasoning && max_tokens > MIN_THINKING_BUDGET) {
 		int64_t budget = max_tokens / 2;
 		if (budget < MIN_THINKING_BUDGET)
 			budget = MIN_THINKING_BUDGET;
-		if (max_tokens <= budget)
-			max_tokens = budget + MIN_THINKING_BUDGET;
 		json_object_set_new(root, "thinking", json_pack("{s:s, s:I}", "type", "enabled",
 								"budget_tokens", (json_int_t)budget));
 	}

@@ -20,9 +20,8 @@ struct quota *quota_for(struct req *r, const struct model_cfg *model)
 	struct quota *q = arena_zalloc(r->a, sizeof *q);
 	q->plan = user_plan(r);
 	q->tz = r->user->timezone;
-	q->model_max_output = model->max_output;
-	q->price_in = model->price_in;
-	q->price_out = model->price_out;
+	q->model = model;
+	q->data_dir = g.cfg.data_dir;
 	if (q->plan->charge_credits && !model->demo) {
 		/* A request on the user's own key costs the operator nothing. */
 		size_t n;
@@ -48,19 +47,37 @@ void quota_headers(struct req *r, const struct quota *q, int refused)
 		http_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
 }
 
+/* Micro-dollars as "$1.234567" (arena). */
+static const char *usd(struct req *r, int64_t micro)
+{
+	return arena_printf(r->a, "$%lld.%06lld", (long long)(micro / 1000000),
+			    (long long)(micro % 1000000));
+}
+
 const char *quota_refusal(struct req *r, const struct quota *q)
 {
 	char when[64];
 	int64_t now = now_ms(), mins;
 	const char *plan = q->plan->name;
+	/* The hold is the request at its most: every token of the system
+	 * prompt, the history and the files, and the whole max_tokens. */
 	if (!strcmp(q->what, "credits"))
-		return arena_printf(r->a, "You do not have enough credits for this request (you "
-				    "have $%lld.%06lld). Add credits, or use a model of your own "
-				    "key. Your message is kept below.",
-				    (long long)(q->refused_limit / 1000000),
-				    (long long)(q->refused_limit % 1000000));
+		return arena_printf(r->a, "You do not have enough credits for this request: at "
+				    "most it can cost %s (%lld tokens with the chat's instructions, "
+				    "history and files, and the reply), and you have %s. Add "
+				    "credits, start a new chat, or use a model of your own key. "
+				    "Your message is kept below.", usd(r, q->hold_cost),
+				    (long long)q->hold_tokens, usd(r, q->left));
 	tz_format(r->user->timezone, q->reset_at, "%Y-%m-%d %H:%M", when, sizeof when);
 	mins = (q->reset_at - now + 59999) / 60000;
+	if (!strcmp(q->what, "tokens per month"))
+		return arena_printf(r->a, "This request needs up to %lld tokens (the chat's "
+				    "instructions, history and files, and the reply), and %lld are "
+				    "left of your plan's limit of %lld tokens per month (plan: %s). "
+				    "It frees up at %s (in %lld minute%s); a new chat needs fewer. "
+				    "Your message is kept below.", (long long)q->hold_tokens,
+				    (long long)q->left, (long long)q->refused_limit, plan, when,
+				    (long long)(mins > 0 ? mins : 1), mins == 1 ? "" : "s");
 	return arena_printf(r->a, "You have reached your plan's limit of %lld %s (plan: %s). "
 			    "It frees up at %s (in %lld minute%s). Your message is kept below.",
 			    (long long)q->refused_limit, q->what, plan, when,

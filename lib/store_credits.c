@@ -1,5 +1,6 @@
 /* store_credits.c — see store_credits.h. */
 #include "store_credits.h"
+#include "log.h"
 
 #include <string.h>
 
@@ -103,7 +104,7 @@ int64_t credits_settle(struct db *db, const char *user_id, const char *msg_id, i
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT -amount FROM credit_ledger WHERE kind = 'reserve' "
 				       "AND ref = ?1 AND user_id = ?2");
-	int64_t held = -1, avail;
+	int64_t held = -1;
 	db_bind_text(st, 1, msg_id);
 	db_bind_text(st, 2, user_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -113,9 +114,13 @@ int64_t credits_settle(struct db *db, const char *user_id, const char *msg_id, i
 		return 0;   /* nothing was held: credits were off when it was sent */
 	if (apply(db, user_id, "release", held, msg_id, "hold given back", now) != STORE_OK)
 		return 0;   /* settled before (a replay after a crash) */
-	avail = credits_balance(db, user_id);
-	if (cost > avail)
-		cost = avail;
+	/* Never more than the hold: the hold is the most the request could
+	 * cost (hold.h), so a provider billing past it is worth a look. */
+	if (cost > held) {
+		log_warn("message %s cost %lld micro-dollars, past its hold of %lld: charged the "
+			 "hold", msg_id, (long long)cost, (long long)held);
+		cost = held;
+	}
 	if (cost > 0)
 		apply(db, user_id, "usage", -cost, msg_id, "reply", now);
 	return cost;

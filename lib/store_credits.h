@@ -29,8 +29,10 @@ enum store_rc credits_add_tx(struct db *db, const char *user_id, const char *kin
 enum store_rc credits_reserve(struct db *db, const char *user_id, const char *msg_id,
 			      int64_t amount, int64_t now);
 /* (tx) Settle msg_id's hold, if any: give it back and charge cost, capped
- * at what the balance then holds (a reply is never taken back). Returns
- * what was charged. */
+ * at the hold (the most the request could cost: hold.h; a provider that
+ * billed past it is logged, and its true cost stays in the usage row).
+ * The balance held the hold, so it never goes below zero. Returns what
+ * was charged. */
 int64_t credits_settle(struct db *db, const char *user_id, const char *msg_id, int64_t cost,
 		       int64_t now);
 

@@ -1,9 +1,13 @@
 /* store_quota.c — see store_quota.h. */
 #include "store_quota.h"
+#include "hold.h"
+#include "store_attach.h"
 #include "store_credits.h"
+#include "store_reply.h"
 #include "tz.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HOUR_MS (3600 * INT64_C(1000))
@@ -133,18 +137,38 @@ void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now
 	out->month_reset = tz_month_start(tz, now, 1);
 }
 
-/* The bytes of the chat so far, as an estimate of the prompt's tokens
- * (about 4 bytes a token, as the worker estimates). */
-static int64_t prompt_estimate(struct db *db, const char *chat_id)
+/* The most the provider bills as input for reply msg_id: what the
+ * worker will send, read by the same functions it reads it with. */
+static int64_t input_bound(struct db *db, const struct quota *q, const char *chat_id,
+			   const char *msg_id)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(length(CAST(content AS BLOB))), 0) "
-				       "FROM messages WHERE chat_id = ?1");
-	int64_t n = 0;
-	db_bind_text(st, 1, chat_id);
+	const struct model_cfg *m = q->model;
+	struct turn *turns;
+	char *system;
+	size_t n = job_history(db, chat_id, msg_id, &system, &turns);
+	int64_t t;
+	job_history_files(db, q->data_dir ? q->data_dir : ".", chat_id, msg_id, m->images,
+			  m->pdfs, turns, n);
+	t = hold_input_tokens(m->provider->type, system, turns, n);
+	turn_files_free(turns, n);
+	for (size_t i = 0; i < n; i++) {
+		free(turns[i].role);
+		free(turns[i].content);
+	}
+	free(turns);
+	free(system);
+	return t;
+}
+
+int64_t quota_held_tokens(struct db *db, const char *msg_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT tokens_held FROM request_log WHERE message_id = ?1");
+	int64_t n = -1;
+	db_bind_text(st, 1, msg_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return (n + 3) / 4 + 1;
+	return n;
 }
 
 static enum store_rc refuse(struct quota *q, int status, const char *what, int64_t limit,
@@ -162,7 +186,7 @@ enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_i
 {
 	const struct plan_cfg *pl = q->plan;
 	struct quota_usage u;
-	int64_t max_out = q->model_max_output, held;
+	int64_t max_out, held;
 	sqlite3_stmt *st;
 
 	quota_usage(db, user_id, q->tz, now, &u);
@@ -175,18 +199,19 @@ enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_i
 		return refuse(q, 429, "requests per day", pl->requests_per_day, u.day_reset);
 	if (pl->requests_per_month >= 0 && u.month >= pl->requests_per_month)
 		return refuse(q, 429, "requests per month", pl->requests_per_month, u.month_reset);
-	if (pl->max_tokens_per_request >= 0 &&
-	    (max_out <= 0 || pl->max_tokens_per_request < max_out))
-		max_out = pl->max_tokens_per_request;
-	held = prompt_estimate(db, chat_id) + (max_out > 0 ? max_out : 0);
-	if (pl->tokens_per_month >= 0 && u.tokens_month + held > pl->tokens_per_month)
+	max_out = hold_max_tokens(q->model, pl->max_tokens_per_request);
+	held = input_bound(db, q, chat_id, msg_id) + max_out;
+	q->hold_tokens = held;
+	q->hold_cost = hold_cost(q->model->price_in, q->model->price_out, held - max_out, max_out);
+	if (pl->tokens_per_month >= 0 && u.tokens_month + held > pl->tokens_per_month) {
+		q->left = pl->tokens_per_month > u.tokens_month ? pl->tokens_per_month - u.tokens_month
+								: 0;
 		return refuse(q, 402, "tokens per month", pl->tokens_per_month, u.month_reset);
-	if (q->charge_credits) {
-		int64_t in = held - (max_out > 0 ? max_out : 0);
-		int64_t est = (in * q->price_in + (max_out > 0 ? max_out : 0) * q->price_out +
-			       999999) / 1000000;
-		if (est > 0 && credits_reserve(db, user_id, msg_id, est, now) != STORE_OK)
-			return refuse(q, 402, "credits", credits_balance(db, user_id), 0);
+	}
+	if (q->charge_credits && q->hold_cost > 0 &&
+	    credits_reserve(db, user_id, msg_id, q->hold_cost, now) != STORE_OK) {
+		q->left = credits_balance(db, user_id);
+		return refuse(q, 402, "credits", q->left, 0);
 	}
 	st = db_prep(db, "INSERT INTO request_log (message_id, user_id, created_at, tokens_held) "
 			 "VALUES (?1, ?2, ?3, ?4)");
@@ -198,7 +223,7 @@ enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_i
 		return STORE_ERROR;
 	st = db_prep(db, "UPDATE jobs SET max_tokens = ?2 WHERE message_id = ?1");
 	db_bind_text(st, 1, msg_id);
-	sqlite3_bind_int64(st, 2, max_out > 0 ? max_out : 0);
+	sqlite3_bind_int64(st, 2, max_out);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
 	if (q->remaining > 0)

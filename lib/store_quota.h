@@ -7,15 +7,16 @@
 
 #include <stdint.h>
 #include "db.h"
+#include "models.h"
 #include "plans.h"
 
 struct quota {
 	/* in */
 	const struct plan_cfg *plan;
 	const char *tz;             /* days and months turn over in it */
-	int64_t model_max_output;   /* the model's own cap on output tokens */
-	int64_t price_in, price_out; /* micro-dollars per million tokens */
-	int charge_credits;         /* hold the cost estimate on the credits */
+	const struct model_cfg *model; /* what the reply is asked of */
+	const char *data_dir;       /* where the chat's attachments are */
+	int charge_credits;         /* hold the request's cost on the credits */
 	/* out, when refused (STORE_LIMITED) or admitted */
 	int status;                 /* 429 (requests) or 402 (tokens, credits) */
 	const char *what;           /* the limit, in words */
@@ -23,11 +24,19 @@ struct quota {
 	int64_t reset_at;           /* ms when the refusing limit frees up; or
 				       the hourly window's for an admitted one */
 	int64_t refused_limit;      /* the refusing limit's value */
+	/* The hold (hold.h): the most the request can cost, in tokens (input
+	 * bound + max_tokens) and micro-dollars; for a refusal on tokens or
+	 * credits, what is left of them (in the same unit). */
+	int64_t hold_tokens, hold_cost, left;
 };
-
 /* (tx) Check q->plan for user_id at now and, if the request fits, record
- * it for msg_id (queued in chat_id just before). STORE_OK or STORE_LIMITED
- * (q->status, q->what, q->reset_at filled). */
+ * it for msg_id (queued in chat_id just before): its hold, counted against
+ * tokens_per_month while it runs and taken off the credits until it is
+ * settled, and the max_tokens the worker sends. The hold is worked out
+ * from what the worker will send (job_history, job_history_files), so a
+ * request that cannot be paid for at its most is refused before any
+ * provider is asked. STORE_OK or STORE_LIMITED (q->status, q->what,
+ * q->reset_at, the hold and q->left filled). */
 enum store_rc quota_admit(struct db *db, const char *user_id, const char *chat_id,
 			  const char *msg_id, struct quota *q, int64_t now);
 
@@ -43,5 +52,9 @@ struct quota_usage {
  * snapshot (a read transaction of its own when none is open). */
 void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now,
 		 struct quota_usage *out);
+
+/* The tokens held for reply msg_id when it was queued (the worker keeps
+ * its request within them), or -1 when none were (queued before holds). */
+int64_t quota_held_tokens(struct db *db, const char *msg_id);
 
 #endif

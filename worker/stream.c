@@ -1,9 +1,11 @@
 /* stream.c — one provider request of confabd: the curl handle, the bytes
  * through the SSE parser into the adapter, retries and timeouts. */
 #include "confabd.h"
+#include "hold.h"
 #include "keybox.h"
 #include "store_attach.h"
 #include "store_keys.h"
+#include "store_quota.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +133,7 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	struct turn *turns;
 	char *system;
 	size_t n;
+	int64_t held;
 
 	s->kind = STREAM_REPLY;
 	s->job = *job;
@@ -158,7 +161,20 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	rq.max_tokens = job->max_tokens > 0 && job->max_tokens < s->model->max_output
 			? job->max_tokens : s->model->max_output;
 	rq.api_key = s->user_key;
-	prepare(s, &rq);
+	/* Within the hold taken when it was queued (hold.h): a chat that grew
+	 * since (its preset edited) gets less room to answer, or none. */
+	held = quota_held_tokens(w.db, job->message_id);
+	if (held >= 0) {
+		int64_t in = hold_input_tokens(s->model->provider->type, system, turns, n);
+		if (rq.max_tokens > held - in)
+			rq.max_tokens = held - in;
+		if (rq.max_tokens < 1)
+			stream_end(s, "failed", "The chat's instructions or files grew after this "
+						"reply was queued, past what was held for it. "
+						"Send again.");
+	}
+	if (!s->ended)
+		prepare(s, &rq);
 	cache_answer(s, now);
 	turn_files_free(turns, n);
 	for (size_t i = 0; i < n; i++) {
