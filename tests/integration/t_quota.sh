@@ -155,11 +155,12 @@ sqlite3 "$DATA/user.db" "UPDATE users SET timezone = 'America/St_Johns' WHERE id
 expect_eq "  ... after a change of zone (to UTC-3:30) the counts are the rows' in the new zone" same \
 	"$(limits_match America/St_Johns)"
 
-# --- tokens per month: each request holds its estimate (prompt + the
-# plan's 50 output tokens: 53 here) while it runs, so a burst cannot pass
-# 400: exactly 7 of 20 get through.
+# --- tokens per month: each request holds the most it can use (every
+# byte of the prompt, 8 tokens a message and 8 the request, and the plan's
+# 50 output tokens: 8 + 8 + 8 + 50 = 74 here; lib/hold.h) while it runs,
+# so a burst cannot pass 400: exactly 5 of 20 get through.
 account tokens
-expect_eq "20 at once on 400 tokens a month: exactly 7 through, the rest 402" "303×7 402×13 " \
+expect_eq "20 at once on 400 tokens a month: exactly 5 through, the rest 402" "303×5 402×15 " \
 	"$(burst 20 sim-lorem)"
 f=$(grep -l 402 "$TMP"/burst/*.code | head -1); f=${f%.code}
 check "  ... saying it is the token limit" grep -q 'limit of 400 tokens per month' "$f.body"
@@ -223,6 +224,30 @@ check "  ... which is not negative" test "$(q "SELECT balance FROM credit_accoun
 expect_eq "  ... and no hold is left open" 0 "$(q "SELECT count(*) FROM credit_ledger r WHERE user_id = '$UIDX' AND kind = 'reserve' AND NOT EXISTS (SELECT 1 FROM credit_ledger x WHERE x.kind = 'release' AND x.ref = r.ref)")"
 
 PREPAID=$EMAIL
+
+# --- the hold is the request at its most: the chat's instructions count.
+# sim costs $2.50 / $10 per million; its 1024 output tokens hold $0.01024.
+account prepaid
+"$CONFAB" user grant-credits "$EMAIL" 0.1 >/dev/null
+CHAT=$(new_chat "$JAR")
+# 40 KB of instructions (as a preset would compose them): $0.1024 more.
+q "UPDATE chats SET system_prompt = printf('%.*c', 40960, 'x') WHERE id = '$CHAT'"
+expect_eq "a send whose instructions make it cost more than the credits is refused (402)" 402 \
+	"$(send "$JAR" "$CHAT" "summarize" sim)"
+check "  ... saying how much it needs and how much is left" grep -q \
+	'role="alert">You do not have enough credits for this request: at most it can cost \$0\.112[0-9]* ([0-9]* tokens.*you have \$0\.100001' "$TMP/body"
+expect_eq "  ... before any provider is asked, with nothing held" "0|100001" \
+	"$(q "SELECT (SELECT count(*) FROM request_log WHERE user_id = '$UIDX'), balance FROM credit_accounts WHERE user_id = '$UIDX'")"
+q "UPDATE chats SET system_prompt = printf('%.*c', 1024, 'x') WHERE id = '$CHAT'"
+expect_eq "  ... and one that fits goes through" 303 "$(send "$JAR" "$CHAT" "summarize" sim)"
+M=$(last_reply "$CHAT")
+expect_eq "  ... and completes" done "$(wait_reply "$M")"
+HOLD=$(q "SELECT -amount FROM credit_ledger WHERE kind = 'reserve' AND ref = '$M'")
+CHARGED=$(q "SELECT coalesce(-sum(amount), 0) FROM credit_ledger WHERE kind = 'usage' AND ref = '$M'")
+check "  ... its hold counted the instructions (1024 + 8 bytes at \$2.50, 1024 out at \$10)" \
+	test "$HOLD" -ge $(( (1032 * 2500000 + 1024 * 10000000) / 1000000 ))
+check "  ... and it was charged its cost ($CHARGED), within the hold ($HOLD)" sh -c \
+	"test '$CHARGED' = '$(msg_field "$M" cost)' && test '$CHARGED' -le '$HOLD'"
 # --- Settings: Plan & usage
 http "$JAR" GET /settings >/dev/null
 check "the settings page names the plan" grep -q 'Your plan: <strong>prepaid</strong>' "$TMP/body"
