@@ -19,7 +19,58 @@ struct db {
 	sqlite3 *h;
 	char *path;
 	struct stmt_slot slots[STMT_SLOTS];
+	/* The first write that failed in the transaction open now (not a
+	 * constraint: those are answers some callers ask for), its message
+	 * read at once, before a rollback can replace it. */
+	int tx_rc;
+	char tx_err[256];
 };
+
+/* The open connections, so that db_exec_stmt, which has only a statement,
+ * can mark its transaction failed. A process opens two or three. */
+#define OPEN_MAX 16
+static struct db *open_dbs[OPEN_MAX];
+
+static struct db *db_of(sqlite3 *h)
+{
+	for (int i = 0; i < OPEN_MAX; i++)
+		if (open_dbs[i] && open_dbs[i]->h == h)
+			return open_dbs[i];
+	return NULL;
+}
+
+static void db_track(struct db *db, struct db *was)
+{
+	for (int i = 0; i < OPEN_MAX; i++)
+		if (open_dbs[i] == was) {
+			open_dbs[i] = db;
+			return;
+		}
+}
+
+/* Note a failed statement or COMMIT of the open transaction, with msg
+ * (NULL: the connection's own message for rc). */
+static void tx_failed(struct db *db, int rc, const char *msg)
+{
+	if (!db || db->tx_rc != SQLITE_OK || (rc & 0xff) == SQLITE_CONSTRAINT)
+		return;
+	db->tx_rc = rc;
+	if (!msg)
+		msg = (sqlite3_extended_errcode(db->h) & 0xff) == (rc & 0xff) ? sqlite3_errmsg(db->h)
+							    : sqlite3_errstr(rc);
+	snprintf(db->tx_err, sizeof db->tx_err, "%s", msg);
+}
+
+/* sqlite3_exec of sql; its failure noted for the transaction. */
+static int tx_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		tx_failed(db, rc, msg);
+	sqlite3_free(msg);
+	return rc;
+}
 
 static int set_err(char **err, const char *path, const char *what, sqlite3 *h)
 {
@@ -54,6 +105,7 @@ struct db *db_open(const char *path, char **err)
 		set_err(err, path, "cannot set pragmas", db->h);
 		goto fail;
 	}
+	db_track(db, NULL);
 	return db;
 fail:
 	sqlite3_close(db->h);
@@ -68,6 +120,7 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->slots[i].st);
+	db_track(NULL, db);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
@@ -229,15 +282,29 @@ void db_reset_all(struct db *db)
 
 int db_begin(struct db *db)
 {
-	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	db->tx_rc = SQLITE_OK;
+	db->tx_err[0] = '\0';
+	return tx_exec(db, "BEGIN IMMEDIATE");
 }
 
 int db_commit(struct db *db)
 {
-	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	int rc = db->tx_rc;
+	/* A write in it failed: committing the rest would keep half of it
+	 * (after SQLITE_FULL, SQLite may even have rolled back already and
+	 * every later statement ran on its own). */
+	if (rc == SQLITE_OK)
+		rc = tx_exec(db, "COMMIT");
 	if (rc != SQLITE_OK)
 		db_rollback(db);
 	return rc;
+}
+
+int db_tx_error(struct db *db, const char **msg)
+{
+	if (msg)
+		*msg = db->tx_rc != SQLITE_OK ? db->tx_err : "not an error";
+	return db->tx_rc;
 }
 
 void db_read_begin(struct db *db)
@@ -260,8 +327,10 @@ void db_rollback(struct db *db)
 int db_exec_stmt(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_error("sql: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+		tx_failed(db_of(sqlite3_db_handle(st)), rc, NULL);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
 }

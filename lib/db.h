@@ -33,10 +33,17 @@ sqlite3_stmt *db_prep(struct db *db, const char *sql);
 void db_reset_all(struct db *db);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return SQLITE_OK or
- * the error (SQLITE_BUSY after the busy timeout). */
+ * the error (SQLITE_BUSY after the busy timeout). A transaction is all or
+ * nothing: when any write in it failed through db_exec_stmt (a full disk,
+ * an I/O error; a constraint is an answer, not a failure), commit rolls
+ * back instead and returns that write's error. A failed commit rolls back. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* The first failure in the transaction begun last (SQLITE_OK: none so
+ * far), with *msg its message as it was when it happened ("not an error"
+ * when none). */
+int db_tx_error(struct db *db, const char **msg);
 
 /* A read snapshot over several statements: BEGIN (deferred) / COMMIT, from
  * cached statements. In WAL mode each read transaction takes and drops a

@@ -47,7 +47,8 @@ static void logged_between(struct db *db, const char *user_id, int64_t from, int
 				       "AND created_at >= ?2 AND created_at < ?3), "
 				       "(SELECT coalesce(sum(tokens_in + tokens_out), 0) FROM usage_logs "
 				       "WHERE user_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND "
-				       "type = 'chat' AND key_source = 'server' AND status IN ('success', 'error'))");
+				       "type = 'chat' AND key_source = 'server' AND "
+				       "status IN ('success', 'error', 'stopped', 'interrupted'))");
 	db_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);

@@ -5,6 +5,7 @@
 #include "store_credits.h"
 #include "store_quota.h"
 #include "store_preset.h"
+#include "models.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -493,7 +494,7 @@ int reply_queued(struct db *db)
 	return yes;
 }
 
-size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
+int job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.chat_id, j.user_id, "
 				       "coalesce(m.model, ''), j.stop_requested, j.ip, j.user_agent, "
@@ -521,12 +522,18 @@ size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now)
 		st = db_prep(db, "UPDATE jobs SET state = 'running', claimed_at = ?2 WHERE id = ?1");
 		sqlite3_bind_int64(st, 1, jobs[i].id);
 		sqlite3_bind_int64(st, 2, now);
-		db_exec_stmt(st);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
 		st = db_prep(db, "UPDATE messages SET status = 'running' WHERE id = ?1");
 		db_bind_text(st, 1, jobs[i].message_id);
-		db_exec_stmt(st);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
 	}
-	return n;
+	return (int)n;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(jobs[i].model);
+	return -1;
 }
 
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max)
@@ -572,28 +579,28 @@ size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 	return n;
 }
 
-void reply_append(struct db *db, const char *msg_id, int64_t start, const char *text, size_t n)
+int reply_append(struct db *db, const char *msg_id, int64_t start, const char *text, size_t n)
 {
 	sqlite3_stmt *st = db_prep(db, "INSERT OR REPLACE INTO message_parts (message_id, start, text) "
 				       "VALUES (?1, ?2, ?3)");
 	db_bind_text(st, 1, msg_id);
 	sqlite3_bind_int64(st, 2, start);
 	sqlite3_bind_text(st, 3, text, (int)n, SQLITE_STATIC);
-	db_exec_stmt(st);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 
-void reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
-			    size_t n)
+int reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
+			   size_t n)
 {
 	sqlite3_stmt *st = db_prep(db, "INSERT OR REPLACE INTO reasoning_parts (message_id, start, "
 				       "text) VALUES (?1, ?2, ?3)");
 	db_bind_text(st, 1, msg_id);
 	sqlite3_bind_int64(st, 2, start);
 	sqlite3_bind_text(st, 3, text, (int)n, SQLITE_STATIC);
-	db_exec_stmt(st);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 
-void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
+int usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 		   const char *message_id, const char *type, const char *provider,
 		   const char *model, int64_t tin, int64_t tout, int64_t cost,
 		   const char *status, int64_t duration_ms, const char *error,
@@ -617,17 +624,46 @@ void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 	sqlite3_bind_int64(st, 9, tout);
 	sqlite3_bind_int64(st, 10, cost);
 	db_bind_text(st, 11, status);
-	sqlite3_bind_int64(st, 12, duration_ms);
+	if (duration_ms >= 0)    /* else unknown: NULL */
+		sqlite3_bind_int64(st, 12, duration_ms);
 	db_bind_text(st, 13, error);
 	sqlite3_bind_int64(st, 14, now);
 	db_bind_text(st, 15, from ? from->ip : NULL);
 	db_bind_text(st, 16, from ? from->user_agent : NULL);
 	db_bind_text(st, 17, from && from->own_key ? "user" : "server");
-	db_exec_stmt(st);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 
-void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
-		  const char *user_id, const struct reply_end *e, int64_t now)
+/* The usage_logs status of a reply that ended with status. */
+static const char *usage_status(const struct reply_end *e)
+{
+	if (e->cached)
+		return "cached";
+	if (!strcmp(e->status, "failed"))
+		return "error";
+	return !strcmp(e->status, "stopped") ? "stopped" : "success";
+}
+
+/* Delete a reply's parts and its job: it has ended. */
+static int drop_job(struct db *db, int64_t job_id, const char *msg_id)
+{
+	sqlite3_stmt *st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
+	int rc;
+	db_bind_text(st, 1, msg_id);
+	rc = db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM reasoning_parts WHERE message_id = ?1");
+	db_bind_text(st, 1, msg_id);
+	if (rc == SQLITE_DONE)
+		rc = db_exec_stmt(st);
+	st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, job_id);
+	if (rc == SQLITE_DONE)
+		rc = db_exec_stmt(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
+		 const char *user_id, const struct reply_end *e, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE messages SET content = ?2, html = ?3, status = ?4, "
 				       "error = ?5, tokens_in = ?6, tokens_out = ?7, cost = ?8, "
@@ -649,41 +685,100 @@ void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char 
 	sqlite3_bind_int64(st, 12, now);
 	sqlite3_bind_text(st, 13, e->reasoning ? e->reasoning : "", (int)e->reasoning_len,
 			  SQLITE_STATIC);
-	db_exec_stmt(st);
-	st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
-	db_bind_text(st, 1, msg_id);
-	db_exec_stmt(st);
-	st = db_prep(db, "DELETE FROM reasoning_parts WHERE message_id = ?1");
-	db_bind_text(st, 1, msg_id);
-	db_exec_stmt(st);
-	st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, job_id);
-	db_exec_stmt(st);
+	if (db_exec_stmt(st) != SQLITE_DONE || drop_job(db, job_id, msg_id))
+		return -1;
 	st = db_prep(db, "UPDATE chats SET total_tokens = total_tokens + ?2 WHERE id = ?1");
 	db_bind_text(st, 1, chat_id);
 	sqlite3_bind_int64(st, 2, e->tokens_in + e->tokens_out);
-	db_exec_stmt(st);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
 	/* Credits held when it was sent: given back, the real cost charged
 	 * (nothing on the user's own key, for a cached answer, or for a reply
-	 * that failed). */
+	 * that failed: docs/ACCOUNTING.md). */
 	credits_settle(db, user_id, msg_id, e->from.own_key || e->cached ||
 		       !strcmp(e->status, "failed") ? 0 : e->cost, now);
 	/* A reply stopped before it started sent nothing: no usage to log. */
-	if (e->started_at > 0)
-		usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
-			      e->tokens_in, e->tokens_out, e->cost,
-			      e->cached ? "cached" : strcmp(e->status, "failed") == 0 ? "error"
-									      : "success",
-			      e->response_ms >= 0 ? e->response_ms : now - e->started_at,
-			      e->error, &e->from, now);
+	if (e->started_at > 0 &&
+	    usage_log_add(db, user_id, chat_id, msg_id, "chat", e->provider, e->model,
+			  e->tokens_in, e->tokens_out, e->cost, usage_status(e),
+			  e->response_ms >= 0 ? e->response_ms : now - e->started_at,
+			  e->error, &e->from, now))
+		return -1;
+	/* credits_settle's own writes are checked here. */
+	return db_tx_error(db, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int reply_recover(struct db *db, const char *error, int64_t now)
+/* The bytes of what was sent for assistant message msg_id: its system
+ * prompt and history, as the worker builds them (files left out). */
+static int64_t sent_bytes(struct db *db, const char *chat_id, const char *msg_id)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.user_id FROM jobs j "
-				       "WHERE j.state = 'running'");
-	struct { int64_t id; char msg[37], user[37]; } *left = NULL;
+	char *system = NULL;
+	struct turn *turns = NULL;
+	size_t n = job_history(db, chat_id, msg_id, &system, &turns);
+	int64_t bytes = (int64_t)strlen(system);
+	for (size_t i = 0; i < n; i++) {
+		bytes += (int64_t)strlen(turns[i].content);
+		free(turns[i].role);
+		free(turns[i].content);
+	}
+	free(turns);
+	free(system);
+	return bytes;
+}
+
+struct left_job {
+	int64_t id;
+	char msg[37], user[37], chat[37];
+	char *model, *ip, *user_agent;
+};
+
+/* End one reply a dead worker left running (see reply_recover). */
+static int recover_one(struct db *db, const struct models *models, const struct left_job *j,
+		       const char *error, int64_t now)
+{
+	struct buf text = BUF_INIT, reasoning = BUF_INIT;
+	const struct model_cfg *m = models ? models_find(models, j->model) : NULL;
+	struct origin from = { .ip = j->ip, .user_agent = j->user_agent };
+	int64_t tin, tout, cost;
+	sqlite3_stmt *st;
+	int rc;
+
+	reply_collect(db, j->msg, &text);
+	reply_collect_reasoning(db, j->msg, &reasoning);
+	/* What the provider counted is unknown: estimated (about 4 bytes a
+	 * token, as the worker estimates), and the hold goes back whole. */
+	tin = (sent_bytes(db, j->chat, j->msg) + 3) / 4;
+	tout = ((int64_t)(text.len + reasoning.len) + 3) / 4;
+	cost = m ? (tin * m->price_in + tout * m->price_out + 500000) / 1000000 : 0;
+	credits_settle(db, j->user, j->msg, 0, now);
+	st = db_prep(db, "UPDATE messages SET content = ?2, status = 'failed', error = ?3, "
+			 "completed_at = ?4, reasoning = ?5, tokens_in = ?6, tokens_out = ?7, "
+			 "cost = ?8, tokens_estimated = 1 WHERE id = ?1");
+	db_bind_text(st, 1, j->msg);
+	sqlite3_bind_text(st, 2, buf_str(&text), (int)text.len, SQLITE_STATIC);
+	db_bind_text(st, 3, error);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 5, buf_str(&reasoning), (int)reasoning.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, tin);
+	sqlite3_bind_int64(st, 7, tout);
+	sqlite3_bind_int64(st, 8, cost);
+	rc = db_exec_stmt(st) == SQLITE_DONE && !drop_job(db, j->id, j->msg) &&
+	     !usage_log_add(db, j->user, j->chat, j->msg, "chat",
+			    m ? m->provider->name : "", j->model, tin, tout, cost,
+			    "interrupted", -1, error, &from, now) ? 0 : -1;
+	buf_free(&text);
+	buf_free(&reasoning);
+	return rc;
+}
+
+int reply_recover(struct db *db, const struct models *models, const char *error, int64_t now)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT j.id, j.message_id, j.user_id, j.chat_id, "
+				       "coalesce(m.model, ''), j.ip, j.user_agent FROM jobs j "
+				       "JOIN messages m ON m.id = j.message_id WHERE j.state = 'running'");
+	struct left_job *left = NULL;
 	size_t n = 0, cap = 0;
+	int rc = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -692,37 +787,22 @@ int reply_recover(struct db *db, const char *error, int64_t now)
 		left[n].id = sqlite3_column_int64(st, 0);
 		snprintf(left[n].msg, sizeof left[n].msg, "%s", db_col_text(st, 1));
 		snprintf(left[n].user, sizeof left[n].user, "%s", db_col_text(st, 2));
+		snprintf(left[n].chat, sizeof left[n].chat, "%s", db_col_text(st, 3));
+		left[n].model = xstrdup(db_col_text(st, 4));
+		left[n].ip = xstrdup(db_col_text(st, 5));
+		left[n].user_agent = xstrdup(db_col_text(st, 6));
 		n++;
 	}
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n; i++) {
-		struct buf text = BUF_INIT, reasoning = BUF_INIT;
-		reply_collect(db, left[i].msg, &text);
-		reply_collect_reasoning(db, left[i].msg, &reasoning);
-		/* What the provider counted is unknown: the hold goes back whole. */
-		credits_settle(db, left[i].user, left[i].msg, 0, now);
-		st = db_prep(db, "UPDATE messages SET content = ?2, status = 'failed', error = ?3, "
-				 "completed_at = ?4, reasoning = ?5 WHERE id = ?1");
-		db_bind_text(st, 1, left[i].msg);
-		sqlite3_bind_text(st, 2, buf_str(&text), (int)text.len, SQLITE_STATIC);
-		db_bind_text(st, 3, error);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_text(st, 5, buf_str(&reasoning), (int)reasoning.len, SQLITE_STATIC);
-		db_exec_stmt(st);
-		buf_free(&text);
-		buf_free(&reasoning);
-		st = db_prep(db, "DELETE FROM message_parts WHERE message_id = ?1");
-		db_bind_text(st, 1, left[i].msg);
-		db_exec_stmt(st);
-		st = db_prep(db, "DELETE FROM reasoning_parts WHERE message_id = ?1");
-		db_bind_text(st, 1, left[i].msg);
-		db_exec_stmt(st);
-		st = db_prep(db, "DELETE FROM jobs WHERE id = ?1");
-		sqlite3_bind_int64(st, 1, left[i].id);
-		db_exec_stmt(st);
+		if (!rc && recover_one(db, models, &left[i], error, now))
+			rc = -1;
+		free(left[i].model);
+		free(left[i].ip);
+		free(left[i].user_agent);
 	}
 	free(left);
-	return (int)n;
+	return rc ? -1 : (int)n;
 }
 
 char *chat_auto_title(struct db *db, const char *chat_id)
@@ -736,13 +816,13 @@ char *chat_auto_title(struct db *db, const char *chat_id)
 	return t;
 }
 
-void chat_set_generated_title(struct db *db, const char *chat_id, const char *title)
+int chat_set_generated_title(struct db *db, const char *chat_id, const char *title)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?2, title_auto = 0 "
 				       "WHERE id = ?1 AND title_auto = 1");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, title);
-	db_exec_stmt(st);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 
 int reply_is_first(struct db *db, const char *chat_id, const char *msg_id)

@@ -106,9 +106,11 @@ struct job {
 	int stop_requested;
 };
 
-/* Claim up to max queued jobs (state → running, message → running).
- * Returns how many were filled in jobs[] (model strings are malloc'd). */
-size_t job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
+/* (tx) Claim up to max queued jobs (state → running, message → running).
+ * Returns how many were filled in jobs[] (model strings are malloc'd), or
+ * -1 when a write failed (nothing to free; roll back). The worker starts
+ * no request before this transaction has committed. */
+int job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
 
 /* Ids of running jobs whose stop was requested; returns count. */
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
@@ -132,12 +134,14 @@ struct turn {
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns);
 
-/* Append text at offset start of a running reply (inside a transaction). */
-void reply_append(struct db *db, const char *msg_id, int64_t start, const char *text,
-		  size_t n);
+/* Append text at offset start of a running reply (inside a transaction).
+ * The same start again replaces the part, so a tick rolled back is simply
+ * written again. 0, or -1 when the write failed. */
+int reply_append(struct db *db, const char *msg_id, int64_t start, const char *text,
+		 size_t n);
 /* The same for its reasoning, kept apart from the answer. */
-void reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
-			    size_t n);
+int reply_append_reasoning(struct db *db, const char *msg_id, int64_t start, const char *text,
+			   size_t n);
 
 struct reply_end {
 	const char *content;         /* the whole reply text */
@@ -157,8 +161,10 @@ struct reply_end {
 };
 
 /* Finish a reply (inside a transaction): content = all parts, parts
- * deleted, message updated, job deleted, usage logged, chat tokens added. */
-void reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
+ * deleted, message updated, job deleted, usage logged (status success,
+ * stopped, error or cached), chat tokens added, the credits held settled.
+ * 0, or -1 when any write of it failed (then roll the transaction back). */
+int reply_finish(struct db *db, int64_t job_id, const char *msg_id, const char *chat_id,
 		  const char *user_id, const struct reply_end *e, int64_t now);
 
 /* The whole text of a reply (its parts, in order), into out. */
@@ -166,18 +172,22 @@ void reply_collect(struct db *db, const char *msg_id, struct buf *out);
 /* The same for its reasoning. */
 void reply_collect_reasoning(struct db *db, const char *msg_id, struct buf *out);
 
-/* On start, with the lease held: every reply left running by a worker that
- * died ends failed, keeping its partial text. Returns how many. */
-int reply_recover(struct db *db, const char *error, int64_t now);
+/* On start, with the lease held (in a transaction): every reply left
+ * running by a worker that died ends failed, keeping its partial text,
+ * with a usage row `interrupted` that estimates its tokens (and their cost
+ * at the model's prices, when models knows it) and no charge: the hold
+ * goes back whole. Returns how many, or -1 when a write failed. */
+struct models;
+int reply_recover(struct db *db, const struct models *models, const char *error, int64_t now);
 
 /* Titles: the chat's title if it is still automatic, else NULL (heap). */
 char *chat_auto_title(struct db *db, const char *chat_id);
-void chat_set_generated_title(struct db *db, const char *chat_id, const char *title);
+int chat_set_generated_title(struct db *db, const char *chat_id, const char *title);
 /* 1 if msg_id is the first assistant message of its chat. */
 int reply_is_first(struct db *db, const char *chat_id, const char *msg_id);
 
-/* A usage row for a request with no message (titles). */
-void usage_log_add(struct db *db, const char *user_id, const char *chat_id,
+/* A usage row for a request with no message (titles). 0, or -1. */
+int usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 		   const char *message_id, const char *type, const char *provider,
 		   const char *model, int64_t tin, int64_t tout, int64_t cost,
 		   const char *status, int64_t duration_ms, const char *error,

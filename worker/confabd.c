@@ -142,11 +142,17 @@ int main(int argc, char **argv)
 		log_warn("no render thread: large replies are rendered in the loop");
 
 	if (db_begin(w.db) == SQLITE_OK) {
-		int n = reply_recover(w.db, "This reply was interrupted: confab's worker stopped "
-					    "while writing it. The text so far is kept.", now_ms());
-		db_commit(w.db);
-		if (n)
+		const char *why;
+		int n = reply_recover(w.db, &w.models, "This reply was interrupted: confab's worker "
+				      "stopped while writing it. The text so far is kept.", now_ms());
+		if (n < 0 || db_commit(w.db) != SQLITE_OK) {
+			db_tx_error(w.db, &why);
+			db_rollback(w.db);
+			log_error("data.db: could not end the replies a previous worker left "
+				  "running (%s); they are tried again at the next start", why);
+		} else if (n) {
 			log_warn("ended %d replies left running by a previous worker", n);
+		}
 	}
 	log_info("serving %s with %zu models%s", w.cfg.data_dir, w.models.nmodels,
 		 w.idle_exit_ms ? " (exits when idle)" : "");

@@ -54,6 +54,8 @@ struct stream {
 	int64_t last_data;
 	size_t flushed;               /* bytes of out.text already in data.db */
 	size_t rflushed;              /* bytes of out.reasoning already there */
+	size_t flush_to, rflush_to;   /* the same once this tick commits */
+	int recorded;                 /* its end is in this tick's transaction */
 
 	int ended;                    /* waiting for the next flush to record it */
 	const char *end_status;       /* done, failed, stopped */

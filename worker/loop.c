@@ -1,7 +1,14 @@
 /* loop.c — confabd's event loop. Each tick (tick_ms): let curl move every
  * stream, check timeouts, then ONE data.db transaction that appends what
- * arrived for all live streams, records the ones that ended, claims new
- * jobs and picks up stop requests. */
+ * arrived for all live streams and records the ones that ended; then stop
+ * requests, and new jobs claimed in a transaction of their own.
+ *
+ * Nothing acts before its COMMIT: a stream's text counts as written, an
+ * ended stream is freed and a title request starts only once the tick's
+ * transaction has committed, and a claimed job's provider request starts
+ * only once the claim has. A tick that fails (a full disk, an I/O error,
+ * a busy file) is rolled back whole and written again at the next one, so
+ * a fault costs a delay, never a second provider request or a lost row. */
 #include "confabd.h"
 #include "store_cache.h"
 #include "vacuum.h"
@@ -12,6 +19,26 @@
 #include <unistd.h>
 
 #define CLAIM_BATCH 64
+
+/* Log a failed write of the tick: at once, then at most every 10 s with
+ * how many failed meanwhile (a full disk fails every tick). */
+static void write_failed(const char *what, const char *why)
+{
+	static int64_t last_logged;
+	static long unlogged;
+	int64_t now = now_ms();
+	if (last_logged && now - last_logged < 10 * 1000) {
+		unlogged++;
+		return;
+	}
+	if (unlogged)
+		log_error("data.db: %s (%s); %ld more failed since the last report", what, why,
+			  unlogged);
+	else
+		log_error("data.db: %s (%s)", what, why);
+	last_logged = now;
+	unlogged = 0;
+}
 
 static int64_t data_version(void)
 {
@@ -48,32 +75,36 @@ static void clean_title(const char *in, char *out, size_t size)
 		out[--n] = '\0';
 }
 
-/* Record a title request's end: the title, and its usage row. */
-static void record_title(struct stream *s, int64_t now)
+/* Record a title request's end: the title, and its usage row. 0 or -1. */
+static int record_title(struct stream *s, int64_t now)
 {
 	int ok = strcmp(s->end_status, "done") == 0;
 	char title[96];
 	int64_t tin = s->out.usage_seen ? s->out.tokens_in : (s->prompt_bytes + 3) / 4;
 	int64_t tout = s->out.usage_seen ? s->out.tokens_out : ((int64_t)s->out.text.len + 3) / 4;
 	clean_title(buf_str(&s->out.text), title, sizeof title);
-	if (ok && *title)
-		chat_set_generated_title(w.db, s->job.chat_id, title);
+	if (ok && *title && chat_set_generated_title(w.db, s->job.chat_id, title))
+		return -1;
 	if (s->attempts)
-		usage_log_add(w.db, s->job.user_id, s->job.chat_id, NULL, "title",
-			      s->model->provider->name, s->model->id, tin, tout,
-			      cost_of(s->model, tin, tout), ok ? "success" : "error", now - s->started,
-			      ok ? NULL : s->end_error,
-			      &(struct origin){ .ip = s->job.ip, .user_agent = s->job.user_agent,
-					   .own_key = s->user_key != NULL },
-			      now);
+		return usage_log_add(w.db, s->job.user_id, s->job.chat_id, NULL, "title",
+				     s->model->provider->name, s->model->id, tin, tout,
+				     cost_of(s->model, tin, tout), ok ? "success" : "error",
+				     now - s->started, ok ? NULL : s->end_error,
+				     &(struct origin){ .ip = s->job.ip,
+						       .user_agent = s->job.user_agent,
+						       .own_key = s->user_key != NULL },
+				     now);
+	return 0;
 }
 
-/* Record a reply's end, and start its chat's title request when due. */
-static void record_reply(struct stream *s, int64_t now)
+/* Record a reply's end (in the tick's transaction). 0 or -1. */
+static int record_reply(struct stream *s, int64_t now)
 {
 	struct reply_end e;
 	int estimated = !s->out.usage_seen;
-	char *auto_title;
+	/* Nothing came back and nothing was reported: the provider refused
+	 * it or never answered, and billed nothing we can see. */
+	int nothing = estimated && !s->first_token;
 
 	memset(&e, 0, sizeof e);
 	e.content = buf_str(&s->out.text);
@@ -87,10 +118,11 @@ static void record_reply(struct stream *s, int64_t now)
 	/* A server that sends no counts: estimate (about 4 bytes a token), and
 	 * mark the message so the numbers are never taken for the provider's.
 	 * Reasoning is output the provider bills too. */
-	e.tokens_in = estimated ? (s->attempts ? (s->prompt_bytes + 3) / 4 : 0) : s->out.tokens_in;
-	e.tokens_out = estimated ? ((int64_t)(s->out.text.len + s->out.reasoning.len) + 3) / 4
-				 : s->out.tokens_out;
-	e.tokens_estimated = estimated && s->attempts;
+	e.tokens_in = nothing ? 0 : estimated ? (s->prompt_bytes + 3) / 4 : s->out.tokens_in;
+	e.tokens_out = nothing ? 0 : estimated
+		       ? ((int64_t)(s->out.text.len + s->out.reasoning.len) + 3) / 4
+		       : s->out.tokens_out;
+	e.tokens_estimated = estimated && !nothing && s->attempts;
 	e.cost = s->cached ? 0 : cost_of(s->model, e.tokens_in, e.tokens_out);
 	e.cached = s->cached;
 	e.ttft_ms = s->first_token ? s->first_token - s->started : -1;
@@ -101,47 +133,78 @@ static void record_reply(struct stream *s, int64_t now)
 	e.from.ip = s->job.ip;
 	e.from.user_agent = s->job.user_agent;
 	e.from.own_key = s->user_key != NULL;
-	reply_finish(w.db, s->job.id, s->job.message_id, s->job.chat_id, s->job.user_id, &e, now);
+	if (reply_finish(w.db, s->job.id, s->job.message_id, s->job.chat_id, s->job.user_id,
+			 &e, now))
+		return -1;
 	cache_keep(s, now);
-
-	if (strcmp(s->end_status, "done") == 0 && s->model &&
-	    reply_is_first(w.db, s->job.chat_id, s->job.message_id) &&
-	    (auto_title = chat_auto_title(w.db, s->job.chat_id)) != NULL) {
-		char *system = NULL;
-		struct turn *turns = NULL;
-		size_t n = job_history(w.db, s->job.chat_id, s->job.message_id, &system, &turns);
-		const char *first = NULL;
-		for (size_t i = 0; i < n && !first; i++)
-			if (strcmp(turns[i].role, "user") == 0)
-				first = turns[i].content;
-		if (first && w.nstreams < w.max_streams) {
-			struct stream *t = stream_new_title(s->job.chat_id, s->job.user_id, s->model,
-							    first, now);
-			memcpy(t->job.ip, s->job.ip, sizeof t->job.ip);
-			memcpy(t->job.user_agent, s->job.user_agent, sizeof t->job.user_agent);
-			/* Not into w.streams: flush() is walking that list. */
-			t->next = w.started;
-			w.started = t;
-			w.nstreams++;
-			stream_start(t, now);
-		}
-		for (size_t i = 0; i < n; i++) {
-			free(turns[i].role);
-			free(turns[i].content);
-		}
-		free(turns);
-		free(system);
-		free(auto_title);
-	}
+	return db_tx_error(w.db, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Claim what fits; 1 if the batch was full (more may be waiting). */
+/* After the commit that recorded reply s: its chat's title request, when
+ * this was the chat's first reply and the title is still automatic. */
+static void start_title(struct stream *s, int64_t now)
+{
+	char *auto_title, *system = NULL;
+	struct turn *turns = NULL;
+	const char *first = NULL;
+	size_t n;
+
+	if (strcmp(s->end_status, "done") != 0 || !s->model || w.nstreams >= w.max_streams ||
+	    !reply_is_first(w.db, s->job.chat_id, s->job.message_id) ||
+	    (auto_title = chat_auto_title(w.db, s->job.chat_id)) == NULL)
+		return;
+	n = job_history(w.db, s->job.chat_id, s->job.message_id, &system, &turns);
+	for (size_t i = 0; i < n && !first; i++)
+		if (strcmp(turns[i].role, "user") == 0)
+			first = turns[i].content;
+	if (first) {
+		struct stream *t = stream_new_title(s->job.chat_id, s->job.user_id, s->model,
+						    first, now);
+		memcpy(t->job.ip, s->job.ip, sizeof t->job.ip);
+		memcpy(t->job.user_agent, s->job.user_agent, sizeof t->job.user_agent);
+		/* Not into w.streams: the caller is walking that list. */
+		t->next = w.started;
+		w.started = t;
+		w.nstreams++;
+		stream_start(t, now);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(turns[i].role);
+		free(turns[i].content);
+	}
+	free(turns);
+	free(system);
+	free(auto_title);
+}
+
+/* Claim what fits, in a transaction of its own; the provider requests
+ * start once it has committed. 1 if the batch was full (more may wait) or
+ * the claim failed (to try again at the next tick). */
 static int claim(int64_t now)
 {
 	struct job jobs[CLAIM_BATCH];
 	size_t room = w.max_streams > w.nstreams ? w.max_streams - w.nstreams : 0;
-	size_t n = job_claim(w.db, jobs, room < CLAIM_BATCH ? room : CLAIM_BATCH, now);
-	for (size_t i = 0; i < n; i++) {
+	const char *why;
+	int n;
+
+	if (!room || !reply_queued(w.db))
+		return 0;
+	if (db_begin(w.db) != SQLITE_OK) {
+		db_tx_error(w.db, &why);
+		write_failed("cannot claim new jobs; trying again at the next tick", why);
+		return 1;
+	}
+	n = job_claim(w.db, jobs, room < CLAIM_BATCH ? room : CLAIM_BATCH, now);
+	if (n < 0 || db_commit(w.db) != SQLITE_OK) {
+		db_tx_error(w.db, &why);
+		db_rollback(w.db);
+		for (int i = 0; i < n; i++)
+			free(jobs[i].model);
+		write_failed("claiming new jobs failed; they stay queued and are claimed at the "
+			     "next tick", why);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
 		struct stream *s = stream_new_reply(&jobs[i], now);
 		s->next = w.streams;
 		w.streams = s;
@@ -164,45 +227,54 @@ static void apply_stop_requests(void)
 				stream_end(s, "stopped", NULL);
 }
 
-/* The one write transaction of a tick. Returns 1 when a full batch was
- * claimed, so the next tick looks for more at once. */
-static int flush(int check_jobs, int64_t now)
+/* The tick's writes for one stream: what arrived, or its end when it has
+ * ended (and its HTML is ready). 0 or -1. */
+static int write_stream(struct stream *s, int64_t now)
 {
-	struct stream **pp;
-	int more = 0;
-	if (db_begin(w.db) != SQLITE_OK) {
-		log_warn("data.db busy; will write at the next tick");
+	s->recorded = 0;
+	s->flush_to = s->flushed;
+	s->rflush_to = s->rflushed;
+	if (s->kind == STREAM_REPLY && !s->ended) {
+		if (s->out.text.len > s->flushed &&
+		    reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
+				 s->out.text.data + s->flushed, s->out.text.len - s->flushed))
+			return -1;
+		s->flush_to = s->out.text.len;
+		if (s->out.reasoning.len > s->rflushed &&
+		    reply_append_reasoning(w.db, s->job.message_id, (int64_t)s->rflushed,
+					   s->out.reasoning.data + s->rflushed,
+					   s->out.reasoning.len - s->rflushed))
+			return -1;
+		s->rflush_to = s->out.reasoning.len;
 		return 0;
 	}
+	/* A large reply's HTML may still be on the render thread. */
+	if (!s->ended || (s->kind == STREAM_REPLY && !render_ready(s)))
+		return 0;
+	if (s->kind == STREAM_REPLY ? record_reply(s, now) : record_title(s, now))
+		return -1;
+	s->recorded = 1;
+	return 0;
+}
+
+/* The tick has committed: what it wrote counts, the ended streams go, and
+ * their chats' title requests start. */
+static void tick_committed(int64_t now)
+{
+	struct stream **pp;
 	for (pp = &w.streams; *pp;) {
 		struct stream *s = *pp;
-		if (s->kind == STREAM_REPLY && s->out.text.len > s->flushed && !s->ended) {
-			reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
-				     s->out.text.data + s->flushed, s->out.text.len - s->flushed);
-			s->flushed = s->out.text.len;
-		}
-		if (s->kind == STREAM_REPLY && s->out.reasoning.len > s->rflushed && !s->ended) {
-			reply_append_reasoning(w.db, s->job.message_id, (int64_t)s->rflushed,
-					       s->out.reasoning.data + s->rflushed,
-					       s->out.reasoning.len - s->rflushed);
-			s->rflushed = s->out.reasoning.len;
-		}
-		/* A large reply's HTML may still be on the render thread. */
-		if (s->ended && s->kind == STREAM_REPLY && !render_ready(s)) {
+		s->flushed = s->flush_to;
+		s->rflushed = s->rflush_to;
+		if (!s->recorded) {
 			pp = &s->next;
 			continue;
 		}
-		if (s->ended) {
-			if (s->kind == STREAM_REPLY)
-				record_reply(s, now);
-			else
-				record_title(s, now);
-			*pp = s->next;
-			w.nstreams--;
-			stream_free(s);
-			continue;
-		}
-		pp = &s->next;
+		if (s->kind == STREAM_REPLY)
+			start_title(s, now);
+		*pp = s->next;
+		w.nstreams--;
+		stream_free(s);
 	}
 	while (w.started) {
 		struct stream *t = w.started;
@@ -210,18 +282,50 @@ static int flush(int check_jobs, int64_t now)
 		t->next = w.streams;
 		w.streams = t;
 	}
-	if (check_jobs) {
-		static int64_t last_purge;
-		apply_stop_requests();
-		more = claim(now);
-		if (now - last_purge >= 60 * 1000) {
-			cache_purge(w.db, now);
-			last_purge = now;
-		}
+}
+
+/* The one write transaction of a tick. 0, or -1 when it was rolled back
+ * (the streams are as they were: the same writes are made next time). */
+static int write_tick(int purge, int64_t now)
+{
+	const char *why;
+	int failed = 0;
+	if (!w.streams && !purge)
+		return 0;
+	if (db_begin(w.db) != SQLITE_OK) {
+		db_tx_error(w.db, &why);
+		write_failed("cannot write this tick; will write at the next tick", why);
+		return -1;
 	}
-	if (db_commit(w.db) != SQLITE_OK)
-		log_error("data.db commit failed: %s", sqlite3_errmsg(db_handle(w.db)));
-	return more;
+	for (struct stream *s = w.streams; s && !failed; s = s->next)
+		failed = write_stream(s, now) != 0;
+	if (!failed && purge)
+		cache_purge(w.db, now);
+	if (!failed && db_commit(w.db) == SQLITE_OK) {
+		tick_committed(now);
+		return 0;
+	}
+	db_tx_error(w.db, &why);
+	db_rollback(w.db);
+	for (struct stream *s = w.streams; s; s = s->next)
+		s->recorded = 0;
+	write_failed("this tick's writes were rolled back; they are written again at the next "
+		     "tick", why);
+	return -1;
+}
+
+/* Write the tick; then stop requests and new jobs. Returns 1 when a full
+ * batch was claimed, so the next tick looks for more at once. */
+static int flush(int check_jobs, int64_t now)
+{
+	static int64_t last_purge;
+	int purge = check_jobs && now - last_purge >= 60 * 1000;
+	if (write_tick(purge, now) == 0 && purge)
+		last_purge = now;
+	if (!check_jobs)
+		return 0;
+	apply_stop_requests();
+	return claim(now);
 }
 
 void worker_run(volatile sig_atomic_t *stop)
@@ -284,10 +388,15 @@ void worker_run(volatile sig_atomic_t *stop)
 	for (struct stream *s = w.streams; s; s = s->next)
 		stream_end(s, "failed", "This reply was interrupted: confab's worker was stopped "
 					"while writing it. The text so far is kept.");
-	flush(0, now_ms());
-	while (w.streams) {    /* replies whose HTML is still being made */
-		usleep(10 * 1000);
-		flush(0, now_ms());
+	/* Replies whose HTML is still being made, or whose writes keep
+	 * failing: a while, then what is left is recovered as interrupted
+	 * when a worker next starts. */
+	for (int i = 0; w.streams && i < 1000; i++) {
+		if (flush(0, now_ms()) != 0 || w.streams)
+			usleep(10 * 1000);
 	}
+	if (w.streams)
+		log_error("data.db: %zu replies could not be recorded before stopping; the next "
+			  "worker ends them as interrupted", w.nstreams);
 	curl_multi_cleanup(w.multi);
 }

@@ -151,7 +151,7 @@ static void folded_on_recovery(void **state)
 	struct reply_poll p;
 	append_two_ticks(f);
 	assert_int_equal(db_begin(f->data), SQLITE_OK);
-	assert_int_equal(reply_recover(f->data, "interrupted", 3000), 1);
+	assert_int_equal(reply_recover(f->data, NULL, "interrupted", 3000), 1);
 	assert_int_equal(db_commit(f->data), SQLITE_OK);
 	assert_int_equal(count_parts(f), 0);
 	assert_int_equal(reply_poll(f->data, &f->a, USER, f->chat, f->msg, 0, &p), STORE_OK);
