@@ -299,7 +299,7 @@ expect_eq "the plan's running totals (quota_buckets) equal request_log and usage
 	"0 mismatches" "$(q "WITH raw AS (SELECT user_id, bucket, sum(r) AS r, sum(t) AS t FROM (
 	    SELECT user_id, created_at / 900000 AS bucket, 1 AS r, 0 AS t FROM request_log
 	    UNION ALL SELECT user_id, created_at / 900000, 0, tokens_in + tokens_out FROM usage_logs
-	     WHERE type = 'chat' AND key_source = 'server' AND status IN ('success', 'error')) GROUP BY 1, 2),
+	     WHERE type = 'chat' AND key_source = 'server' AND status IN ('success', 'error', 'stopped', 'interrupted')) GROUP BY 1, 2),
 	  kept AS (SELECT *, sum(requests) OVER w AS run_r, sum(tokens) OVER w AS run_t FROM quota_buckets
 	    WINDOW w AS (PARTITION BY user_id ORDER BY bucket))
 	SELECT ((SELECT count(*) FROM kept LEFT JOIN raw USING (user_id, bucket)

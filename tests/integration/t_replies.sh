@@ -103,7 +103,7 @@ partial=$(msg_field "$M5" content)
 check "  ... keeping its partial text" test -n "$partial"
 check "  ... which is a beginning of the full reply" \
 	bash -c "curl -s -N '$SIM/v1/chat/completions' -d '{\"model\":\"sim\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}' | python3 -c 'import json,sys; t=json.load(sys.stdin)[\"choices\"][0][\"message\"][\"content\"]; sys.exit(0 if t.startswith(sys.argv[1]) else 1)' \"\$1\"" _ "$partial"
-check "  ... and is logged" test "$(sqlite3 "$DATA/data.db" "SELECT status FROM usage_logs WHERE message_id = '$M5'")" = success
+check "  ... and is logged as stopped" test "$(sqlite3 "$DATA/data.db" "SELECT status FROM usage_logs WHERE message_id = '$M5'")" = stopped
 
 # --- every failure mode ends failed with a readable message
 fails() { # MODEL EXPECTED-WORDS
