@@ -309,7 +309,7 @@ static int retry_later(struct stream *s, int64_t now)
 
 void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
 {
-	char msg[400];
+	char msg[400], raw[1024];
 	if (!s->http_status)
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->http_status);
 	if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR)
@@ -328,7 +328,12 @@ void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
 	} else if (rc == CURLE_OK) {
 		if (retry_later(s, now))
 			return;
-		s->ad->http_error(s->http_status, buf_str(&s->errbody), s->errbody.len, msg, sizeof msg);
+		provider_http_error(s->ad, s->model->provider->name, s->user_key != NULL,
+				    s->http_status, buf_str(&s->errbody), s->errbody.len, msg,
+				    sizeof msg, raw, sizeof raw);
+		/* The provider's whole message for the administrator, keys masked. */
+		log_warn("message %s: HTTP %ld from %s: %s", s->job.message_id, s->http_status,
+			 s->model->provider->name, raw);
 		stream_end(s, "failed", msg);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT && !s->http_status) {
 		snprintf(msg, sizeof msg, "The provider did not accept the connection within %lld "

@@ -93,6 +93,19 @@ for cm in "${NORMAL[@]}"; do
 	check "  ... with its whole text" grep -q 'consequat. Duis aute irure dolor' <<<"$(msg_field "$m" content)"
 done
 
+# --- a provider's error text: whose key, the key masked, valid JSON
+cm=$(start sim-401 "a key")
+c=${cm%% *} m=${cm#* }
+expect_eq "a refused key ends failed" failed "$(wait_reply "$m")"
+expect_eq "  ... saying whose key, for which provider" \
+	"The server's key for sim was refused (HTTP 401). The server's administrator needs to check it." \
+	"$(msg_field "$m" error)"
+check "  ... the worker's log keeps the provider's words, the key masked" \
+	grep -qF "message $m: HTTP 401 from sim: Incorrect API key provided: [hidden]." "$DATA/log/confabd.log"
+check "  ... and nowhere the key fragment" bash -c "! grep -q 'sk-\.\.\.abcd' '$DATA/log/confabd.log'"
+expect_eq "  ... and the poll answers it" 200 "$(http "$A" GET "/chat/$c/poll?m=$m&from=0")"
+check "  ... as JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$TMP/body"
+
 # --- reply_timeout: a worker whose replies may take 3 seconds in all
 sed 's/^\[worker\]$/[worker]\nreply_timeout = 3/' "$CONFAB_CONFIG" >"$TMP/short.ini"
 kill -TERM "$PID"
