@@ -49,8 +49,9 @@ struct adapter {
 		     struct curl_slist **headers, struct buf *body);
 	/* One event; returns 0 to go on, -1 when out->error was set. */
 	int (*event)(const struct sse_event *ev, struct gen_out *out);
-	/* A sentence for the user from a non-2xx answer (status and body). */
-	void (*http_error)(long status, const char *body, size_t n, char *msg, size_t size);
+	/* The provider's own message in a non-2xx answer's body, as it is
+	 * ("" when there is none); provider_http_error makes it safe. */
+	void (*error_detail)(const char *body, size_t n, char *detail, size_t size);
 };
 
 /* The adapter for a provider type, or NULL. */
@@ -59,8 +60,23 @@ const struct adapter *adapter_for(const char *type);
 void gen_out_init(struct gen_out *o);
 void gen_out_free(struct gen_out *o);
 
-/* Shared by adapters: "The provider refused ... (HTTP 401): detail." */
-void provider_error_sentence(long status, const char *detail, char *msg, size_t size);
+/* A sentence for the user from a non-2xx answer: what the status means,
+ * naming the provider and whose key it refused (own_key: the user's own),
+ * then the provider's message made safe (provider_clean_text, at most
+ * 200 bytes), except after a 401, where it only ever says the key is bad.
+ * log gets the provider's message made safe but not shortened (or the
+ * body's start when it has none), for the worker's log. */
+void provider_http_error(const struct adapter *ad, const char *provider, int own_key,
+			 long status, const char *body, size_t n, char *msg, size_t size,
+			 char *log, size_t log_size);
+
+/* Provider text made safe to show and to put in JSON: anything that looks
+ * like a key (sk-…, AIza…, a Bearer token, a partly masked key such as
+ * sk-abc***xyz, long runs of letters and digits) becomes "[hidden]",
+ * control characters become spaces, invalid UTF-8 becomes U+FFFD, and it
+ * is cut to at most max bytes on a character boundary, ending "…" when cut.
+ * out (size bytes) is always NUL-terminated valid UTF-8. */
+void provider_clean_text(const char *in, size_t n, size_t max, char *out, size_t size);
 
 /* Shared by adapters: set out->error for an error the stream carried
  * (detail may be NULL), or for data that is not readable JSON. Both

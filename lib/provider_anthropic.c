@@ -165,7 +165,7 @@ static int anthropic_event(const struct sse_event *ev, struct gen_out *out)
 		t = ev->type;
 
 	if (strcmp(t, "error") == 0) {
-		char d[300];
+		char d[1024];
 		error_detail(root, d, sizeof d);
 		rc = provider_stream_error(out, d);
 	} else if (strcmp(t, "message_start") == 0) {
@@ -201,14 +201,13 @@ static int anthropic_event(const struct sse_event *ev, struct gen_out *out)
 	return rc;
 }
 
-static void anthropic_http_error(long status, const char *body, size_t n, char *msg, size_t size)
+static void anthropic_error_detail(const char *body, size_t n, char *detail, size_t size)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, n, 0, &jerr);
-	char d[300] = "";
+	*detail = '\0';
 	if (json_is_object(root))
-		error_detail(root, d, sizeof d);
-	provider_error_sentence(status, d, msg, size);
+		error_detail(root, detail, size);
 	json_decref(root);
 }
 
@@ -217,5 +216,5 @@ const struct adapter adapter_anthropic = {
 	.ends_at_eof = 0,
 	.build = anthropic_build,
 	.event = anthropic_event,
-	.http_error = anthropic_http_error,
+	.error_detail = anthropic_error_detail,
 };

@@ -143,7 +143,7 @@ static int gemini_event(const struct sse_event *ev, struct gen_out *out)
 		return provider_unreadable(out);
 	}
 	if (json_object_get(root, "error")) {
-		char d[300];
+		char d[1024];
 		gemini_message(root, d, sizeof d);
 		json_decref(root);
 		return provider_stream_error(out, d);
@@ -171,25 +171,27 @@ static int gemini_event(const struct sse_event *ev, struct gen_out *out)
 	/* A prompt blocked outright: feedback and no candidates. */
 	fb = json_object_get(root, "promptFeedback");
 	if (!rc && json_array_size(cands) == 0 && json_is_string(json_object_get(fb, "blockReason"))) {
+		json_t *why = json_object_get(fb, "blockReason");
+		char r[64];
+		provider_clean_text(json_string_value(why), json_string_length(why), 60, r, sizeof r);
 		snprintf(out->error, sizeof out->error, "Gemini refused the message: it was "
-			 "blocked (%.60s).", json_string_value(json_object_get(fb, "blockReason")));
+			 "blocked (%s).", r);
 		rc = -1;
 	}
 	json_decref(root);
 	return rc;
 }
 
-static void gemini_http_error(long status, const char *body, size_t n, char *msg, size_t size)
+static void gemini_error_detail(const char *body, size_t n, char *detail, size_t size)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, n, 0, &jerr);
-	char d[300] = "";
+	*detail = '\0';
 	/* Some errors come as a one-element array, the non-SSE answer's shape. */
 	if (json_is_array(root))
-		gemini_message(json_array_get(root, 0), d, sizeof d);
+		gemini_message(json_array_get(root, 0), detail, size);
 	else if (json_is_object(root))
-		gemini_message(root, d, sizeof d);
-	provider_error_sentence(status, d, msg, size);
+		gemini_message(root, detail, size);
 	json_decref(root);
 }
 
@@ -198,5 +200,5 @@ const struct adapter adapter_gemini = {
 	.ends_at_eof = 1,
 	.build = gemini_build,
 	.event = gemini_event,
-	.http_error = gemini_http_error,
+	.error_detail = gemini_error_detail,
 };

@@ -110,11 +110,12 @@ static int ollama_event(const struct sse_event *ev, struct gen_out *out)
 	return 0;
 }
 
-static void ollama_http_error(long status, const char *body, size_t n, char *msg, size_t size)
+static void ollama_error_detail(const char *body, size_t n, char *detail, size_t size)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, n, 0, &jerr);
-	provider_error_sentence(status, json_is_object(root) ? error_of(root) : NULL, msg, size);
+	const char *e = json_is_object(root) ? error_of(root) : NULL;
+	snprintf(detail, size, "%s", e ? e : "");
 	json_decref(root);
 }
 
@@ -124,5 +125,5 @@ const struct adapter adapter_ollama = {
 	.ndjson = 1,
 	.build = ollama_build,
 	.event = ollama_event,
-	.http_error = ollama_http_error,
+	.error_detail = ollama_error_detail,
 };

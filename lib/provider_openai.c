@@ -146,12 +146,12 @@ static int openai_event(const struct sse_event *ev, struct gen_out *out)
 	return 0;
 }
 
-static void openai_http_error(long status, const char *body, size_t n, char *msg, size_t size)
+static void openai_error_detail(const char *body, size_t n, char *detail, size_t size)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, n, 0, &jerr);
-	const char *detail = root ? error_message(root) : NULL;
-	provider_error_sentence(status, detail, msg, size);
+	const char *m = json_is_object(root) ? error_message(root) : NULL;
+	snprintf(detail, size, "%s", m ? m : "");
 	json_decref(root);
 }
 
@@ -161,5 +161,5 @@ const struct adapter adapter_openai = {
 	.error_field = 1,
 	.build = openai_build,
 	.event = openai_event,
-	.http_error = openai_http_error,
+	.error_detail = openai_error_detail,
 };

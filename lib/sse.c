@@ -5,8 +5,6 @@
 #include <limits.h>
 #include <string.h>
 
-#define SSE_MAX_LINE ((size_t)4 << 20)
-
 static const char bom[3] = { '\xef', '\xbb', '\xbf' };
 
 void sse_init(struct sse *p, sse_cb cb, void *user)
@@ -14,7 +12,8 @@ void sse_init(struct sse *p, sse_cb cb, void *user)
 	*p = (struct sse){
 		.line = BUF_INIT, .data = BUF_INIT, .type = BUF_INIT, .id = BUF_INIT,
 		.retry_ms = -1,
-		.max_line = SSE_MAX_LINE,
+		.max_line = SSE_MAX_DEFAULT,
+		.max_event = SSE_MAX_DEFAULT,
 		.cb = cb,
 		.user = user,
 	};
@@ -26,6 +25,17 @@ void sse_free(struct sse *p)
 	buf_free(&p->data);
 	buf_free(&p->type);
 	buf_free(&p->id);
+}
+
+/* A limit was exceeded: give the memory back now (the stream is over for
+ * the caller) and say which. */
+static int too_much(struct sse *p, enum sse_over why)
+{
+	p->over = why;
+	buf_free(&p->line);
+	buf_free(&p->data);
+	buf_clear(&p->type);
+	return -1;
 }
 
 /* Blank line: hand over the event, then forget its data and type (the id
@@ -88,6 +98,8 @@ static int process_line(struct sse *p, const char *s, size_t n)
 	if (p->ndjson) {
 		if (n == 0)
 			return 0;
+		if (n > p->max_event)
+			return too_much(p, SSE_EVENT_TOO_LARGE);
 		buf_clear(&p->type);
 		buf_append(&p->data, s, n);
 		buf_putc(&p->data, '\n');
@@ -119,6 +131,10 @@ static int process_line(struct sse *p, const char *s, size_t n)
 		s = "data";
 	}
 	if (name_is(s, name_len, "data")) {
+		/* The event's data with this line: what is there (each line
+		 * with its '\n', the last one's dropped at dispatch) and vn. */
+		if (vn > p->max_event || p->data.len > p->max_event - vn)
+			return too_much(p, SSE_EVENT_TOO_LARGE);
 		buf_reserve(&p->data, vn + 1);    /* one growth for value and '\n' */
 		buf_append(&p->data, v, vn);
 		buf_putc(&p->data, '\n');
@@ -163,6 +179,8 @@ int sse_feed(struct sse *p, const char *bytes, size_t n)
 	const char *cr = NULL, *lf = NULL;
 	int rc;
 
+	if (p->over)
+		return -1;
 	/* bytes may be NULL then, and NULL + 0 is undefined. */
 	if (n == 0)
 		return 0;
@@ -195,12 +213,12 @@ int sse_feed(struct sse *p, const char *bytes, size_t n)
 		if (e == end) {
 			/* No line ending yet: keep the piece for the next read. */
 			if (p->line.len + (size_t)(end - s) > p->max_line)
-				return -1;
+				return too_much(p, SSE_LINE_TOO_LONG);
 			buf_append(&p->line, s, (size_t)(end - s));
 			return 0;
 		}
 		if (p->line.len + (size_t)(e - s) > p->max_line)
-			return -1;
+			return too_much(p, SSE_LINE_TOO_LONG);
 		if (p->line.len) {
 			buf_append(&p->line, s, (size_t)(e - s));
 			rc = process_line(p, p->line.data, p->line.len);
@@ -223,16 +241,12 @@ int sse_feed(struct sse *p, const char *bytes, size_t n)
 
 int sse_finish(struct sse *p)
 {
-	int rc = 0;
+	int rc = p->over ? -1 : 0;
 
 	/* The stream ended inside a line: it counts as a complete one. */
-	if (p->line.len) {
-		if (p->line.len > p->max_line)
-			rc = -1;
-		else
-			rc = process_line(p, p->line.data, p->line.len);
-		buf_clear(&p->line);
-	}
+	if (rc == 0 && p->line.len)
+		rc = process_line(p, p->line.data, p->line.len);
+	buf_clear(&p->line);
 	if (rc == 0)
 		rc = dispatch(p);
 	/* Ready for the next stream (a reconnect): it may have its own BOM;
@@ -242,5 +256,6 @@ int sse_finish(struct sse *p)
 	buf_clear(&p->type);
 	p->saw_cr = 0;
 	p->started = 0;
+	p->over = SSE_WITHIN;
 	return rc;
 }

@@ -747,7 +747,9 @@ static void reqinfo_free(struct reqinfo *ri)
 
 enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK, R_ATTACHMENTS };
 enum fmode { FM_NONE, FM_MIDSTREAM, FM_DROP, FM_RESET, FM_STALL, FM_STALL_FIRST, FM_MALFORMED,
-	     FM_ERROR200, FM_ERRORLINE, FM_SAFETY };
+	     FM_ERROR200, FM_ERRORLINE, FM_SAFETY,
+	     /* hostile: after half the tokens, forever (tps pieces a second; tps=0 flat out) */
+	     FM_ENDLESS_DATA, FM_GIANT_LINE, FM_ENDLESS_KEEPALIVE, FM_EMPTY_EVENTS };
 
 /* The wire format, chosen by the endpoint asked. */
 enum proto { P_OPENAI, P_ANTHROPIC, P_GEMINI, P_OLLAMA };
@@ -782,6 +784,10 @@ static void apply_fail(struct plan *pl, const char *v, size_t n)
 	else if (IS("error200")) pl->fm = FM_ERROR200;
 	else if (IS("errorline")) pl->fm = FM_ERRORLINE;
 	else if (IS("safety")) pl->fm = FM_SAFETY;
+	else if (IS("endless-data")) pl->fm = FM_ENDLESS_DATA;
+	else if (IS("giant-line")) pl->fm = FM_GIANT_LINE;
+	else if (IS("endless-keepalive")) pl->fm = FM_ENDLESS_KEEPALIVE;
+	else if (IS("empty-events")) pl->fm = FM_EMPTY_EVENTS;
 	else if (IS("nousage")) pl->nousage = 1;
 	else if (IS("keepalive")) pl->keepalive = 1;
 	else if (IS("crlf")) pl->crlf = 1;
@@ -906,6 +912,7 @@ enum cstate {
 	S_WAIT,     /* non-stream: waiting to send the whole answer */
 	S_STREAM,   /* streaming tokens on the timer */
 	S_STALL,    /* sending nothing more, until the client closes */
+	S_HOSTILE,  /* a hostile failure mode, until the client closes */
 	S_CLOSING,  /* response queued: when flushed, shutdown and linger */
 	S_DROPPING, /* when flushed, close at once (fail=drop/reset) */
 	S_LINGER,   /* our FIN sent: wait for the client's, discarding input */
@@ -1135,6 +1142,7 @@ static int out_write(struct conn *c)
 }
 
 static int stream_step(struct conn *c, int64_t now);
+static int hostile_step(struct conn *c, int64_t now);
 
 /* Flush the output and run what follows a drained buffer. -1: c was freed. */
 static int conn_flush(struct conn *c)
@@ -1165,9 +1173,10 @@ static int conn_flush(struct conn *c)
 		conn_close(c);
 		return -1;
 	case S_STREAM:
+	case S_HOSTILE:
 		if (c->blocked) {
 			c->blocked = 0;
-			return stream_step(c, now_us());
+			return c->state == S_STREAM ? stream_step(c, now_us()) : hostile_step(c, now_us());
 		}
 		return 0;
 	default:
@@ -1526,9 +1535,107 @@ static void emit_malformed(struct conn *c)
 	}
 }
 
+#define HOSTILE_PIECE (16 * 1024)
+
+/* One piece of a hostile mode's endless output. endless-data: data lines
+ * of 16 KiB and never a blank line (Ollama: as giant-line, its lines being
+ * the events); giant-line: one line that never ends (started by the first
+ * piece); endless-keepalive: a keep-alive as `keepalive` sends;
+ * empty-events: a well-formed event that carries no text. */
+static void hostile_piece(struct conn *c)
+{
+	static char xs[HOSTILE_PIECE];
+	if (!xs[0])
+		memset(xs, 'x', sizeof xs);
+	scratch.len = 0;
+	switch (c->fm) {
+	case FM_ENDLESS_DATA:
+		if (c->proto != P_OLLAMA) {
+			buf_adds(&scratch, "data: ");
+			buf_add(&scratch, xs, HOSTILE_PIECE - 6 - strlen(eol(c)));
+			buf_adds(&scratch, eol(c));
+			break;
+		}
+		/* fall through */
+	case FM_GIANT_LINE:
+		if (c->nevents++ == 0)
+			buf_adds(&scratch, c->proto == P_OLLAMA ? "{\"message\":{\"content\":\""
+								: "data: {\"choices\":[{\"delta\":{\"content\":\"");
+		buf_add(&scratch, xs, HOSTILE_PIECE);
+		break;
+	case FM_ENDLESS_KEEPALIVE:
+		comment(c, &scratch);
+		break;
+	default: /* FM_EMPTY_EVENTS */
+		switch (c->proto) {
+		case P_OPENAI:
+			chunk_head(c, &jbuf, "chat.completion.chunk");
+			buf_adds(&jbuf, "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":null}]}");
+			event(c, jbuf.p, jbuf.len);
+			break;
+		case P_ANTHROPIC:
+			jbuf.len = 0;
+			buf_addf(&jbuf, "{\"type\":\"content_block_delta\",\"index\":%d,\"delta\":"
+				 "{\"type\":\"text_delta\",\"text\":\"\"}}", c->think ? 1 : 0);
+			emit(c, "content_block_delta", jbuf.p, jbuf.len);
+			break;
+		case P_GEMINI:
+			gemini_chunk(c, "", 0, 0, NULL, c->next_tok);
+			break;
+		case P_OLLAMA:
+			ollama_head(c, &jbuf);
+			buf_adds(&jbuf, "\"\"},\"done\":false}");
+			event(c, jbuf.p, jbuf.len);
+			break;
+		}
+		return;    /* event() framed it already */
+	}
+	body_add(c, scratch.p, scratch.len);
+}
+
+/* Send hostile pieces: one per 1/tps s, or with tps=0 as fast as the
+ * client reads (yielding to the other connections every 64 pieces). */
+static int hostile_step(struct conn *c, int64_t now)
+{
+	for (int made = 0;; made++) {
+		if (c->out.len - c->out_off > OUT_HIGH) {
+			if (out_write(c) < 0) {
+				c->end = "client-closed";
+				conn_close(c);
+				return -1;
+			}
+			if (c->out.len - c->out_off > OUT_HIGH) {
+				c->blocked = 1;
+				timer_clear(c);
+				set_out(c, 1);
+				return 0;
+			}
+		}
+		if (c->tps > 0 && made == 1) {
+			timer_set(c, now + (int64_t)(1e6 / c->tps));
+			break;
+		}
+		if (made == 64) {
+			timer_set(c, now + 1);    /* after this round of timers */
+			break;
+		}
+		hostile_piece(c);
+	}
+	return conn_flush(c);
+}
+
 static int stream_fail(struct conn *c)
 {
 	switch (c->fm) {
+	case FM_ENDLESS_DATA:
+	case FM_GIANT_LINE:
+	case FM_ENDLESS_KEEPALIVE:
+	case FM_EMPTY_EVENTS:
+		c->state = S_HOSTILE;
+		c->nevents = 0;
+		c->keepalive = 0;
+		stream_done(c, "hostile");
+		return hostile_step(c, now_us());
 	case FM_MIDSTREAM:
 		emit_midstream_error(c);
 		body_end(c);
@@ -1906,7 +2013,8 @@ static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 	c->finish_length = c->n_total != natural;
 	c->cutoff = SIZE_MAX;
 	if (c->fm == FM_MIDSTREAM || c->fm == FM_DROP || c->fm == FM_RESET || c->fm == FM_STALL ||
-	    c->fm == FM_ERROR200 || c->fm == FM_ERRORLINE || c->fm == FM_SAFETY)
+	    c->fm == FM_ERROR200 || c->fm == FM_ERRORLINE || c->fm == FM_SAFETY ||
+	    c->fm >= FM_ENDLESS_DATA)
 		c->cutoff = c->n_total / 2;
 	else if (c->fm == FM_MALFORMED)
 		c->cutoff = c->n_total < 3 ? c->n_total : 3;
@@ -2204,7 +2312,8 @@ static int conn_read(struct conn *c)
 		if (n <= 0) {
 			/* EOF or error: the client is gone (or done, when lingering;
 			 * a stall keeps its reason) */
-			if (c->state != S_LINGER && c->state != S_CLOSING && c->state != S_STALL)
+			if (c->state != S_LINGER && c->state != S_CLOSING && c->state != S_STALL &&
+			    c->state != S_HOSTILE)
 				c->end = "client-closed";
 			conn_close(c);
 			return -1;
@@ -2304,6 +2413,9 @@ static void conn_timer(struct conn *c, int64_t now)
 		break;
 	case S_STREAM:
 		stream_step(c, now);
+		break;
+	case S_HOSTILE:
+		hostile_step(c, now);
 		break;
 	case S_LINGER:
 		conn_close(c);

@@ -80,6 +80,10 @@ static void load(void)
 	w.tick_ms = setting("tick_ms", 50, 5, 1000);
 	w.reclaim_ms = setting("reclaim_interval", 10, 0, 86400) * 1000;
 	w.max_reply_bytes = (size_t)setting("max_reply_kib", 1024, 16, 64 * 1024) * 1024;
+	/* Bounds on what one provider response may cost (stream.c). */
+	w.max_event_bytes = (size_t)setting("max_event_kib", 1024, 4, 64 * 1024) * 1024;
+	w.max_response_bytes = (size_t)setting("max_response_mib", 64, 1, 4096) << 20;
+	w.reply_timeout_ms = setting("reply_timeout", 600, 1, 86400) * 1000;
 	load_cache_settings();
 	snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
 	if (!(w.db = db_open(path, &err)))

@@ -51,7 +51,8 @@ struct stream {
 	int64_t started;              /* first attempt */
 	int64_t req_started;          /* this attempt */
 	int64_t first_token;          /* 0 until the first text arrives */
-	int64_t last_data;
+	int64_t last_progress;        /* new text, reasoning or usage (not just bytes) */
+	size_t received;              /* body bytes of this attempt */
 	size_t flushed;               /* bytes of out.text already in data.db */
 	size_t rflushed;              /* bytes of out.reasoning already there */
 	size_t flush_to, rflush_to;   /* the same once this tick commits */
@@ -80,6 +81,9 @@ struct worker {
 	int max_retries;
 	size_t max_streams;
 	size_t max_reply_bytes;       /* answer + reasoning of one reply */
+	size_t max_event_bytes;       /* one SSE event's data, one line */
+	size_t max_response_bytes;    /* the body of one provider response */
+	int64_t reply_timeout_ms;     /* first attempt to end, whatever arrives */
 	int cache_on;                 /* [cache] enabled: models may say otherwise */
 	int64_t cache_ttl_ms;
 	int cache_shared;             /* one cache for all users */

@@ -37,18 +37,42 @@ static int cut_at_limit(struct stream *s)
 	return -1;
 }
 
+/* The end of a failure sentence about the stream: whether text is kept. */
+static const char *kept(const struct stream *s)
+{
+	return s->out.text.len || s->out.reasoning.len ? "; the text so far is kept." : ".";
+}
+
+/* Progress is what the adapter took from an event: new text or
+ * reasoning, new token counts, the end. Bytes alone (keep-alive comments,
+ * events that carry nothing) are not progress, so they cannot hold a
+ * stream open past the silence timeout. */
 static int on_event(void *user, const struct sse_event *ev)
 {
 	struct stream *s = user;
 	size_t before = s->out.text.len + s->out.reasoning.len;
+	int64_t tin = s->out.tokens_in, tout = s->out.tokens_out;
+	int done = s->out.done;
 	int rc = s->ad->event(ev, &s->out);
+	int grew = s->out.text.len + s->out.reasoning.len > before;
+	if (grew || s->out.tokens_in != tin || s->out.tokens_out != tout || s->out.done != done)
+		s->last_progress = now_ms();
 	/* Thinking counts: the provider is producing, so the first-token
 	 * timeout is over and the silence timeout applies. */
-	if (!s->first_token && s->out.text.len + s->out.reasoning.len > before)
-		s->first_token = now_ms();
+	if (!s->first_token && grew)
+		s->first_token = s->last_progress;
 	if (rc == 0 && s->out.text.len + s->out.reasoning.len > w.max_reply_bytes)
 		return cut_at_limit(s);
 	return rc;
+}
+
+/* The SSE parser refused a line or an event as too large. */
+static void too_large(struct stream *s)
+{
+	snprintf(s->out.error, sizeof s->out.error, "The provider's stream sent %s larger than "
+		 "confab's limit of %zu KiB (event size limit)%s",
+		 s->sse.over == SSE_LINE_TOO_LONG ? "a line" : "an event",
+		 w.max_event_bytes / 1024, kept(s));
 }
 
 /* curl hands over the body: into the SSE parser when the answer is 2xx,
@@ -57,7 +81,6 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
 {
 	struct stream *s = user;
 	size_t len = size * n;
-	s->last_data = now_ms();
 	if (!s->http_status)
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->http_status);
 	if (s->http_status < 200 || s->http_status > 299) {
@@ -65,8 +88,21 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
 			buf_append(&s->errbody, p, len);
 		return len;
 	}
-	/* An error the stream carried: stop reading; transfer_done reports it. */
-	return sse_feed(&s->sse, p, len) == 0 ? len : 0;
+	/* Counted after decompression: what the parser has to read. */
+	s->received += len;
+	if (s->received > w.max_response_bytes) {
+		snprintf(s->out.error, sizeof s->out.error, "The provider's stream went past "
+			 "confab's limit of %zu MiB for one response (response size limit)%s",
+			 w.max_response_bytes >> 20, kept(s));
+		return 0;
+	}
+	if (sse_feed(&s->sse, p, len) == 0)
+		return len;
+	/* An error the stream carried, or a limit: stop reading;
+	 * transfer_done reports it. */
+	if (!s->out.error[0] && s->sse.over)
+		too_large(s);
+	return 0;
 }
 
 /* retry-after-ms (float ms) or retry-after (seconds; an HTTP date is
@@ -221,12 +257,14 @@ void stream_start(struct stream *s, int64_t now)
 	sse_init(&s->sse, on_event, s);
 	s->sse.ndjson = s->ad->ndjson;
 	s->sse.error_field = s->ad->error_field;
+	s->sse.max_line = s->sse.max_event = w.max_event_bytes;
 	buf_clear(&s->errbody);
 	s->http_status = 0;
 	s->retry_after_ms = -1;
 	s->retry_at = 0;
 	s->req_started = now;
-	s->last_data = now;
+	s->last_progress = now;
+	s->received = 0;
 	s->attempts++;
 	curl_easy_setopt(s->easy, CURLOPT_URL, buf_str(&s->url));
 	curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
@@ -287,7 +325,7 @@ static int retry_later(struct stream *s, int64_t now)
 
 void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
 {
-	char msg[400];
+	char msg[400], raw[1024];
 	if (!s->http_status)
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->http_status);
 	if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR)
@@ -306,7 +344,12 @@ void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
 	} else if (rc == CURLE_OK) {
 		if (retry_later(s, now))
 			return;
-		s->ad->http_error(s->http_status, buf_str(&s->errbody), s->errbody.len, msg, sizeof msg);
+		provider_http_error(s->ad, s->model->provider->name, s->user_key != NULL,
+				    s->http_status, buf_str(&s->errbody), s->errbody.len, msg,
+				    sizeof msg, raw, sizeof raw);
+		/* The provider's whole message for the administrator, keys masked. */
+		log_warn("message %s: HTTP %ld from %s: %s", s->job.message_id, s->http_status,
+			 s->model->provider->name, raw);
 		stream_end(s, "failed", msg);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT && !s->http_status) {
 		snprintf(msg, sizeof msg, "The provider did not accept the connection within %lld "
@@ -324,11 +367,33 @@ void stream_transfer_done(struct stream *s, CURLcode rc, int64_t now)
 	}
 }
 
+/* "10 minutes" or "90 seconds". */
+static void duration(char *d, size_t size, int64_t ms)
+{
+	int64_t sec = ms / 1000;
+	if (sec >= 60 && sec % 60 == 0)
+		snprintf(d, size, "%lld minute%s", (long long)(sec / 60), sec == 60 ? "" : "s");
+	else
+		snprintf(d, size, "%lld second%s", (long long)sec, sec == 1 ? "" : "s");
+}
+
+/* The timeouts. Before the first text or reasoning: first_token_timeout
+ * from the request, whatever bytes come (a keep-alive says the server is
+ * there, not that the model is writing). After it: silence_timeout since
+ * the last progress (on_event). And reply_timeout over everything, from
+ * the first attempt: a stream that trickles text forever still ends. */
 void stream_check_time(struct stream *s, int64_t now)
 {
-	char msg[400];
+	char msg[400], d[32];
 	if (s->ended)
 		return;
+	if (now - s->started > w.reply_timeout_ms) {
+		duration(d, sizeof d, w.reply_timeout_ms);
+		snprintf(msg, sizeof msg, "The provider's stream was still going after %s, confab's "
+			 "limit for one reply (reply timeout)%s", d, kept(s));
+		stream_end(s, "failed", msg);
+		return;
+	}
 	if (s->retry_at) {
 		if (now >= s->retry_at)
 			stream_start(s, now);
@@ -340,10 +405,10 @@ void stream_check_time(struct stream *s, int64_t now)
 		snprintf(msg, sizeof msg, "The provider sent no reply within %lld seconds "
 			 "(first-token timeout).", (long long)(w.first_token_timeout_ms / 1000));
 		stream_end(s, "failed", msg);
-	} else if (s->first_token && now - s->last_data > w.silence_timeout_ms) {
-		snprintf(msg, sizeof msg, "The provider went silent for %lld seconds in the middle "
-			 "of the reply (silence timeout). The text so far is kept.",
-			 (long long)(w.silence_timeout_ms / 1000));
+	} else if (s->first_token && now - s->last_progress > w.silence_timeout_ms) {
+		duration(d, sizeof d, w.silence_timeout_ms);
+		snprintf(msg, sizeof msg, "The provider's stream brought no new text for %s in the "
+			 "middle of the reply (silence timeout)%s", d, kept(s));
 		stream_end(s, "failed", msg);
 	}
 }

@@ -2,7 +2,9 @@
  * their framing (SSE, or JSON lines for Ollama). Differential: the body fed
  * whole, split at a position from the input, and one byte at a time must
  * leave the same text, reasoning, token counts, end and error. The HTTP
- * error reader runs on the same bytes and must write a terminated sentence.
+ * error reader runs on the same bytes and must write a terminated sentence
+ * in valid UTF-8 (and so must the cleaner of provider text, within its
+ * length), as must a stream's error.
  *
  * Input byte 0 picks the adapter (mod 4), byte 1 the split point; the rest
  * is the body.
@@ -28,6 +30,29 @@ struct run {
 	const struct adapter *ad;
 	struct gen_out out;
 };
+
+/* Strict UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
+static int valid_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		size_t len = *s < 0x80 ? 1 : *s >= 0xC2 && *s <= 0xDF ? 2 : *s >= 0xE0 && *s <= 0xEF ? 3
+			     : *s >= 0xF0 && *s <= 0xF4 ? 4 : 0;
+		unsigned cp = len == 1 ? *s : len == 2 ? *s & 0x1F : len == 3 ? *s & 0x0F : *s & 0x07;
+		if (!len)
+			return 0;
+		for (size_t i = 1; i < len; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i] & 0x3F);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		s += len;
+	}
+	return 1;
+}
 
 static int on_event(void *user, const struct sse_event *ev)
 {
@@ -79,7 +104,7 @@ static void same(const struct gen_out *a, const struct gen_out *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct run whole, split, bytes;
-	char msg[400];
+	char msg[400], log[1024];
 	size_t n, cut;
 	char *copy;
 
@@ -100,9 +125,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same(&whole.out, &split.out);
 	same(&whole.out, &bytes.out);
 
+	CHECK(valid_utf8(whole.out.error));
 	memset(msg, 'x', sizeof msg);
-	whole.ad->http_error(400 + data[1], copy, n, msg, sizeof msg);
-	CHECK(memchr(msg, '\0', sizeof msg));
+	provider_http_error(whole.ad, "fuzz", data[1] & 1, 400 + data[1], copy, n, msg, sizeof msg,
+			    log, sizeof log);
+	CHECK(memchr(msg, '\0', sizeof msg) && valid_utf8(msg));
+	CHECK(memchr(log, '\0', sizeof log) && valid_utf8(log));
+	provider_clean_text(copy, n, data[1], log, sizeof log);
+	CHECK(strlen(log) <= data[1] && valid_utf8(log));
 
 	gen_out_free(&whole.out);
 	gen_out_free(&split.out);

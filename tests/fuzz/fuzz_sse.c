@@ -7,7 +7,9 @@
  *
  * The second input byte picks options: bit 0 a small max_line (from bits
  * 1-6) so the line-limit error runs; bit 7 makes the callback stop at the
- * third event.
+ * third event. The third byte, when its bit 7 is set, is a small max_event
+ * (bits 0-6) so the event-size error runs too; when that error (or the
+ * line one) ends a run, the parser must have released its buffers.
  *
  * clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
  *   tests/fuzz/fuzz_sse.c lib/sse.c lib/buf.c lib/util.c -lsodium -o fuzz_sse */
@@ -62,7 +64,7 @@ static int record(void *user, const struct sse_event *ev)
 /* Feed in pieces of at most step bytes (0 = whole), except that the
  * first piece ends at cut; finish unless a feed failed or stopped. */
 static int run(struct run *r, struct sse *p, const char *s, size_t n,
-	       size_t cut, size_t step, size_t max_line)
+	       size_t cut, size_t step, size_t max_line, size_t max_event)
 {
 	size_t at = 0;
 	int rc = 0;
@@ -70,6 +72,8 @@ static int run(struct run *r, struct sse *p, const char *s, size_t n,
 	sse_init(p, record, r);
 	if (max_line != (size_t)-1)
 		p->max_line = max_line;
+	if (max_event != (size_t)-1)
+		p->max_event = max_event;
 	if (cut) {
 		rc = sse_feed(p, s, cut);
 		at = cut;
@@ -78,6 +82,11 @@ static int run(struct run *r, struct sse *p, const char *s, size_t n,
 		size_t k = step && n - at > step ? step : n - at;
 		rc = sse_feed(p, s + at, k);
 		at += k;
+	}
+	if (rc == -1) {
+		CHECK(p->over == SSE_LINE_TOO_LONG || p->over == SSE_EVENT_TOO_LARGE);
+		CHECK(p->line.cap == 0 && p->data.cap == 0);
+		CHECK(sse_feed(p, "data: x\n\n", 9) == -1);
 	}
 	if (rc == 0)
 		rc = sse_finish(p);
@@ -105,28 +114,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run whole = { BUF_INIT, 0, 0 }, split = { BUF_INIT, 0, 0 },
 		   bytes = { BUF_INIT, 0, 0 };
 	struct sse pw, ps, pb;
-	size_t max_line = (size_t)-1, n, cut;
+	size_t max_line = (size_t)-1, max_event = (size_t)-1, n, cut;
 	const char *s;
 	char *copy;
 	int rc_w, rc_s, rc_b;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	if (data[1] & 1)
 		max_line = (data[1] >> 1) & 63;
+	if (data[2] & 0x80)
+		max_event = data[2] & 0x7f;
 	whole.stop = split.stop = bytes.stop = (data[1] & 0x80) != 0;
-	n = size - 2;
+	n = size - 3;
 	/* An exactly-sized heap copy, so ASan sees any over-read. */
 	copy = malloc(n ? n : 1);
 	if (!copy)
 		return 0;
-	memcpy(copy, data + 2, n);
+	memcpy(copy, data + 3, n);
 	s = copy;
 	cut = n ? (size_t)data[0] * n / 255 : 0;
 
-	rc_w = run(&whole, &pw, s, n, 0, 0, max_line);
-	rc_s = run(&split, &ps, s, n, cut, 0, max_line);
-	rc_b = run(&bytes, &pb, s, n, 0, 1, max_line);
+	rc_w = run(&whole, &pw, s, n, 0, 0, max_line, max_event);
+	rc_s = run(&split, &ps, s, n, cut, 0, max_line, max_event);
+	rc_b = run(&bytes, &pb, s, n, 0, 1, max_line, max_event);
 	same(&whole, rc_w, &pw, &split, rc_s, &ps);
 	same(&whole, rc_w, &pw, &bytes, rc_b, &pb);
 

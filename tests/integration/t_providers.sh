@@ -155,7 +155,7 @@ fails() { # MODEL EXPECTED-WORDS
 	check "  ... and says '$2' in role=alert" grep -q "role=\"alert\">[^<]*$2" "$TMP/body"
 }
 fails sim-claude-overloaded "in the middle of the reply: Overloaded (overloaded_error)"
-fails sim-claude-401 "refused confab&#39;s API key (HTTP 401): invalid x-api-key (authentication_error)"
+fails sim-claude-401 "The server&#39;s key for simanthropic was refused (HTTP 401)"
 fails sim-gemini-safety "safety filter flagged it (SAFETY). The text so far is kept."
 fails sim-gemini-drop "broke off before the reply was complete"
 fails sim-ollama-error "in the middle of the reply: an error was encountered while running the model"

@@ -118,7 +118,7 @@ fails() { # MODEL EXPECTED-WORDS
 	check "  ... the page shows data-status=\"failed\"" grep -q "id=\"m-$m\" class=\"msg msg-assistant\" data-role=\"assistant\" data-status=\"failed\"" "$TMP/body"
 	check "  ... and says '$2' in role=alert" grep -q "role=\"alert\">[^<]*$2" "$TMP/body"
 }
-fails sim-401 "refused confab&#39;s API key (HTTP 401): Incorrect API key"
+fails sim-401 "The server&#39;s key for sim was refused (HTTP 401)"
 fails sim-500 "problem on its side (HTTP 500)"
 fails sim-429 "limiting requests"
 expect_eq "  ... after trying again 3 times, with a backoff" 3 \

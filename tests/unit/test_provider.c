@@ -216,20 +216,168 @@ static void test_build_request(void **state)
 	buf_free(&body);
 }
 
+/* Strict UTF-8 (what a page and the poll's JSON need). */
+static int valid_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		size_t len = *s < 0x80 ? 1 : *s >= 0xC2 && *s <= 0xDF ? 2 : *s >= 0xE0 && *s <= 0xEF ? 3
+			     : *s >= 0xF0 && *s <= 0xF4 ? 4 : 0;
+		if (!len)
+			return 0;
+		for (size_t i = 1; i < len; i++)
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+		if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+		    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+			return 0;
+		s += len;
+	}
+	return 1;
+}
+
+#define HTTP_ERROR(own, status, body) \
+	provider_http_error(&adapter_openai, "openai", (own), (status), (body), strlen(body), msg, \
+			    sizeof msg, log, sizeof log)
+
+/* OpenAI's answers as the API sends them. 401 says whose key, never what
+ * the provider quoted of it; the log keeps the message, the key masked. */
 static void test_http_error_sentences(void **state)
 {
-	char msg[400];
-	const char *e401 = "{\"error\":{\"message\":\"Incorrect API key provided: sk-...abcd.\","
-			   "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+	char msg[400], log[1024];
+	const char *e401 = "{\n    \"error\": {\n        \"message\": \"Incorrect API key provided: "
+			   "sk-proj-Ab12************************************************wXyZ. You can find "
+			   "your API key at https://platform.openai.com/account/api-keys.\",\n        "
+			   "\"type\": \"invalid_request_error\",\n        \"param\": null,\n        "
+			   "\"code\": \"invalid_api_key\"\n    }\n}\n";
+	const char *e403 = "{\"error\":{\"code\":\"unsupported_country_region_territory\","
+			   "\"message\":\"Country, region, or territory not supported\",\"param\":null,"
+			   "\"type\":\"request_forbidden\"}}";
+	const char *e404 = "{\"error\":{\"message\":\"The model `gpt-4o-mini-2024-07-18x` does not "
+			   "exist or you do not have access to it.\",\"type\":\"invalid_request_error\","
+			   "\"param\":null,\"code\":\"model_not_found\"}}";
+	const char *e429 = "{\"error\":{\"message\":\"You exceeded your current quota, please check "
+			   "your plan and billing details.\",\"type\":\"insufficient_quota\",\"param\":null,"
+			   "\"code\":\"insufficient_quota\"}}";
 	(void)state;
-	adapter_openai.http_error(401, e401, strlen(e401), msg, sizeof msg);
-	assert_string_equal(msg, "The provider refused confab's API key (HTTP 401): "
-				 "Incorrect API key provided: sk-...abcd.");
-	adapter_openai.http_error(500, "<html>oops</html>", 17, msg, sizeof msg);
-	assert_string_equal(msg, "The provider had a problem on its side (HTTP 500).");
-	adapter_openai.http_error(429, "{\"error\":{\"message\":\"Slow down\"}}", 33, msg, sizeof msg);
-	assert_non_null(strstr(msg, "limiting requests"));
-	assert_non_null(strstr(msg, "Slow down"));
+	HTTP_ERROR(0, 401, e401);
+	assert_string_equal(msg, "The server's key for openai was refused (HTTP 401). The server's "
+				 "administrator needs to check it.");
+	assert_string_equal(log, "Incorrect API key provided: [hidden]. You can find your API key "
+				 "at https://platform.openai.com/account/api-keys.");
+	HTTP_ERROR(1, 401, e401);
+	assert_string_equal(msg, "Your own key for openai was refused (HTTP 401). Check it in "
+				 "Settings.");
+	HTTP_ERROR(0, 403, e403);
+	assert_string_equal(msg, "The server's key for openai was refused (HTTP 403): Country, "
+				 "region, or territory not supported");
+	HTTP_ERROR(0, 404, e404);
+	assert_string_equal(msg, "openai does not know this model (HTTP 404): The model "
+				 "`gpt-4o-mini-2024-07-18x` does not exist or you do not have access to it.");
+	HTTP_ERROR(0, 429, e429);
+	assert_string_equal(msg, "openai is limiting requests right now; try again in a minute "
+				 "(HTTP 429): You exceeded your current quota, please check your plan and "
+				 "billing details.");
+	HTTP_ERROR(0, 500, "<html>oops</html>");
+	assert_string_equal(msg, "openai had a problem on its side (HTTP 500).");
+	assert_string_equal(log, "<html>oops</html>");
+	/* vLLM's shape, and a 400 quoting a Bearer token back. */
+	HTTP_ERROR(0, 400, "{\"object\":\"error\",\"message\":\"bad header "
+		   "'Authorization: Bearer abc.DEF-ghi_123'\",\"type\":\"BadRequestError\"}");
+	assert_string_equal(msg, "openai refused the request (HTTP 400): bad header "
+				 "'Authorization: Bearer [hidden]'");
+}
+
+/* A 400 whose message is long and not ASCII: cut at 200 bytes on a
+ * character boundary, wherever the cut falls in a character. */
+static void test_http_error_cut_on_a_character(void **state)
+{
+	char msg[400], log[1024], body[600];
+	(void)state;
+	for (int pad = 190; pad < 200; pad++) {
+		int n = snprintf(body, sizeof body, "{\"error\":{\"message\":\"%.*s%s\"}}", pad,
+				 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+				 "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xf0\x9f\x9a\x80 caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+		const char *d;
+		provider_http_error(&adapter_openai, "openai", 0, 400, body, (size_t)n, msg, sizeof msg,
+				    log, sizeof log);
+		assert_true(valid_utf8(msg));
+		assert_true(valid_utf8(log));
+		d = strstr(msg, "(HTTP 400): ");
+		assert_non_null(d);
+		d += 12;
+		assert_true(strlen(d) <= 200);
+		assert_true(strlen(d) >= 200 - 3 - 3);    /* at most a character short */
+		assert_string_equal(d + strlen(d) - 3, "\xe2\x80\xa6");
+		/* The log has it whole. */
+		assert_non_null(strstr(log, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"));
+	}
+}
+
+static void clean(const char *in, const char *want)
+{
+	char out[512];
+	provider_clean_text(in, strlen(in), 400, out, sizeof out);
+	assert_string_equal(out, want);
+	assert_true(valid_utf8(out));
+}
+
+static void test_clean_text(void **state)
+{
+	char out[16];
+	(void)state;
+	/* Invalid UTF-8 (a stray byte, a cut sequence, an overlong, a
+	 * surrogate) becomes U+FFFD; control characters spaces. */
+	clean("bad \xff bytes \xc3", "bad \xef\xbf\xbd bytes \xef\xbf\xbd");
+	clean("\xc0\xaf \xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	clean("two\nlines\tand\x01\x7f", "two lines and  ");
+	clean("na\xc3\xafve \xf0\x9f\x9a\x80", "na\xc3\xafve \xf0\x9f\x9a\x80");
+	/* Keys, whole or partly masked, and secret-looking runs. */
+	clean("Incorrect API key provided: sk-abc***xyz.", "Incorrect API key provided: [hidden].");
+	clean("sk-ant-api03-AbCdEf was revoked", "[hidden] was revoked");
+	clean("Consumer 'api_key:AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv' has been suspended.",
+	      "Consumer 'api_key:[hidden]' has been suspended.");
+	clean("bearer eyJhbGciOiJIUzI1NiJ9.e30.abc expired", "bearer [hidden] expired");
+	clean("token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 expired",
+	      "token [hidden] expired");
+	clean("secret dGhpcyBpcyBhIHNlY3JldCBrZXkgMTIzNDU2Nzg5MA== leaked", "secret [hidden] leaked");
+	clean("AIza...wXyZ", "[hidden]");
+	/* What is not a key stays: model names, URLs, words, numbers. */
+	clean("models/gemini-2.5-flash-preview-05-20 is not found; see "
+	      "https://ai.google.dev/gemini-api/docs/rate-limits.",
+	      "models/gemini-2.5-flash-preview-05-20 is not found; see "
+	      "https://ai.google.dev/gemini-api/docs/rate-limits.");
+	clean("prompt is too long: 215332 tokens > 200000 maximum",
+	      "prompt is too long: 215332 tokens > 200000 maximum");
+	clean("task-based skills", "task-based skills");
+	/* The cut: on a character, with "…", within max and the buffer. */
+	provider_clean_text("abcdef\xe6\x97\xa5xyz", 12, 10, out, sizeof out);
+	assert_string_equal(out, "abcdef\xe2\x80\xa6");
+	provider_clean_text("abcdefghijklmnopqrstuvwxyz", 26, 400, out, sizeof out);
+	assert_string_equal(out, "abcdefghijkl\xe2\x80\xa6");
+	provider_clean_text(NULL, 0, 10, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+/* An error inside a 200 stream is cleaned the same way. */
+static void test_stream_error_cleaned(void **state)
+{
+	struct gen_out out;
+	char detail[400];
+	(void)state;
+	gen_out_init(&out);
+	memset(detail, 'a', sizeof detail);
+	memcpy(detail + 198, "\xc3\xa9 sk-abc***xyz", 15);
+	detail[sizeof detail - 1] = '\0';
+	assert_int_equal(provider_stream_error(&out, "key sk-abc***xyz is \xff wrong"), -1);
+	assert_string_equal(out.error, "The provider reported an error in the middle of the reply: "
+				       "key [hidden] is \xef\xbf\xbd wrong");
+	provider_stream_error(&out, detail);
+	assert_true(valid_utf8(out.error));
+	assert_null(strstr(out.error, "sk-"));
+	gen_out_free(&out);
 }
 
 int main(void)
@@ -242,6 +390,9 @@ int main(void)
 		cmocka_unit_test(test_content_filter),
 		cmocka_unit_test(test_build_request),
 		cmocka_unit_test(test_http_error_sentences),
+		cmocka_unit_test(test_http_error_cut_on_a_character),
+		cmocka_unit_test(test_clean_text),
+		cmocka_unit_test(test_stream_error_cleaned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,22 +220,66 @@ static void test_build_request(void **state)
 	buf_free(&body);
 }
 
+#define HTTP_ERROR(own, status, body) \
+	provider_http_error(&adapter_anthropic, "anthropic", (own), (status), (body), strlen(body), \
+			    msg, sizeof msg, log, sizeof log)
+
+/* Anthropic's answers as the API sends them (PROVIDERS.md §3). */
 static void test_http_error_sentences(void **state)
 {
-	char msg[400];
+	char msg[400], log[1024];
 	const char *e401 = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
-			   "\"message\":\"invalid x-api-key\"},\"request_id\":\"req_1\"}";
+			   "\"message\":\"invalid x-api-key\"},\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}";
+	const char *e403 = "{\"type\":\"error\",\"error\":{\"type\":\"permission_error\","
+			   "\"message\":\"Your API key does not have permission to use the specified "
+			   "resource.\"},\"request_id\":\"req_011CSHoF\"}";
+	const char *e404 = "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\","
+			   "\"message\":\"model: claude-sonnet-9\"},\"request_id\":\"req_1\"}";
+	const char *e429 = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+			   "\"message\":\"Number of request tokens has exceeded your per-minute rate "
+			   "limit\"}}";
 	const char *e529 = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
 			   "\"message\":\"Overloaded\"}}";
+	/* A 400 whose message (Japanese, 3 bytes a character) is cut at 200
+	 * bytes inside a character, and quotes a key. */
+	const char *e400 = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+			   "\"message\":\"key sk-ant-api03-Zz9_xY8 \u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\u30e1\u30c3\u30bb\u30fc\u30b8"
+			   "\u304c\u9577\u3059\u304e\u307e\u3059\u3002\"}}";
+	const char *d;
 	(void)state;
-	adapter_anthropic.http_error(401, e401, strlen(e401), msg, sizeof msg);
-	assert_string_equal(msg, "The provider refused confab's API key (HTTP 401): "
-				 "invalid x-api-key (authentication_error)");
-	adapter_anthropic.http_error(529, e529, strlen(e529), msg, sizeof msg);
-	assert_string_equal(msg, "The provider is overloaded right now; try again in a minute "
+	HTTP_ERROR(0, 401, e401);
+	assert_string_equal(msg, "The server's key for anthropic was refused (HTTP 401). The "
+				 "server's administrator needs to check it.");
+	assert_string_equal(log, "invalid x-api-key (authentication_error)");
+	HTTP_ERROR(1, 403, e403);
+	assert_string_equal(msg, "Your own key for anthropic was refused (HTTP 403): Your API key "
+				 "does not have permission to use the specified resource. (permission_error)");
+	HTTP_ERROR(0, 404, e404);
+	assert_string_equal(msg, "anthropic does not know this model (HTTP 404): model: "
+				 "claude-sonnet-9 (not_found_error)");
+	HTTP_ERROR(0, 429, e429);
+	assert_string_equal(msg, "anthropic is limiting requests right now; try again in a minute "
+				 "(HTTP 429): Number of request tokens has exceeded your per-minute rate "
+				 "limit (rate_limit_error)");
+	HTTP_ERROR(0, 529, e529);
+	assert_string_equal(msg, "anthropic is overloaded right now; try again in a minute "
 				 "(HTTP 529): Overloaded (overloaded_error)");
-	adapter_anthropic.http_error(502, "<html>", 6, msg, sizeof msg);
-	assert_string_equal(msg, "The provider had a problem on its side (HTTP 502).");
+	HTTP_ERROR(0, 502, "<html>");
+	assert_string_equal(msg, "anthropic had a problem on its side (HTTP 502).");
+	HTTP_ERROR(0, 400, e400);
+	d = strstr(msg, "(HTTP 400): key [hidden] \xe3\x83\xa1");
+	assert_non_null(d);
+	d += 12;
+	/* "key [hidden] " is 13 bytes, then 3-byte characters: 61 of them
+	 * and "…" fit in 200, the 62nd would straddle the cut. */
+	assert_int_equal(strlen(d), 13 + 61 * 3 + 3);
+	assert_string_equal(d + strlen(d) - 6, "\xe3\x83\xa1\xe2\x80\xa6");
+	assert_null(strstr(log, "sk-"));
 }
 
 int main(void)

@@ -170,20 +170,48 @@ static void test_build_request(void **state)
 	buf_free(&body);
 }
 
+#define HTTP_ERROR(own, status, body) \
+	provider_http_error(&adapter_gemini, "gemini", (own), (status), (body), strlen(body), msg, \
+			    sizeof msg, log, sizeof log)
+
+/* Google's answers as the API sends them (PROVIDERS.md §4). */
 static void test_http_error_sentences(void **state)
 {
-	char msg[400];
-	const char *e400 = "{\"error\": {\"code\": 400,\"message\": \"API key not valid. Please pass a "
-			   "valid API key.\",\"status\": \"INVALID_ARGUMENT\"}}";
+	char msg[400], log[1024];
+	const char *e400 = "{\n  \"error\": {\n    \"code\": 400,\n    \"message\": \"API key not "
+			   "valid. Please pass a valid API key.\",\n    \"status\": \"INVALID_ARGUMENT\",\n"
+			   "    \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\","
+			   "\"reason\": \"API_KEY_INVALID\",\"domain\": \"googleapis.com\"}]\n  }\n}\n";
+	const char *e403 = "{\"error\": {\"code\": 403,\"message\": \"Permission denied: Consumer "
+			   "'api_key:AIzaSyDq3f0-abcdefghijKLMNOPQRSTuvwxyz12' has been suspended.\","
+			   "\"status\": \"PERMISSION_DENIED\"}}";
+	const char *e404 = "{\"error\": {\"code\": 404,\"message\": \"models/gemini-9.0-pro is not "
+			   "found for API version v1beta, or is not supported for generateContent. Call "
+			   "ListModels to see the list of available models and their supported methods. "
+			   "For more information, see https://ai.google.dev/gemini-api/docs/models.\","
+			   "\"status\": \"NOT_FOUND\"}}";
 	const char *e429 = "[{\"error\": {\"code\": 429,\"message\": \"Resource has been exhausted.\","
 			   "\"status\": \"RESOURCE_EXHAUSTED\"}}]";
+	const char *d;
 	(void)state;
-	adapter_gemini.http_error(400, e400, strlen(e400), msg, sizeof msg);
-	assert_string_equal(msg, "The provider refused the request (HTTP 400): API key not valid. "
+	HTTP_ERROR(0, 400, e400);
+	assert_string_equal(msg, "gemini refused the request (HTTP 400): API key not valid. "
 				 "Please pass a valid API key. (INVALID_ARGUMENT)");
-	adapter_gemini.http_error(429, e429, strlen(e429), msg, sizeof msg);
-	assert_string_equal(msg, "The provider is limiting requests right now; try again in a minute "
+	HTTP_ERROR(0, 403, e403);
+	assert_string_equal(msg, "The server's key for gemini was refused (HTTP 403): Permission "
+				 "denied: Consumer 'api_key:[hidden]' has been suspended. (PERMISSION_DENIED)");
+	assert_null(strstr(log, "AIza"));
+	HTTP_ERROR(0, 429, e429);
+	assert_string_equal(msg, "gemini is limiting requests right now; try again in a minute "
 				 "(HTTP 429): Resource has been exhausted. (RESOURCE_EXHAUSTED)");
+	/* Longer than 200 bytes: cut, with "…"; the log has it all. */
+	HTTP_ERROR(0, 404, e404);
+	d = strstr(msg, "(HTTP 404): models/gemini-9.0-pro is not found");
+	assert_non_null(strstr(msg, "gemini does not know this model"));
+	assert_non_null(d);
+	assert_int_equal(strlen(d + 12), 200);
+	assert_string_equal(d + strlen(d) - 3, "\xe2\x80\xa6");
+	assert_non_null(strstr(log, "docs/models. (NOT_FOUND)"));
 }
 
 int main(void)

@@ -133,12 +133,19 @@ static void test_build_request(void **state)
 
 static void test_http_error_sentences(void **state)
 {
-	char msg[400];
+	char msg[400], log[1024];
 	const char *e404 = "{\"error\":\"model \\\"llama9\\\" not found, try pulling it first\"}";
+	/* A proxy's page in front of Ollama, not UTF-8. */
+	const char *e502 = "<html>Bad gateway \xff\xfe caf\xe9</html>";
 	(void)state;
-	adapter_ollama.http_error(404, e404, strlen(e404), msg, sizeof msg);
-	assert_string_equal(msg, "The provider does not know this model (HTTP 404): model \"llama9\" "
+	provider_http_error(&adapter_ollama, "ollama", 0, 404, e404, strlen(e404), msg, sizeof msg,
+			    log, sizeof log);
+	assert_string_equal(msg, "ollama does not know this model (HTTP 404): model \"llama9\" "
 				 "not found, try pulling it first");
+	provider_http_error(&adapter_ollama, "ollama", 0, 502, e502, strlen(e502), msg, sizeof msg,
+			    log, sizeof log);
+	assert_string_equal(msg, "ollama had a problem on its side (HTTP 502).");
+	assert_string_equal(log, "<html>Bad gateway \xef\xbf\xbd\xef\xbf\xbd caf\xef\xbf\xbd</html>");
 }
 
 int main(void)

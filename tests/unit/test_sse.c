@@ -689,14 +689,15 @@ static void line_limit(void **state)
 	sse_free(&p);
 	rec_free(&r);
 
-	/* The default is 4 MiB; a big line under it goes through. */
-	size_t big = (size_t)1 << 20;
+	/* The default is 1 MiB; a big line up to it goes through. */
+	size_t big = ((size_t)1 << 20) - 6;
 	char *s = xmalloc(big + 8);
 	memcpy(s, "data: ", 6);
 	memset(s + 6, 'x', big);
 	memcpy(s + 6 + big, "\n\n", 2);
 	sse_init(&p, record, &r);
-	assert_int_equal(p.max_line, (size_t)4 << 20);
+	assert_int_equal(p.max_line, (size_t)1 << 20);
+	assert_int_equal(p.max_event, (size_t)1 << 20);
 	assert_int_equal(sse_feed(&p, s, 6 + big / 2), 0);
 	assert_int_equal(sse_feed(&p, s + 6 + big / 2, big - big / 2 + 2), 0);
 	assert_int_equal(r.n, 1);
@@ -802,6 +803,128 @@ static void error_field(void **state)
 	sse_free(&p);
 }
 
+/* An event's data is capped as a whole: many short data lines with no
+ * blank line between them (a hostile or broken server) stop at max_event,
+ * wherever the input is split, and nothing of that event is dispatched. */
+static void event_limit(void **state)
+{
+	static const char s[] = "data: 1234\ndata: 567\n\ndata: 1234\ndata: 5678\n\ndata: z\n\n";
+	size_t n = sizeof s - 1;
+	(void)state;
+	for (size_t at = 0; at <= n; at++) {
+		struct rec r = { 0 };
+		struct sse p;
+		int rc;
+		sse_init(&p, record, &r);
+		p.max_event = 8;    /* "1234\n567" is 8 bytes: fits */
+		rc = sse_feed(&p, s, at);
+		if (rc == 0)
+			rc = sse_feed(&p, s + at, n - at);
+		assert_int_equal(rc, -1);
+		assert_int_equal(p.over, SSE_EVENT_TOO_LARGE);
+		assert_int_equal(r.n, 1);
+		assert_ev(&r, 0, "message", "1234\n567");
+		/* The memory is given back; later bytes are refused, and the end
+		 * of the stream dispatches nothing of the cut event. */
+		assert_int_equal(p.data.cap, 0);
+		assert_int_equal(p.line.cap, 0);
+		assert_int_equal(FEED(&p, "data: z\n\n"), -1);
+		assert_int_equal(sse_finish(&p), -1);
+		assert_int_equal(r.n, 1);
+		/* sse_finish readies the parser for a new stream. */
+		assert_int_equal(p.over, SSE_WITHIN);
+		assert_int_equal(FEED(&p, "data: ok\n\n"), 0);
+		assert_int_equal(r.n, 2);
+		assert_ev(&r, 1, "message", "ok");
+		rec_free(&r);
+		sse_free(&p);
+	}
+}
+
+/* What a hostile stream sends, at the default limits, fed as curl hands
+ * it over (16 KiB reads): endless data lines with no blank line, and one
+ * line that never ends. Each stops just past 1 MiB with the buffers
+ * released, instead of growing without end. */
+static void hostile_streams_stop_at_the_defaults(void **state)
+{
+	enum { READ = 16 * 1024 };
+	char *chunk = xmalloc(READ);
+	struct rec r = { 0 };
+	struct sse p;
+	size_t fed;
+	int rc = 0;
+	(void)state;
+
+	/* data: xxxx...\n lines of 1 KiB. */
+	for (size_t i = 0; i < READ; i += 1024) {
+		memcpy(chunk + i, "data: ", 6);
+		memset(chunk + i + 6, 'x', 1024 - 7);
+		chunk[i + 1023] = '\n';
+	}
+	sse_init(&p, record, &r);
+	for (fed = 0; rc == 0 && fed < ((size_t)64 << 20); fed += READ) {
+		rc = sse_feed(&p, chunk, READ);
+		assert_true(p.data.cap <= 2 * SSE_MAX_DEFAULT);
+	}
+	assert_int_equal(rc, -1);
+	assert_int_equal(p.over, SSE_EVENT_TOO_LARGE);
+	assert_true(fed > SSE_MAX_DEFAULT && fed <= SSE_MAX_DEFAULT + 2 * READ);
+	assert_int_equal(p.data.cap, 0);
+	assert_int_equal(r.n, 0);
+	sse_free(&p);
+
+	/* One line: "data: " and then x forever. */
+	memset(chunk, 'x', READ);
+	sse_init(&p, record, &r);
+	rc = FEED(&p, "data: ");
+	for (fed = 6; rc == 0 && fed < ((size_t)64 << 20); fed += READ) {
+		rc = sse_feed(&p, chunk, READ);
+		assert_true(p.line.cap <= 2 * SSE_MAX_DEFAULT);
+	}
+	assert_int_equal(rc, -1);
+	assert_int_equal(p.over, SSE_LINE_TOO_LONG);
+	assert_true(fed > SSE_MAX_DEFAULT && fed <= SSE_MAX_DEFAULT + 2 * READ);
+	assert_int_equal(p.line.cap, 0);
+	assert_int_equal(sse_finish(&p), -1);
+	assert_int_equal(r.n, 0);
+	sse_free(&p);
+
+	/* The same in NDJSON mode: a JSON line that never ends. */
+	sse_init(&p, record, &r);
+	p.ndjson = 1;
+	rc = FEED(&p, "{\"message\":{\"content\":\"");
+	for (fed = 0; rc == 0 && fed < ((size_t)64 << 20); fed += READ)
+		rc = sse_feed(&p, chunk, READ);
+	assert_int_equal(rc, -1);
+	assert_int_equal(p.over, SSE_LINE_TOO_LONG);
+	assert_true(fed <= SSE_MAX_DEFAULT + 2 * READ);
+	sse_free(&p);
+	free(chunk);
+	rec_free(&r);
+}
+
+/* NDJSON: a line is an event; max_event caps it when below max_line. */
+static void ndjson_limits(void **state)
+{
+	struct rec r = { 0 };
+	struct sse p;
+	(void)state;
+	sse_init(&p, record, &r);
+	p.ndjson = 1;
+	p.max_line = 16;
+	assert_int_equal(FEED(&p, "{\"a\":\"01234567\"}\n"), 0);    /* 16 bytes */
+	assert_int_equal(FEED(&p, "{\"a\":\"012345678\"}\n"), -1);
+	assert_int_equal(p.over, SSE_LINE_TOO_LONG);
+	assert_int_equal(sse_finish(&p), -1);
+	p.max_event = 8;
+	assert_int_equal(FEED(&p, "{\"a\":1}\n"), 0);
+	assert_int_equal(FEED(&p, "{\"a\":123}\n"), -1);
+	assert_int_equal(p.over, SSE_EVENT_TOO_LARGE);
+	assert_int_equal(r.n, 2);
+	sse_free(&p);
+	rec_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +949,9 @@ int main(void)
 		cmocka_unit_test(retry_field),
 		cmocka_unit_test(callback_stops),
 		cmocka_unit_test(line_limit),
+		cmocka_unit_test(event_limit),
+		cmocka_unit_test(hostile_streams_stop_at_the_defaults),
+		cmocka_unit_test(ndjson_limits),
 		cmocka_unit_test(buffers_reused),
 		cmocka_unit_test(finish_then_new_stream),
 		cmocka_unit_test(ndjson_lines),
