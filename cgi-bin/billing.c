@@ -107,14 +107,14 @@ static int billing_get(struct req *r)
 	return show(r, 200, NULL);
 }
 
-/* Where the provider sends the buyer back: [billing] site_url, else this
- * request's own scheme and host. */
+/* Where the provider sends the buyer back (billing_site), in the arena;
+ * NULL when the request's host cannot be put in a URL. */
 static const char *site(struct req *r, const struct billing_cfg *b)
 {
-	if (b->site_url)
-		return b->site_url;
-	return arena_printf(r->a, "%s://%s", r->https ? "https" : "http",
-			    *r->host ? r->host : "localhost");
+	char *url = billing_site(b, r->https, r->host, http_env(r, "SERVER_PORT"));
+	const char *s = url ? arena_strdup(r->a, url) : NULL;
+	free(url);
+	return s;
 }
 
 static int checkout_post(struct req *r)
@@ -123,6 +123,7 @@ static int checkout_post(struct req *r)
 	const struct billing_item *it;
 	struct checkout_req cr;
 	struct subscription sub;
+	const char *base;
 	char *url = NULL, *err = NULL;
 
 	if (!b || !b->provider)
@@ -145,8 +146,11 @@ static int checkout_post(struct req *r)
 	cr.item = it;
 	cr.user_id = r->user->id;
 	cr.email = r->user->email;
-	cr.success_url = arena_printf(r->a, "%s/billing?done=1", site(r, b));
-	cr.cancel_url = arena_printf(r->a, "%s/billing", site(r, b));
+	if (!(base = site(r, b)))
+		return show(r, 400, "This address cannot be sent to the payment provider to come "
+				    "back to. The administrator can set [server] public_url.");
+	cr.success_url = arena_printf(r->a, "%s/billing?done=1", base);
+	cr.cancel_url = arena_printf(r->a, "%s/billing", base);
 	if (billing_checkout_create(b, &cr, &url, &err)) {
 		log_error("%s checkout for %s %s: %s", b->provider, it->kind, it->name,
 			  err ? err : "failed");

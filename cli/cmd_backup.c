@@ -14,9 +14,10 @@ static int backup_usage(FILE *f)
 {
 	fputs("usage: confab backup DIR\n"
 	      "  Copy user.db and data.db (SQLite's online backup: a consistent copy while\n"
-	      "  the site runs and replies stream), the key file and confab.ini into DIR,\n"
-	      "  a new or empty directory, created 0700. MANIFEST, written last, marks a\n"
-	      "  finished backup. Bring it back with confab restore DIR.\n", f);
+	      "  the site runs and replies stream), the attachment files that copy of\n"
+	      "  data.db refers to, the key file and confab.ini into DIR, a new or empty\n"
+	      "  directory, created 0700. MANIFEST, written last, marks a finished\n"
+	      "  backup. Bring it back with confab restore DIR.\n", f);
 	return f == stdout ? CLI_OK : CLI_USAGE;
 }
 
@@ -48,9 +49,11 @@ int cmd_backup(int argc, char **argv)
 	printf("backup of %s in %s\n"
 	       "  user.db  version %d, %lld bytes\n"
 	       "  data.db  version %d, %lld bytes\n"
+	       "  files/   %d attachment file%s\n"
 	       "  secret.key%s, MANIFEST\n",
 	       c.data_dir, dir, b.user_version, (long long)b.user_bytes, b.data_version,
-	       (long long)b.data_bytes, b.has_config ? ", confab.ini" : "");
+	       (long long)b.data_bytes, b.files, b.files == 1 ? "" : "s",
+	       b.has_config ? ", confab.ini" : "");
 	config_free(&c);
 	return CLI_OK;
 }
@@ -58,10 +61,11 @@ int cmd_backup(int argc, char **argv)
 static int restore_usage(FILE *f)
 {
 	fputs("usage: confab restore DIR [--force]\n"
-	      "  Bring the backup in DIR back into the data directory: both databases and\n"
-	      "  the key file (confab.ini is not touched), then migrate them to this\n"
-	      "  version. Refuses while the worker (confabd) runs: stop it first. When the\n"
-	      "  data directory already holds databases, --force says to replace them.\n"
+	      "  Bring the backup in DIR back into the data directory: both databases, the\n"
+	      "  attachment files and the key file (confab.ini is not touched), then\n"
+	      "  migrate them to this version. Refuses while the worker (confabd) runs:\n"
+	      "  stop it first. When the data directory already holds databases,\n"
+	      "  --force says to replace them.\n"
 	      "  Restart the FastCGI executables afterwards.\n", f);
 	return f == stdout ? CLI_OK : CLI_USAGE;
 }

@@ -274,8 +274,8 @@ static void req_init(struct req *r, struct arena *a, struct buf *hdr, struct buf
 static void answer_unreadable(struct req *r, int status)
 {
 	session_identify(r, 0);
-	page_error(r, status, status == 413 ? "What you sent is too large."
-					    : "The request could not be read.");
+	page_error(r, status, status != 413 ? "The request could not be read."
+			      : r->refused ? r->refused : "What you sent is too large.");
 }
 
 static void serve_fastcgi(int sock)

@@ -1,8 +1,10 @@
 /* backup.c — see backup.h. */
 #include "backup.h"
+#include "attach.h"
 #include "files.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +140,41 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+/* Remove dir/files/ab/HASH and their directories (a failed backup's). */
+static void remove_files(const char *dir)
+{
+	char *root = join(dir, "files");
+	DIR *top = opendir(root);
+	struct dirent *e;
+	while (top && (e = readdir(top))) {
+		char *sub;
+		DIR *d;
+		struct dirent *f;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sub = join(root, e->d_name);
+		if ((d = opendir(sub))) {
+			while ((f = readdir(d))) {
+				/* All ours: the directory was empty when we began. */
+				char *p = join(sub, f->d_name);
+				if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+					unlink(p);
+				free(p);
+			}
+			closedir(d);
+		}
+		rmdir(sub);
+		free(sub);
+	}
+	if (top)
+		closedir(top);
+	rmdir(root);
+	free(root);
+}
+
 static void remove_partial(const char *dir)
 {
+	remove_files(dir);
 	for (size_t i = 0; i < COUNTOF(backup_files); i++) {
 		char *p = join(dir, backup_files[i]);
 		unlink(p);
@@ -169,6 +204,116 @@ static int take_db(const char *data_dir, const char *dir, const char *name, int 
 	return rc;
 }
 
+/* The hashes of the files the rows of data.db at path refer to (malloc'd
+ * array of malloc'd strings, *n set), or -1 with *err. A database from
+ * before attachments has none. */
+static int referenced_files(const char *path, char ***out, size_t *n, char **err)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	char **l = NULL;
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (open_db(path, SQLITE_OPEN_READONLY, &h, err))
+		return -1;
+	if (sqlite3_prepare_v2(h, "SELECT DISTINCT hash FROM attachments ORDER BY hash", -1, &st,
+			       NULL) != SQLITE_OK) {
+		int none = strstr(sqlite3_errmsg(h), "no such table") != NULL;
+		if (!none)
+			sql_fail(err, path, "cannot list the attachments", h);
+		sqlite3_close(h);
+		return none ? 0 : -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hash = (const char *)sqlite3_column_text(st, 0);
+		if (!attach_hash_valid(hash))
+			continue;   /* never a path: only names attach_store makes */
+		if (*n == cap)
+			l = xrealloc(l, (cap = cap * 2 + 16) * sizeof *l);
+		l[(*n)++] = xstrdup(hash);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sql_fail(err, path, "cannot list the attachments", h);
+		sqlite3_close(h);
+		for (size_t i = 0; i < *n; i++)
+			free(l[i]);
+		free(l);
+		*n = 0;
+		return -1;
+	}
+	sqlite3_close(h);
+	*out = l;
+	return 0;
+}
+
+static void free_list(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* The bytes of the file named hash under dir (malloc'd, *len set),
+ * checked against its name; NULL with *err when it is missing (saying
+ * missing) or damaged. */
+static unsigned char *load_checked(const char *dir, const char *hash, size_t *len,
+				   const char *missing, char **err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char got[ATTACH_HASH_LEN + 1];
+	unsigned char *d = attach_load(dir, hash, len);
+	char *path = attach_path(dir, hash);
+	if (!d) {
+		if (asprintf(err, "%s %s", path, missing) < 0)
+			*err = NULL;
+	} else {
+		crypto_hash_sha256(h, d, *len);
+		hex_encode(got, h, sizeof h);
+		if (strcmp(got, hash)) {
+			if (asprintf(err, "%s is damaged: its bytes no longer match its name",
+				     path) < 0)
+				*err = NULL;
+			free(d);
+			d = NULL;
+		}
+	}
+	free(path);
+	return d;
+}
+
+/* The file named hash, checked (a damaged or missing file is an error,
+ * never copied), stored under to_dir the way attach_store stores uploads. */
+static int copy_file(const char *from_dir, const char *to_dir, const char *hash,
+		     const char *missing, char **err)
+{
+	char stored[ATTACH_HASH_LEN + 1];
+	size_t len = 0;
+	unsigned char *d = load_checked(from_dir, hash, &len, missing, err);
+	int rc = d ? attach_store(to_dir, d, len, stored, err) : -1;
+	free(d);
+	return rc;
+}
+
+/* Copy every file the backup's data.db refers to from_dir/files into
+ * to_dir/files; *count set. */
+static int copy_files(const char *db_path, const char *from_dir, const char *to_dir,
+		      const char *missing, int *count, char **err)
+{
+	char **l;
+	size_t n;
+	int rc = 0;
+	if (referenced_files(db_path, &l, &n, err))
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = copy_file(from_dir, to_dir, l[i], missing, err);
+	*count = (int)n;
+	free_list(l, n);
+	return rc;
+}
+
 int backup_create(const char *data_dir, const char *config_path, const char *dir,
 		  struct backup_info *out, char **err)
 {
@@ -195,6 +340,18 @@ int backup_create(const char *data_dir, const char *config_path, const char *dir
 	if (take_db(data_dir, dir, "user.db", &out->user_version, &out->user_bytes, err) ||
 	    take_db(data_dir, dir, "data.db", &out->data_version, &out->data_bytes, err))
 		goto fail;
+	/* The attachment files the copy of data.db refers to, after it: a send
+	 * writes its file before its row, so each of them is on disk already,
+	 * and one that arrives meanwhile belongs to a row the copy lacks. Only
+	 * `confab vacuum` removing a file of a chat deleted since could take
+	 * one away: then the backup fails, and a second run finds all. */
+	q = join(dir, "data.db");
+	if (copy_files(q, data_dir, dir, "is missing, though the copy of data.db refers to it "
+					 "(removed by confab vacuum while the backup ran?): run "
+					 "the backup again", &out->files, err))
+		goto fail;
+	free(q);
+	q = NULL;
 	p = join(data_dir, "secret.key");
 	q = join(dir, "secret.key");
 	if (files_copy(p, q, 0600, err))
@@ -217,9 +374,9 @@ int backup_create(const char *data_dir, const char *config_path, const char *dir
 	if (asprintf(&manifest,
 		     "; A confab backup. Bring it back with: confab restore %s\n"
 		     "format = %d\nsoftware = %s\ncreated = %s\nsource = %s\n"
-		     "user.db = %d\ndata.db = %d\n",
+		     "user.db = %d\ndata.db = %d\nfiles = %d\n",
 		     dir, out->format, out->software, out->created, out->source,
-		     out->user_version, out->data_version) < 0)
+		     out->user_version, out->data_version, out->files) < 0)
 		die("out of memory");
 	/* Last: a directory with a MANIFEST is a finished backup. */
 	q = join(dir, "MANIFEST");
@@ -253,6 +410,8 @@ static int on_manifest(void *user, const char *section, const char *key, const c
 		b->user_version = atoi(value);
 	else if (!strcmp(key, "data.db"))
 		b->data_version = atoi(value);
+	else if (!strcmp(key, "files"))
+		b->files = atoi(value);
 	return 1;
 }
 
@@ -263,6 +422,7 @@ int backup_read(const char *dir, struct backup_info *out, char **err)
 	*err = NULL;
 	memset(out, 0, sizeof *out);
 	out->user_version = out->data_version = -1;
+	out->files = -1;
 	rc = ini_parse(p, on_manifest, out);
 	free(p);
 	if (rc < 0) {
@@ -303,6 +463,29 @@ int backup_read(const char *dir, struct backup_info *out, char **err)
 	if (v != out->data_version)
 		goto mismatch;
 	out->data_bytes = files_size(p = join(dir, "data.db"));
+	/* Every file its data.db refers to is there (a backup from before
+	 * files were backed up says no "files =" and has none). */
+	if (out->files >= 0) {
+		char **l;
+		size_t n;
+		rc = referenced_files(p, &l, &n, err);
+		free(p);
+		if (rc)
+			return -1;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			size_t len;
+			unsigned char *d = load_checked(dir, l[i], &len,
+							"is missing: data.db refers to it", err);
+			rc = d ? 0 : -1;
+			free(d);
+		}
+		free_list(l, n);
+		if (rc)
+			return -1;
+		if ((size_t)out->files != n)
+			goto mismatch;
+		return 0;
+	}
 	free(p);
 	return 0;
 mismatch:
@@ -316,7 +499,7 @@ int backup_restore(const char *dir, const char *data_dir, int *key_changed, char
 	static const char *const dbs[] = { "user.db", "data.db" };
 	unsigned char old_key[32], new_key[32];
 	char *src, *dst;
-	int rc;
+	int rc, files;
 
 	*err = NULL;
 	*key_changed = 0;
@@ -337,6 +520,12 @@ int backup_restore(const char *dir, const char *data_dir, int *key_changed, char
 		if (rc)
 			return -1;
 	}
+	/* The attachment files, each checked against its name on the way. */
+	src = join(dir, "data.db");
+	rc = copy_files(src, dir, data_dir, "is missing from the backup", &files, err);
+	free(src);
+	if (rc)
+		return -1;
 	src = join(dir, "secret.key");
 	dst = join(data_dir, "secret.key");
 	if (files_read(src, new_key, sizeof new_key) != (ssize_t)sizeof new_key) {

@@ -3,9 +3,11 @@
  *
  * A backup is a directory: user.db and data.db (each a consistent snapshot
  * made with SQLite's online backup API; no transaction ever spans the two
- * files, so each on its own is what matters), secret.key, the confab.ini in
- * use (for reference; never restored), and MANIFEST, written last: a
- * directory without it is an unfinished backup and is refused. */
+ * files, so each on its own is what matters), files/ab/HASH for each
+ * attachment file the copy of data.db refers to (as under the data
+ * directory), secret.key, the confab.ini in use (for reference; never
+ * restored), and MANIFEST, written last: a directory without it is an
+ * unfinished backup and is refused. */
 #ifndef CONFAB_BACKUP_H
 #define CONFAB_BACKUP_H
 
@@ -18,6 +20,8 @@ struct backup_info {
 	int user_version, data_version;   /* PRAGMA user_version of each file */
 	int64_t user_bytes, data_bytes;
 	int has_config;                   /* confab.ini was copied too */
+	int files;                        /* attachment files; -1: a backup from
+					   * before they were backed up */
 	char created[32];                 /* UTC, 2026-11-23T10:00:00Z */
 	char software[64];                /* "confab 0.1.0" */
 	char source[1024];                /* the data directory it was taken from */
@@ -40,13 +44,16 @@ int backup_create(const char *data_dir, const char *config_path, const char *dir
 		  struct backup_info *out, char **err);
 
 /* Read dir/MANIFEST and check each file (present, quick_check, versions as
- * recorded). 0 or -1 with *err saying what is wrong. */
+ * recorded, every attachment file data.db refers to). 0 or -1 with *err
+ * saying what is wrong. */
 int backup_read(const char *dir, struct backup_info *out, char **err);
 
 /* Bring the backup in dir back into data_dir (created if missing): both
  * databases page by page through the online backup API (processes with the
- * files open keep working and then see the restored content), and the key
- * file. The caller holds the worker's lease. *key_changed is set when the
+ * files open keep working and then see the restored content), the
+ * attachment files (each checked against its hash; those already there are
+ * kept, and those the restored data.db does not refer to are left for
+ * `confab vacuum`), and the key file. The caller holds the worker's lease. *key_changed is set when the
  * key file differed. 0 or -1 with *err. */
 int backup_restore(const char *dir, const char *data_dir, int *key_changed, char **err);
 

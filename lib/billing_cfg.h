@@ -25,7 +25,8 @@ struct billing_cfg {
 	const char *stripe_secret_key, *stripe_webhook_secret, *stripe_api_base;
 	const char *polar_access_token, *polar_webhook_secret, *polar_api_base;
 	const char *currency;        /* Stripe's inline prices; default "usd" */
-	const char *site_url;        /* where the provider sends the buyer back; NULL: this request's host */
+	const char *site_url;        /* where the provider sends the buyer back: [billing] site_url,
+				      * else [server] public_url; NULL: from the request */
 	int64_t tolerance;           /* webhook timestamp tolerance, seconds; default 300 */
 	struct billing_item *items;  /* plans first, then packages, each in config order */
 	size_t n;
@@ -35,6 +36,17 @@ struct billing_cfg {
  * section of a malformed value. Free with billing_cfg_free. */
 int billing_cfg_load(const struct config *cfg, struct billing_cfg *out, char **err);
 void billing_cfg_free(struct billing_cfg *bc);
+
+/* The scheme, host and port the provider sends the buyer back to
+ * (malloc'd, without a trailing slash): site_url when set; else the
+ * request's: https when it came over TLS, the host the server passed in
+ * HTTP_HOST (nginx's $host carries no port) and, when that has none, the
+ * port the server accepted the connection on (SERVER_PORT) unless it is
+ * the scheme's own. NULL when host is not a host name, an IPv4 address or
+ * a [bracketed] IPv6 one with an optional port, or the port not a number:
+ * nothing else may go into a URL the buyer is sent to. */
+char *billing_site(const struct billing_cfg *bc, int https, const char *host,
+		   const char *server_port);
 
 /* The item of kind and name that the configured provider can sell, or NULL. */
 const struct billing_item *billing_item_find(const struct billing_cfg *bc, const char *kind,

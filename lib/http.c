@@ -81,7 +81,7 @@ static void new_reqid(char out[17])
 static int read_params(struct req *r, char *const *vars)
 {
 	struct arena *a = r->a;
-	const char *uri, *q, *cl, *https, *cookie;
+	const char *uri, *q, *cl, *https, *cookie, *smax = NULL;
 
 	new_reqid(r->reqid);
 	r->env = vars;
@@ -110,6 +110,7 @@ static int read_params(struct req *r, char *const *vars)
 		case 'C':
 			TAKE("CONTENT_TYPE", ctype);
 			TAKE("CONTENT_LENGTH", cl);
+			TAKE("CONFAB_SERVER_MAX_BODY", smax);
 			break;
 		case 'H':
 			TAKE("HTTP_USER_AGENT", ua);
@@ -141,6 +142,9 @@ static int read_params(struct req *r, char *const *vars)
 	r->content_length = -1;
 	if (cl && *cl && (parse_int64(cl, &r->content_length) || r->content_length < 0))
 		return 400;
+	/* Only a hint for the page; a bad one is ignored. */
+	if (!smax || parse_int64(smax, &r->server_max_body) || r->server_max_body < 0)
+		r->server_max_body = 0;
 
 	if (form_parse_urlencoded(a, r->query, strlen(r->query), MAX_QUERY_FIELDS,
 				  &r->query_kv) != FORM_OK)
@@ -228,6 +232,36 @@ static int parse_body(struct req *r, const char *body, size_t n, size_t max_body
 	}
 }
 
+/* 413 with the sentence for the page: the limit of whoever refused. */
+static int too_large(struct req *r, int by_server, size_t max_body)
+{
+	if (by_server && r->server_max_body > 0)
+		r->refused = arena_printf(r->a, "What you sent is too large for this server, which "
+					  "takes at most %lld KiB in one request, files "
+					  "included. Send smaller or fewer files.",
+					  (long long)(r->server_max_body / 1024));
+	else if (by_server)
+		r->refused = "What you sent is too large for the web server in front of confab. "
+			     "Send smaller or fewer files.";
+	else if (upload_post(r))
+		r->refused = arena_printf(r->a, "What you sent is too large: each file may be at "
+					  "most %zu KiB, and a message may carry %zu.",
+					  uploads.lim.max_file_len / 1024, uploads.lim.max_files);
+	else
+		r->refused = arena_printf(r->a, "What you sent is too large: a form may send at "
+					  "most %zu KiB.", max_body / 1024);
+	return 413;
+}
+
+/* 1 when a POST came without the body it had: a multipart body always
+ * holds at least its closing boundary, so an empty one was dropped by the
+ * server in front (Apache passes a request over LimitRequestBody on with
+ * CONTENT_LENGTH 0, and without this the page saw a form with no csrf). */
+static int body_dropped(const struct req *r)
+{
+	return r->content_length <= 0 && !strncasecmp(r->content_type, "multipart/", 10);
+}
+
 int http_read(struct req *r, FCGX_Request *fr, size_t max_body)
 {
 	int rc = read_params(r, fr->envp);
@@ -236,11 +270,15 @@ int http_read(struct req *r, FCGX_Request *fr, size_t max_body)
 
 	if (rc)
 		return rc;
-	if (strcmp(r->method, "POST") != 0 || r->content_length <= 0)
+	if (strcmp(r->method, "POST") != 0)
+		return 0;
+	if (body_dropped(r))
+		return too_large(r, 1, max_body);
+	if (r->content_length <= 0)
 		return 0;
 	/* Cap before reading: the length is checked, never trusted. */
 	if ((uint64_t)r->content_length > body_cap(r, max_body))
-		return 413;
+		return too_large(r, 0, max_body);
 	body = arena_alloc(r->a, (size_t)r->content_length + 1);
 	got = FCGX_GetStr(body, (int)r->content_length, fr->in);
 	if (got != r->content_length)
@@ -257,10 +295,14 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 	int rc = read_params(r, vars);
 	if (rc)
 		return rc;
-	if (strcmp(r->method, "POST") != 0 || !body)
+	if (strcmp(r->method, "POST") != 0)
+		return 0;
+	if ((!body || !body_len) && body_dropped(r))
+		return too_large(r, 1, max_body);
+	if (!body)
 		return 0;
 	if (body_len > body_cap(r, max_body))
-		return 413;
+		return too_large(r, 0, max_body);
 	{
 		char *copy = arena_alloc(r->a, body_len + 1);
 		memcpy(copy, body, body_len);

@@ -33,6 +33,9 @@ struct req {
 	int is_head;
 	int https;
 	int64_t content_length;   /* -1 when absent */
+	int64_t server_max_body;  /* CONFAB_SERVER_MAX_BODY: the server's own body
+				   * limit, bytes, when its config says (0: not said) */
+	const char *refused;      /* why http_read answered 413, for the page */
 
 	struct kvlist query_kv;   /* parsed query string */
 	struct kvlist form;       /* parsed urlencoded or multipart body (POST) */
@@ -77,8 +80,11 @@ size_t http_max_body(size_t max_body);
 
 /* Fill r from the FastCGI request's parameters and read its body (when
  * urlencoded or multipart and within max_body, or the upload cap on an
- * upload route). Returns 0, or an HTTP status (400, 413)
- * to answer with at once. */
+ * upload route). Returns 0, or an HTTP status (400, 413) to answer with at
+ * once; with 413, r->refused says the limit. A multipart POST that arrives
+ * without a body is a 413 too: the server in front refused it as too large
+ * (Apache with mod_fcgid passes it on with CONTENT_LENGTH 0), and a browser
+ * never sends one empty. */
 int http_read(struct req *r, struct FCGX_Request *fr, size_t max_body);
 
 /* Build a request from name=value strings (for tests and the CGI runner):

@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # confab backup while a reply streams, confab restore into a fresh data
-# directory, and the chat found intact there through the web; restore
-# refused while the worker runs.
+# directory, and the chat found intact there through the web, its image
+# too; restore refused while the worker runs.
 . "$(dirname "$0")/lib.sh"
 CONFAB=$BUILD/cli/confab
 
 A=$TMP/a.jar
 EMAIL=$(new_email)
 signup "$A" "$EMAIL" 'password one' >/dev/null
+# A chat with an image: the backup must carry the file, not only its row.
+P=$(new_chat "$A" "with a picture")
+{ printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89'; head -c 20000 /dev/urandom; } >"$TMP/pic.png"
+token=$(csrf_for "$A" "/chat/$P")
+expect_eq "a message with an image is sent" 303 "$(http "$A" POST "/chat/$P" -F "csrf=$token" \
+	-F "content=see this" -F model=att-openai -F "files=@$TMP/pic.png")"
+wait_reply "$(last_reply "$P")" >/dev/null
+PH=$(sha256sum "$TMP/pic.png" | cut -c1-64)
+# A file no message refers to (a deleted chat's, not yet swept).
+ORPHAN=$(printf 'nobody' | sha256sum | cut -c1-64)
+mkdir -p "$DATA/files/${ORPHAN:0:2}"; printf 'nobody' >"$DATA/files/${ORPHAN:0:2}/$ORPHAN"
 C=$(new_chat "$A" "kept safe")
 send "$A" "$C" "a question worth keeping" sim-slow >/dev/null
 M=$(last_reply "$C")
@@ -29,6 +40,11 @@ check "  ... and stands alone (no -wal beside it)" test ! -e "$TMP/bk/data.db-wa
 PART=$(sqlite3 "$TMP/bk/data.db" "SELECT group_concat(text, '') FROM (SELECT text FROM message_parts WHERE message_id = '$M' ORDER BY start)")
 check "  ... and the reply's text so far" test -n "$PART"
 check "  ... says what it copied" grep -q 'data.db  version' "$TMP/out"
+check "  ... the image file the chat refers to" cmp -s "$TMP/pic.png" "$TMP/bk/files/${PH:0:2}/$PH"
+expect_eq "  ... 0600" 600 "$(stat -c %a "$TMP/bk/files/${PH:0:2}/$PH")"
+check "  ... not a file nothing refers to" test ! -e "$TMP/bk/files/${ORPHAN:0:2}/$ORPHAN"
+check "  ... counted in the MANIFEST" grep -qx 'files = 1' "$TMP/bk/MANIFEST"
+check "  ... and in what it says" grep -q '1 attachment file$' "$TMP/out"
 
 "$CONFAB" backup "$TMP/bk" >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "a backup never overwrites another" 1 "$rc"
@@ -60,6 +76,16 @@ dd if=/dev/urandom of="$TMP/bad/data.db" bs=4096 seek=3 count=4 conv=notrunc 2>/
 CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" restore "$TMP/bad" >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "a damaged backup is refused" 1 "$rc"
 
+cp -r "$TMP/bk" "$TMP/nofile"; rm "$TMP/nofile/files/${PH:0:2}/$PH"
+CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" restore "$TMP/nofile" >"$TMP/out" 2>&1 && rc=0 || rc=$?
+expect_eq "a backup missing an attachment file is refused" 1 "$rc"
+check "  ... naming the file" grep -q "files/${PH:0:2}/$PH is missing" "$TMP/out"
+cp -r "$TMP/bk" "$TMP/badfile"; printf 'x' >>"$TMP/badfile/files/${PH:0:2}/$PH"
+CONFAB_DATA_DIR=$TMP/nowhere "$CONFAB" restore "$TMP/badfile" >"$TMP/out" 2>&1 && rc=0 || rc=$?
+expect_eq "a backup with a damaged attachment file is refused" 1 "$rc"
+check "  ... as damaged" grep -q 'damaged' "$TMP/out"
+rm -rf "$TMP/nowhere"
+
 # --- restore refuses a backup from a newer confab
 cp -r "$TMP/bk" "$TMP/newer"
 sqlite3 "$TMP/newer/data.db" 'PRAGMA user_version=999'
@@ -79,6 +105,8 @@ expect_eq "confab restore into a fresh directory succeeds" 0 "$rc"
 check "  ... bringing the key file back" cmp -s "$DATA/secret.key" "$FRESH/secret.key"
 expect_eq "  ... 0600" 600 "$(stat -c %a "$FRESH/secret.key")"
 expect_eq "  ... the chat and both its messages" 2 "$(sqlite3 "$FRESH/data.db" "SELECT count(*) FROM messages WHERE chat_id = '$C'")"
+check "  ... and the image file" cmp -s "$TMP/pic.png" "$FRESH/files/${PH:0:2}/$PH"
+expect_eq "  ... 0600" 600 "$(stat -c %a "$FRESH/files/${PH:0:2}/$PH")"
 CONFAB_DATA_DIR=$FRESH "$CONFAB" restore "$TMP/bk" >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "restoring over databases needs --force" 1 "$rc"
 CONFAB_DATA_DIR=$FRESH "$CONFAB" restore "$TMP/bk" --force >"$TMP/out" 2>&1 && rc=0 || rc=$?
@@ -92,6 +120,10 @@ if B2=$(second_instance "$FRESH"); then
 	expect_eq "  ... its chat opens" 200 "$(BASE=$B2 http "$R" GET "/chat/$C")"
 	check "  ... with the question" grep -q 'a question worth keeping' "$TMP/body"
 	check "  ... and the reply's element" grep -q "id=\"m-$M\"" "$TMP/body"
+	expect_eq "  ... the chat with the image opens" 200 "$(BASE=$B2 http "$R" GET "/chat/$P")"
+	check "  ... showing it" grep -q "src=\"/chat/$P/file/$PH\"" "$TMP/body"
+	expect_eq "  ... its address serves it" 200 "$(BASE=$B2 http "$R" GET "/chat/$P/file/$PH")"
+	check "  ... the same bytes" cmp -s "$TMP/body" "$TMP/pic.png"
 	# The worker there ends the reply the backup caught mid-stream.
 	st=""; for _ in $(seq 50); do
 		st=$(sqlite3 "$FRESH/data.db" "SELECT status FROM messages WHERE id = '$M'")

@@ -212,6 +212,10 @@ expect_eq "  ... and in the metadata" "$UA" "$(f fields 'metadata[user_id]')"
 expect_eq "  ... the credits it grants (micro-USD)" 5000000 "$(f fields 'metadata[credits]')"
 expect_eq "  ... the user's Stripe customer, known from the subscription" cus_A "$(f fields customer)"
 check "  ... a success URL back to /billing" grep -q '/billing?done=1' <<<"$(f fields success_url)"
+# The buyer comes back to the address in the browser, port and all ($BASE
+# is http://127.0.0.1:PORT; nginx passes the host without it).
+expect_eq "  ... on this site's host and port" "$BASE/billing?done=1" "$(f fields success_url)"
+expect_eq "  ... and so is the cancel URL" "$BASE/billing" "$(f fields cancel_url)"
 code=$(post "$A" /billing/checkout kind=plan name=pro)
 expect_eq "checkout for a plan is a 303" 303 "$code"
 last=$(tail -1 "$BILLSIM_LOG")

@@ -422,6 +422,72 @@ static void config_and_bodies(void **state)
 	config_free(&cfg);
 }
 
+/* The address the buyer comes back to keeps the port, and takes nothing
+ * but a host from the request. */
+static void return_site(void **state)
+{
+	struct config cfg;
+	struct billing_cfg bc;
+	char *err = NULL, *s;
+	(void)state;
+	assert_int_equal(load_cfg(&cfg, "[billing]\nstripe_secret_key = sk\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), 0);
+	/* nginx: $host has no port; the port the server accepted on goes on. */
+	s = billing_site(&bc, 0, "127.0.0.1", "8080");
+	assert_string_equal(s, "http://127.0.0.1:8080");
+	free(s);
+	s = billing_site(&bc, 0, "example.org", "80");
+	assert_string_equal(s, "http://example.org");
+	free(s);
+	s = billing_site(&bc, 1, "example.org", "443");
+	assert_string_equal(s, "https://example.org");
+	free(s);
+	s = billing_site(&bc, 1, "example.org", "8443");
+	assert_string_equal(s, "https://example.org:8443");
+	free(s);
+	/* Apache, lighttpd: the Host header with its port, as they checked it. */
+	s = billing_site(&bc, 0, "localhost:8080", "8080");
+	assert_string_equal(s, "http://localhost:8080");
+	free(s);
+	s = billing_site(&bc, 0, "[::1]:8080", NULL);
+	assert_string_equal(s, "http://[::1]:8080");
+	free(s);
+	s = billing_site(&bc, 0, "[::1]", "81");
+	assert_string_equal(s, "http://[::1]:81");
+	free(s);
+	/* Anything that is not a host stays out of the URL. */
+	assert_null(billing_site(&bc, 0, "evil.example/x?", "80"));
+	assert_null(billing_site(&bc, 0, "a@evil.example", "80"));
+	assert_null(billing_site(&bc, 0, "example.org:80x", "80"));
+	assert_null(billing_site(&bc, 0, "example.org", "8o"));
+	assert_null(billing_site(&bc, 0, "[::1", "80"));
+	assert_null(billing_site(&bc, 0, "", "80"));
+	billing_cfg_free(&bc);
+	config_free(&cfg);
+
+	/* [server] public_url wins over the request; [billing] site_url over both. */
+	assert_int_equal(load_cfg(&cfg, "[server]\npublic_url = https://chat.example.org/\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), 0);
+	s = billing_site(&bc, 0, "evil.example", "8080");
+	assert_string_equal(s, "https://chat.example.org");
+	free(s);
+	billing_cfg_free(&bc);
+	config_free(&cfg);
+	assert_int_equal(load_cfg(&cfg, "[server]\npublic_url = https://a.example\n"
+				  "[billing]\nsite_url = https://b.example:8443\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), 0);
+	s = billing_site(&bc, 0, "x", NULL);
+	assert_string_equal(s, "https://b.example:8443");
+	free(s);
+	billing_cfg_free(&bc);
+	config_free(&cfg);
+	assert_int_equal(load_cfg(&cfg, "[server]\npublic_url = chat.example.org\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), -1);
+	assert_non_null(strstr(err, "[server]"));
+	free(err);
+	config_free(&cfg);
+}
+
 /* ---- subscriptions in user.db ---- */
 
 static void expiry_rules(void **state)
@@ -587,6 +653,7 @@ int main(void)
 		cmocka_unit_test(stripe_events),
 		cmocka_unit_test(polar_events),
 		cmocka_unit_test(config_and_bodies),
+		cmocka_unit_test(return_site),
 		cmocka_unit_test(expiry_rules),
 		cmocka_unit_test(apply_lifecycle),
 	};

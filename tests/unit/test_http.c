@@ -634,6 +634,52 @@ static void read_multipart(void **state)
 	http_set_uploads(&u);
 }
 
+/* A multipart POST without its body was refused by the server in front
+ * (Apache passes one over LimitRequestBody on with CONTENT_LENGTH 0): 413
+ * saying the server's limit, never a form without its csrf field. */
+static void read_multipart_dropped(void **state)
+{
+	struct fixture *f = fix(state);
+	const char *said[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/send", "CONTENT_LENGTH=0",
+			       "CONTENT_TYPE=multipart/form-data; boundary=zz",
+			       "CONFAB_SERVER_MAX_BODY=131072", NULL };
+	const char *unsaid[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/send",
+				 "CONTENT_TYPE=multipart/form-data; boundary=zz", NULL };
+	const char *form[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/send", "CONTENT_LENGTH=0",
+			       "CONTENT_TYPE=application/x-www-form-urlencoded", NULL };
+	const char *bad[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/send", "CONTENT_LENGTH=0",
+			      "CONTENT_TYPE=multipart/form-data; boundary=zz",
+			      "CONFAB_SERVER_MAX_BODY=lots", NULL };
+	struct http_uploads u = { upload_to_send, { 16, 100, 2, 100 }, 4096 };
+	char big[5000];
+
+	http_set_uploads(&u);
+	assert_int_equal(read_vars(f, said, "", 1024), 413);
+	assert_non_null(strstr(f->r.refused, "at most 128 KiB in one request"));
+	f->r.refused = NULL;
+	assert_int_equal(read_vars(f, unsaid, NULL, 1024), 413);
+	assert_non_null(strstr(f->r.refused, "too large for the web server in front"));
+	f->r.refused = NULL;
+	assert_int_equal(read_vars(f, bad, "", 1024), 413);   /* a bad hint is no hint */
+	assert_non_null(strstr(f->r.refused, "web server in front"));
+	f->r.refused = NULL;
+	/* An empty urlencoded form can be sent on purpose. */
+	assert_int_equal(read_vars(f, form, "", 1024), 0);
+	assert_null(f->r.refused);
+	/* Over confab's own cap: its limits, not the server's. */
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(read_vars(f, unsaid, big, 1024), 413);
+	assert_string_equal(f->r.refused, "What you sent is too large: each file may be at most "
+					  "0 KiB, and a message may carry 2.");
+	u.route = NULL;
+	http_set_uploads(&u);
+	f->r.refused = NULL;
+	assert_int_equal(read_vars(f, form, big, 2048), 413);
+	assert_string_equal(f->r.refused, "What you sent is too large: a form may send at most "
+					  "2 KiB.");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -650,6 +696,7 @@ int main(void)
 		T(read_post_raw_body),
 		T(read_post_content_type_variants),
 		T(read_multipart),
+		T(read_multipart_dropped),
 		T(read_body_only_for_post),
 		T(read_body_limit),
 		T(read_body_bad),
