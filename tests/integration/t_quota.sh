@@ -158,10 +158,12 @@ expect_eq "  ... after a change of zone (to UTC-3:30) the counts are the rows' i
 # --- tokens per month: each request holds the most it can use (every
 # byte of the prompt, 8 tokens a message and 8 the request, and the plan's
 # 50 output tokens: 8 + 8 + 8 + 50 = 74 here; lib/hold.h) while it runs,
-# so a burst cannot pass 400: exactly 5 of 20 get through.
+# so a burst cannot pass 400: exactly 5 of 20 get through. A slow model, so
+# that no reply ends (and gives back what it held beyond its use) while the
+# burst is still being admitted.
 account tokens
 expect_eq "20 at once on 400 tokens a month: exactly 5 through, the rest 402" "303×5 402×15 " \
-	"$(burst 20 sim-lorem)"
+	"$(burst 20 sim-slow)"
 f=$(grep -l 402 "$TMP"/burst/*.code | head -1); f=${f%.code}
 check "  ... saying it is the token limit" grep -q 'limit of 400 tokens per month' "$f.body"
 for m in $(q "SELECT message_id FROM request_log WHERE user_id = '$UIDX'"); do wait_reply "$m" >/dev/null; done
