@@ -1,5 +1,6 @@
 /* app.c — see app.h. */
 #include "app.h"
+#include "config_perm.h"
 #include "log.h"
 #include "esc.h"
 #include "page.h"
@@ -206,6 +207,7 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		free(err);
 		return -1;
 	}
+	config_warn_perm(cfgpath);
 	if (models_load(&g.models, &g.cfg, getenv("CONFAB_DEMO_URL"), &err)) {
 		log_error("config: %s", err ? err : "out of memory");
 		free(err);

@@ -23,7 +23,8 @@ start_stack() {
 	mkdir -p "$run" "$ng/tmp" "$ng/extra" "$data/log"
 	export CONFAB_DATA_DIR=$data CONFAB_SHARE_DIR=$ROOT
 	export CONFAB_CONFIG=${CONFAB_CONFIG:-$data/confab.ini}
-	[ -f "$CONFAB_CONFIG" ] || cp "$ROOT/etc/confab.ini" "$CONFAB_CONFIG"
+	# It will hold provider keys: 0600 (one already there is left as it is).
+	[ -f "$CONFAB_CONFIG" ] || (umask 077 && cp "$ROOT/etc/confab.ini" "$CONFAB_CONFIG")
 	"$BUILD/cli/confab" init >>"$data/log/confab.log" 2>&1 ||
 		{ tail -5 "$data/log/confab.log" >&2; stack_die "could not create the databases in $data"; }
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
