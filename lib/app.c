@@ -371,10 +371,12 @@ static int supervise(int sock, int n)
 		for (int i = 0; i < n && !stop_requested; i++) {
 			if (kids[i] > 0)
 				continue;
-			if (time(NULL) - started[i] < 1) {
+			/* Not faster than once a second; then start it (a
+			 * slot skipped here would wait for the next death). */
+			if (time(NULL) - started[i] < 1)
 				sleep(1);
-				continue;
-			}
+			if (stop_requested)
+				break;
 			started[i] = time(NULL);
 			kids[i] = fork();
 			if (kids[i] == 0) {

@@ -169,13 +169,21 @@ check "  ... and the next reply completes" reply_completes "after the responder 
 
 # --- one process of a responder: its own supervisor forks another
 r=$(pid_of '*/cgi-bin/login --listen *')
-k=$(pgrep -P "$r" | head -1)
+first=$(pgrep -P "$r")
+k=$(echo "$first" | head -1)
 kill -KILL "$k"
 for _ in $(seq 30); do
 	[ "$(pgrep -P "$r" | grep -vx "$k" | wc -l)" -eq 2 ] && break; sleep 0.1
 done
 expect_eq "kill -9 of a login process: its supervisor has 2 again" 2 "$(pgrep -P "$r" | grep -vx "$k" | wc -l)"
 expect_eq "  ... which ./run leaves alone" 0 "$(restarts login)"
+# The new one at once too: its supervisor waits a second, then forks again.
+k2=$(pgrep -P "$r" | grep -vxF "$first")
+kill -KILL "$k2"
+for _ in $(seq 30); do
+	[ "$(pgrep -P "$r" | grep -vx "$k2" | wc -l)" -eq 2 ] && break; sleep 0.1
+done
+expect_eq "  ... and again when the new one is killed at once" 2 "$(pgrep -P "$r" | grep -vx "$k2" | wc -l)"
 JAR=$TMP/anon.jar check "  ... and the sign-in page answers" answers "$(usecs)" /login
 
 # --- the web server
