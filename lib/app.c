@@ -1,5 +1,6 @@
 /* app.c — see app.h. */
 #include "app.h"
+#include "config_perm.h"
 #include "log.h"
 #include "esc.h"
 #include "page.h"
@@ -206,6 +207,7 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		free(err);
 		return -1;
 	}
+	config_warn_perm(cfgpath);
 	if (models_load(&g.models, &g.cfg, getenv("CONFAB_DEMO_URL"), &err)) {
 		log_error("config: %s", err ? err : "out of memory");
 		free(err);
@@ -369,10 +371,12 @@ static int supervise(int sock, int n)
 		for (int i = 0; i < n && !stop_requested; i++) {
 			if (kids[i] > 0)
 				continue;
-			if (time(NULL) - started[i] < 1) {
+			/* Not faster than once a second; then start it (a
+			 * slot skipped here would wait for the next death). */
+			if (time(NULL) - started[i] < 1)
 				sleep(1);
-				continue;
-			}
+			if (stop_requested)
+				break;
 			started[i] = time(NULL);
 			kids[i] = fork();
 			if (kids[i] == 0) {

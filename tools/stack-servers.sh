@@ -32,6 +32,17 @@ stack_env_lines() {
 	return 0
 }
 
+# stack_sock_group SOCK: once the responder has made SOCK, give it to
+# Apache's group (as root the responders run as root, Apache as www-data).
+# A responder started again replaces the socket: wait for the new one.
+stack_sock_group() {
+	for _ in $(seq 50); do
+		[ -S "$1" ] && [ "$(stat -c %G "$1")" != www-data ] && break
+		sleep 0.1
+	done
+	chgrp www-data "$1"
+}
+
 # start_apache DATA PORT PROCS VARIANT: a private Apache; appends its pid to
 # STACK_PIDS. As root, Apache's children must run as another user (it
 # refuses root): www-data, which then owns the data directory.
@@ -78,15 +89,16 @@ Group www-data"
 			chgrp www-data "$data" "$data/run"
 			chmod g+x "$data" "$data/run"
 			for exe in "${EXES[@]}"; do
-				for _ in $(seq 50); do [ -S "$data/run/$exe.sock" ] && break; sleep 0.1; done
-				chgrp www-data "$data/run/$exe.sock"
+				stack_sock_group "$data/run/$exe.sock"
+				# (and again when supervise_stack restarts it)
+				STACK_AFTER[$exe]="stack_sock_group ${data@Q}/run/$exe.sock"
 			done
 		fi
 	fi
 	stack_fill "$ROOT/etc/apache/apache-private.conf.in" APACHE="$ap" LISTEN="127.0.0.1:$port" \
 		LOG="$data/log" USER="$user" >"$ap/httpd.conf"
-	apache2 -d "$ap" -f "$ap/httpd.conf" -DFOREGROUND >>"$data/log/apache.log" 2>&1 &
-	STACK_PIDS+=($!); echo $! >>"$data/run/pids"
+	stack_spawn apache "$data/log/apache.log" "$data/log/apache.log" \
+		apache2 -d "$ap" -f "$ap/httpd.conf" -DFOREGROUND
 }
 
 # start_lighttpd DATA PORT PROCS: a private lighttpd that spawns PROCS of
@@ -100,6 +112,6 @@ start_lighttpd() {
 		WORKER="$BUILD/worker/confabd" >"$lt/confab.conf"
 	stack_fill "$ROOT/etc/lighttpd/lighttpd-private.conf.in" LIGHTTPD="$lt" SHARE="$ROOT" \
 		HOST=127.0.0.1 PORT="$port" LOG="$data/log" >"$lt/lighttpd.conf"
-	lighttpd -D -f "$lt/lighttpd.conf" >>"$data/log/lighttpd.log" 2>&1 &
-	STACK_PIDS+=($!); echo $! >>"$data/run/pids"
+	stack_spawn lighttpd "$data/log/lighttpd.log" "$data/log/lighttpd.log" \
+		lighttpd -D -f "$lt/lighttpd.conf"
 }

@@ -6,6 +6,12 @@
 
 EXES=(login chats chat settings presets dashboard webhooks billing)
 . "$ROOT/tools/stack-servers.sh"
+. "$ROOT/tools/stack-supervise.sh"
+
+# What start_stack started, to start it again (supervise_stack): each
+# process's name by pid; by name, its command line (quoted) and log files.
+# STACK_AFTER: a command to run after starting it again.
+declare -gA STACK_NAME=() STACK_CMD=() STACK_OUT=() STACK_ERR=() STACK_AFTER=()
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
@@ -17,36 +23,43 @@ start_stack() {
 	mkdir -p "$run" "$ng/tmp" "$ng/extra" "$data/log"
 	export CONFAB_DATA_DIR=$data CONFAB_SHARE_DIR=$ROOT
 	export CONFAB_CONFIG=${CONFAB_CONFIG:-$data/confab.ini}
-	[ -f "$CONFAB_CONFIG" ] || cp "$ROOT/etc/confab.ini" "$CONFAB_CONFIG"
+	# It will hold provider keys: 0600 (one already there is left as it is).
+	[ -f "$CONFAB_CONFIG" ] || (umask 077 && cp "$ROOT/etc/confab.ini" "$CONFAB_CONFIG")
 	"$BUILD/cli/confab" init >>"$data/log/confab.log" 2>&1 ||
 		{ tail -5 "$data/log/confab.log" >&2; stack_die "could not create the databases in $data"; }
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 		stack_die "port $port is already in use: set CONFAB_PORT to another"
 	fi
-	STACK_PIDS=()
+	STACK_PIDS=() STACK_NAME=() STACK_CMD=() STACK_OUT=() STACK_ERR=() STACK_AFTER=()
 	: >"$run/pids"
 	STACK_DATA=$data
 	# No provider configured: the offline demo model, served by the local
 	# provider simulator, so a newcomer can watch a reply stream.
 	if ! grep -q '^\[provider\.' "$CONFAB_CONFIG" && [ -z "${CONFAB_DEMO_URL:-}" ]; then
-		"$BUILD/tools/provsim" --port 0 --quiet >"$data/log/provsim.port" 2>>"$data/log/provsim.log" &
-		STACK_PIDS+=($!); echo $! >>"$run/pids"
+		: >"$data/log/provsim.port"
+		stack_spawn provsim "$data/log/provsim.port" "$data/log/provsim.log" \
+			"$BUILD/tools/provsim" --port 0 --quiet
 		for _ in $(seq 50); do grep -q listening "$data/log/provsim.port" && break; sleep 0.1; done
-		export CONFAB_DEMO_URL="http://$(sed -n 's/.*listening on //p' "$data/log/provsim.port")/v1"
+		local sim
+		sim=$(sed -n 's/.*listening on //p' "$data/log/provsim.port")
+		export CONFAB_DEMO_URL="http://$sim/v1"
+		# Started again, it must come back on the port the others know.
+		STACK_CMD[provsim]="${BUILD@Q}/tools/provsim --port ${sim##*:} --quiet"
 	fi
 	export CONFAB_WORKER=$BUILD/worker/confabd
 	# The worker runs as a service here; CONFAB_NO_WORKER=1 leaves it to
-	# start on demand, as on shared hosting.
+	# start on demand, as on shared hosting. --wait, as a service does: one
+	# started again while a page's on-demand worker holds the lease waits
+	# for it instead of exiting at once.
 	if [ -z "${CONFAB_NO_WORKER:-}" ]; then
-		"$BUILD/worker/confabd" >>"$data/log/confabd.log" 2>&1 &
-		STACK_PIDS+=($!); echo $! >>"$run/pids"
+		stack_spawn confabd "$data/log/confabd.log" "$data/log/confabd.log" \
+			"$BUILD/worker/confabd" --wait
 	fi
 	# Apache with mod_fcgid and lighttpd start the executables themselves.
 	for exe in "${EXES[@]}"; do
 		stack_own_responders "$server" || break
-		"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$procs" \
-			>>"$data/log/confab.log" 2>&1 &
-		STACK_PIDS+=($!); echo $! >>"$run/pids"
+		stack_spawn "$exe" "$data/log/confab.log" "$data/log/confab.log" \
+			"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$procs"
 	done
 	case $server in
 	apache*) start_apache "$data" "$port" "$procs" "$server" ;;
@@ -60,9 +73,8 @@ start_stack() {
 	    "$ROOT/etc/nginx/confab-site.conf.in" >"$ng/confab-site.conf"
 	sed -e "s|@NGINX@|$ng|g; s|@USER@|$user|" \
 	    "$ROOT/etc/nginx/nginx-private.conf.in" >"$ng/nginx.conf"
-	nginx -p "$ng" -c "$ng/nginx.conf" -g 'daemon off;' -e "$ng/error.log" \
-		>>"$data/log/nginx.log" 2>&1 &
-	STACK_PIDS+=($!); echo $! >>"$run/pids"
+	stack_spawn nginx "$data/log/nginx.log" "$data/log/nginx.log" \
+		nginx -p "$ng" -c "$ng/nginx.conf" -g 'daemon off;' -e "$ng/error.log"
 	fi
 	for _ in $(seq 100); do
 		if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")" = 200 ] &&
@@ -75,6 +87,21 @@ start_stack() {
 	stack_die "confab did not start (logs above)"
 }
 
+# stack_spawn NAME OUT ERR CMD...: start CMD in the background, stdout
+# appended to OUT and stderr to ERR, as the leader of a process group of its
+# own (setsid: a background job here is no group leader, so setsid does not
+# fork and $! is CMD's pid), so that it and whatever it forked can be
+# stopped as one. Records it in STACK_PIDS and DATA/run/pids, and how to
+# start it again.
+stack_spawn() {
+	local name=$1 out=$2 err=$3; shift 3
+	setsid "$@" >>"$out" 2>>"$err" &
+	STACK_PIDS+=($!); echo $! >>"$STACK_DATA/run/pids"
+	STACK_NAME[$!]=$name
+	STACK_CMD[$name]=${*@Q}
+	STACK_OUT[$name]=$out STACK_ERR[$name]=$err
+}
+
 # 0 when every responder in EXES listens on its socket in run dir $1.
 stack_sockets_ready() {
 	local exe
@@ -83,13 +110,17 @@ stack_sockets_ready() {
 
 # Stop everything start_stack started for data dir $1 (default: the last
 # one started here), and a worker started on demand (its pid is in the lease
-# file).
+# file): SIGTERM, up to 5 s to finish, then SIGKILL to whatever is left of
+# each one's process group. And the timers of supervise_stack.
 stop_stack() {
 	local data=${1:-${STACK_DATA:-}} pid pids=("${STACK_PIDS[@]:-}")
 	if [ -n "$data" ]; then
 		[ -f "$data/run/pids" ] && pids+=($(cat "$data/run/pids"))
 		[ -s "$data/confabd.lock" ] && pids+=($(head -1 "$data/confabd.lock"))
 	fi
+	for pid in "${STACK_TIMERS[@]:-}"; do
+		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+	done
 	for pid in "${pids[@]}"; do
 		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -97,8 +128,9 @@ stop_stack() {
 		[ -n "$pid" ] || continue
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null || true
+		kill -KILL -- "-$pid" 2>/dev/null || true
 	done
-	STACK_PIDS=()
+	STACK_PIDS=() STACK_TIMERS=()
 }
 
 stack_die() { printf 'run: %s\n' "$*" >&2; exit 1; }

@@ -15,6 +15,7 @@
  * asking again would charge the user twice. */
 #include "confabd.h"
 #include "app.h"
+#include "config_perm.h"
 #include "session.h"
 
 #include <errno.h>
@@ -70,6 +71,7 @@ static void load(void)
 
 	if (config_load(&w.cfg, cfgpath, allow_missing, &err))
 		die("config: %s", err ? err : "out of memory");
+	config_warn_perm(cfgpath);
 	if (models_load(&w.models, &w.cfg, getenv("CONFAB_DEMO_URL"), &err))
 		die("config: %s", err ? err : "out of memory");
 	w.connect_timeout_ms = setting("connect_timeout", 10, 1, 600) * 1000;

@@ -24,6 +24,13 @@ for f in share/confab/templates/layout.html share/confab/static/confab.css \
 	check "  ... installs $f" test -s "$P/$f"
 done
 expect_eq "  ... makes the data directory, 0700" 700 "$(stat -c %a "$P/var/lib/confab")"
+# It will hold provider keys: root:confab 0640 where that group exists (as
+# root), else readable by its owner only.
+if [ "$(id -u)" -eq 0 ] && getent group confab >/dev/null; then
+	expect_eq "  ... confab.ini root:confab 0640" "640 confab" "$(stat -c '%a %G' "$P/etc/confab/confab.ini")"
+else
+	expect_eq "  ... confab.ini 0600" 600 "$(stat -c %a "$P/etc/confab/confab.ini")"
+fi
 check "  ... and the installed confab.ini names it" grep -qx ";data_dir = $P/var/lib/confab" "$P/etc/confab/confab.ini"
 check "the man pages name the configured paths" grep -q "$P/etc/confab/confab.ini" "$P/share/man/man1/confab.1"
 check "  ... with no placeholder left" bash -c "! grep -q '@[A-Z_]*@' '$P/share/man/man1/confab.1' '$P/share/man/man8/confabd.8'"
@@ -48,6 +55,14 @@ expect_eq "  ... the key file 0600" 600 "$(stat -c %a "$P/var/lib/confab/secret.
 expect_eq "  ... and the administrator" 1 "$(sqlite3 "$P/var/lib/confab/user.db" "SELECT is_admin FROM users WHERE email = 'root@example.org'")"
 noenv "$P/libexec/confab/login" --check >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "the installed login executable loads config and templates" 0 "$rc"
+check "  ... with no warning about the config's mode" bash -c "! grep -q 'every user' '$TMP/out'"
+chmod 0644 "$P/etc/confab/confab.ini"
+noenv "$P/libexec/confab/login" --check >"$TMP/out" 2>&1
+check "  ... but a warning when it is world-readable" \
+	grep -q "warn: $P/etc/confab/confab.ini can be read by every user of this machine (mode 0644)" "$TMP/out"
+noenv timeout 10 "$P/libexec/confab/confabd" --idle-exit 1 >"$TMP/out" 2>&1
+check "  ... from confabd too" grep -q "confabd.* warn: $P/etc/confab/confab.ini can be read by every user" "$TMP/out"
+chmod 0600 "$P/etc/confab/confab.ini"
 expect_eq "  ... and serves the sign-in page as CGI" "Status: 200 OK" \
 	"$(noenv REQUEST_METHOD=GET REQUEST_URI=/login "$P/libexec/confab/login" 2>/dev/null | head -1 | tr -d '\r')"
 noenv timeout 10 "$P/libexec/confab/confabd" --idle-exit 1 >"$TMP/out" 2>&1 && rc=0 || rc=$?
@@ -57,6 +72,12 @@ CONFAB_DATA_DIR=$TMP/elsewhere "$P/bin/confab" init >/dev/null 2>&1
 check "CONFAB_DATA_DIR still overrides" test -s "$TMP/elsewhere/data.db"
 "$P/bin/confab" --help >"$TMP/out" 2>&1
 check "confab --help names the installed defaults" grep -q "$P/etc/confab/confab.ini" "$TMP/out"
+
+# --- reinstalling never loosens the mode of the confab.ini there
+chmod 0400 "$P/etc/confab/confab.ini"
+make -s -C "$TMP/b" install >"$TMP/out" 2>&1
+expect_eq "reinstalling keeps confab.ini's mode (0400 here)" 400 "$(stat -c %a "$P/etc/confab/confab.ini")"
+chmod 0600 "$P/etc/confab/confab.ini"
 
 # --- reinstalling keeps an edited confab.ini
 echo '; edited by the administrator' >>"$P/etc/confab/confab.ini"
@@ -68,6 +89,7 @@ check "  ... putting the new one beside it" test -s "$P/etc/confab/confab.ini.ne
 make -s -C "$TMP/b" install DESTDIR="$TMP/stage" >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "make install DESTDIR=... succeeds" 0 "$rc"
 check "  ... staging under DESTDIR" test -x "$TMP/stage$P/bin/confab" -a -s "$TMP/stage$P/etc/confab/confab.ini"
+expect_eq "  ... its confab.ini 0600" 600 "$(stat -c %a "$TMP/stage$P/etc/confab/confab.ini")"
 
 # --- uninstall leaves only the data
 make -s -C "$TMP/b" uninstall >"$TMP/out" 2>&1 && rc=0 || rc=$?

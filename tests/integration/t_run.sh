@@ -12,6 +12,7 @@ check "./run prints the address" grep -q "confab is running at http://127.0.0.1:
 expect_eq "  ... and serves it" 200 "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/login")"
 check "  ... having created both databases" test -s "$D/user.db" -a -s "$D/data.db"
 check "  ... and a key file readable only by its owner" test "$(stat -c %a "$D/secret.key")" = 600
+expect_eq "  ... and a confab.ini readable only by its owner" 600 "$(stat -c %a "$D/confab.ini")"
 
 env -u CONFAB_CONFIG CONFAB_DATA_DIR="$D" CONFAB_PORT="$((P + 1))" "$ROOT/run" >"$TMP/run2.out" 2>&1 && rc=0 || rc=$?
 check "a second ./run on the same data directory fails" test "$rc" -ne 0
