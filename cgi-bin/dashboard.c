@@ -1,5 +1,5 @@
 /* dashboard — what a user has asked, spent and thought of the answers
- * (seed 002): GET /dashboard (page, SVG charts drawn here), GET
+ * (README "Dashboard"): GET /dashboard (page, SVG charts drawn here), GET
  * /dashboard.json, POST /ratings (rate a reply; the chat page's form), and
  * GET /dashboard/admin (administrators: totals per user and per model). */
 #include "dashboard.h"

@@ -24,7 +24,7 @@ struct dash_limits {
 	int can;                      /* another request may be sent now */
 };
 void dash_limits_get(struct req *r, struct dash_limits *l);
-/* As JSON (seed 002 "limits") and as template values ("limits"). */
+/* As JSON (the specification's "limits") and as template values ("limits"). */
 void dash_limits_json(struct buf *b, const struct dash_limits *l);
 void dash_limits_ctx(struct req *r, struct tval *ctx, const struct dash_limits *l);
 
@@ -57,7 +57,7 @@ struct tval *dash_chart_bars(struct req *r, const struct dash_row *rows, size_t 
 			     int by_category);
 
 
-/* GET /dashboard.json: seed 002's shape, into r->resp_body. */
+/* GET /dashboard.json: the specification's shape, into r->resp_body. */
 void dash_json(struct req *r, const struct dash *d);
 
 #endif

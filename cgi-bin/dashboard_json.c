@@ -1,4 +1,4 @@
-/* dashboard_json.c — GET /dashboard.json in seed 002's shape (user,
+/* dashboard_json.c — GET /dashboard.json in the specification's shape (user,
  * metrics, limits, performance, recentRequests, requestsByCategory), plus
  * requestsByModel and requestsPerDay. Money is integer micro-dollars
  * (costUnit says so); a figure with nothing to average is null. */

@@ -1,4 +1,4 @@
-/* presets — prompt presets (seed 003): the list, create, edit, delete,
+/* presets — prompt presets (docs/DATA-MODEL.md): the list, create, edit, delete,
  * start a chat with one; the component library is in presets_components.c.
  * How a preset composes a system prompt: lib/store_preset.h. */
 #include "presets.h"

@@ -33,9 +33,9 @@ struct app {
 	struct config cfg;
 	struct db *user_db, *data_db;
 	struct tmpl_set *tmpl;
-	struct models models;        /* providers and models from the config */
-	struct plans plans;          /* plans and their limits */
-	unsigned char key[32];       /* server secret (CSRF, later encryption) */
+	struct models models;        /* providers and models: the config, then data.db */
+	struct plans plans;          /* plans and their limits: the config, then data.db */
+	unsigned char key[32];       /* secret.key: CSRF tokens, users' sealed provider keys */
 	const struct route *routes;
 	size_t nroutes;
 };
@@ -46,7 +46,8 @@ extern struct app g;
  * start with its file and line), then serve: on the socket given with
  * --listen PATH (with --procs N processes, supervised), on the socket
  * already open as fd 0 (spawn-fcgi, mod_fcgid, lighttpd), or as a plain
- * CGI program when fd 0 is not a socket. --check only loads and exits. */
+ * CGI program when fd 0 is not a socket. --check loads, opens (and
+ * migrates) the databases, and exits. */
 int app_main(int argc, char **argv, const char *name, const struct route *routes,
 	     size_t nroutes);
 

@@ -1,4 +1,4 @@
-/* classify.h — request analytics (seed 002) derived from a prompt when the
+/* classify.h — request analytics (request_analytics) derived from a prompt when the
  * user chose none: request type, category and complexity, by a fixed,
  * cheap and deterministic rule (README "Dashboard"; classify.c):
  *  - words are runs of ASCII letters, compared in lower case;

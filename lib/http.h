@@ -23,7 +23,7 @@ struct req {
 
 	/* From the server (never NULL; "" when absent). */
 	const char *method;       /* HEAD is served as GET with no body */
-	const char *path;         /* decoded-free path from DOCUMENT_URI / SCRIPT_NAME+PATH_INFO */
+	const char *path;         /* REQUEST_URI (else DOCUMENT_URI) up to '?', not %-decoded */
 	const char *query;
 	const char *content_type;
 	const char *remote_addr;

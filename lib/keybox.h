@@ -1,4 +1,4 @@
-/* keybox.h — sealing the provider keys users bring (DESIGN.md: encrypted at
+/* keybox.h — sealing the provider keys users bring (docs/DESIGN.md: encrypted at
  * rest under the master key in the 0600 key file). XChaCha20-Poly1305 with
  * a subkey derived for this one purpose, bound to the user and provider. */
 #ifndef CONFAB_KEYBOX_H

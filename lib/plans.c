@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Seeds 003 and 004: requests per hour 20 / 200 / 1,000, tokens a month
+/* The specification's figures: requests per hour 20 / 200 / 1,000, tokens a month
  * 50k / 500k / 2M, free presets 5 and components 20; the rest chosen to
  * keep the same proportions. */
 static const struct plan_cfg builtin[] = {

@@ -1,4 +1,4 @@
-/* plans.h — plans and their limits (seeds 002–004), from the config's
+/* plans.h — plans and their limits (docs/DATA-MODEL.md), from the config's
  * [plan.NAME] sections (requests_per_hour, requests_per_day,
  * requests_per_month, tokens_per_month, max_tokens_per_request,
  * max_presets, max_components, models, price_per_month, features,

@@ -1,4 +1,4 @@
-/* provider_anthropic.c — Anthropic Messages streaming (PROVIDERS.md §3):
+/* provider_anthropic.c — Anthropic Messages streaming (docs/PROVIDERS.md):
  * message_start (input usage), content blocks of text and thinking with
  * their deltas, any number of pings, message_delta (cumulative usage, stop
  * reason), message_stop, and error events in a 200 stream. Event types it

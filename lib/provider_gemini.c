@@ -1,5 +1,5 @@
 /* provider_gemini.c — Google Gemini streamGenerateContent?alt=sse
- * (PROVIDERS.md §4): every event is a whole GenerateContentResponse; the
+ * (docs/PROVIDERS.md): every event is a whole GenerateContentResponse; the
  * stream has no end marker and simply closes; usageMetadata repeats,
  * cumulative (the last one counts); parts marked thought are reasoning; a
  * finishReason other than STOP or MAX_TOKENS means the reply was cut off

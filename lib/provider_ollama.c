@@ -1,4 +1,4 @@
-/* provider_ollama.c — Ollama's native /api/chat stream (PROVIDERS.md §5):
+/* provider_ollama.c — Ollama's native /api/chat stream (docs/PROVIDERS.md):
  * JSON lines, not SSE; each line a chunk of message.content (and
  * message.thinking when the model thinks); the last has done:true with
  * prompt_eval_count and eval_count. An error is {"error":"..."}, as the

@@ -1,5 +1,5 @@
 /* store_analytics.h — request analytics, ratings and the dashboard's
- * rollups (seed 002) in data.db. The rollups are kept by triggers
+ * rollups (docs/DATA-MODEL.md) in data.db. The rollups are kept by triggers
  * (schema/data/009_dashboard.sql) in the transaction of each usage row, so
  * these reads touch a few rows per model and category, however many
  * requests a user has made. Results live in the arena given. */

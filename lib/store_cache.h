@@ -1,6 +1,6 @@
 /* store_cache.h — the response cache in data.db (table model_cache). The
  * worker looks a request up before sending it and stores a finished answer;
- * see worker/stream.c for what the hash covers. */
+ * see worker/cache.c for what the hash covers. */
 #ifndef CONFAB_STORE_CACHE_H
 #define CONFAB_STORE_CACHE_H
 

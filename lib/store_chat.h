@@ -35,7 +35,7 @@ struct message {
 	int64_t ttft_ms, response_ms;  /* -1 when not known */
 	const char *error;      /* NULL when none */
 	int64_t created_at, completed_at;
-	int rating, vote;       /* the user's 1..5 and -1/1 (seed 002); 0: none */
+	int rating, vote;       /* the user's 1..5 and -1/1 (request_analytics); 0: none */
 };
 
 /* Create an empty chat; fills out. */

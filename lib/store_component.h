@@ -1,4 +1,4 @@
-/* store_component.h — prompt components in data.db (seed 003): a named
+/* store_component.h — prompt components in data.db (docs/DATA-MODEL.md): a named
  * piece of system prompt of one of four types. Every query is scoped to
  * the user: another user's component id finds nothing. Results come from
  * the arena given. */
@@ -20,7 +20,7 @@ extern const char *const component_type_labels[COMPONENT_TYPES]; /* "Role" ... *
 /* The index of a type name, or -1. */
 int component_type_index(const char *type);
 
-/* Field limits (seed 003); tags: tags.h. */
+/* Field limits (the specification's); tags: tags.h. */
 #define COMPONENT_NAME_MAX 100
 #define COMPONENT_CONTENT_MAX 5000
 #define COMPONENT_DESCRIPTION_MAX 500

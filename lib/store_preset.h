@@ -1,4 +1,4 @@
-/* store_preset.h — presets (seed 003): a named choice of at most one
+/* store_preset.h — presets (docs/DATA-MODEL.md): a named choice of at most one
  * component of each type, picked on a chat to compose its system prompt.
  * Every query is scoped to the user. Results come from the arena given.
  *

@@ -1,6 +1,7 @@
 /* store_reply.h — the life of a reply in data.db: queued by a page,
  * claimed and written by confabd, read by polls. The only file that knows
- * the SQL of jobs and message_parts. */
+ * the SQL of message_parts and of jobs (but for store_quota.c, which sums
+ * the live jobs' held tokens and sets a job's max_tokens). */
 #ifndef CONFAB_STORE_REPLY_H
 #define CONFAB_STORE_REPLY_H
 
@@ -32,9 +33,13 @@ struct origin {
 	const struct request_tags *tags;
 };
 
-/* In ONE transaction: the user's message, the assistant message (queued,
- * for model) and its job; the chat's model and time, and, for an untitled
- * chat, a title from the first words of content. Fills the two ids. */
+/* In ONE transaction: the user's message (and from->files linked to it),
+ * the assistant message (queued, for model) and its job; with from->quota
+ * the plan's limits checked and the hold taken (quota_admit; a refusal is
+ * STORE_LIMITED); the request's analytics row; the chat's model and time,
+ * and, for an untitled chat, a title from the first words of content.
+ * STORE_NOT_FOUND for another user's chat, STORE_CONFLICT while a reply is
+ * in progress. Fills the two ids. */
 enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
 			 const char *content, const char *model, const struct origin *from,
 			 char user_msg[37], char asst_msg[37]);

@@ -1,4 +1,5 @@
-/* util.h — allocation that aborts on out-of-memory, time, random ids. */
+/* util.h — allocation that aborts on out-of-memory, time, random ids, hex,
+ * integers. */
 #ifndef CONFAB_UTIL_H
 #define CONFAB_UTIL_H
 
@@ -23,13 +24,15 @@ int64_t now_ms(void);
 /* Write a random version-4 UUID (36 chars + NUL) into out. */
 void uuid_new(char out[37]);
 
-/* 1 if s is a UUID in canonical lowercase-or-uppercase 8-4-4-4-12 form. */
+/* 1 if s is a UUID: 8-4-4-4-12 hex digits, in either case (mixed too). */
 int uuid_valid(const char *s);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void hex_encode(char *out, const unsigned char *in, size_t n);
 
-/* Parse a decimal integer that must fill the whole string; 0 on success. */
+/* Parse a decimal integer that must fill the whole string (strtoll: leading
+ * spaces and a sign are taken; valid.h's V_INT is the strict one); 0 on
+ * success, -1 when empty, trailing bytes or out of range. */
 int parse_int64(const char *s, int64_t *out);
 
 #endif

@@ -1,5 +1,7 @@
 /* valid.h — field validators, applied at the edge: a route declares the
- * fields it accepts and handlers read only values that passed. */
+ * fields it reads, with their bounds; the dispatcher checks them before the
+ * handler runs and leaves the first failure in r->invalid (app.c), which
+ * the handler checks before it uses a value. */
 #ifndef CONFAB_VALID_H
 #define CONFAB_VALID_H
 
@@ -7,11 +9,13 @@
 #include <stdint.h>
 
 enum valid_kind {
-	V_STRING,   /* UTF-8 text, min..max characters (code points) */
-	V_TEXT,     /* like V_STRING but newlines allowed; other controls refused */
-	V_INT,      /* decimal integer in min..max */
-	V_EMAIL,    /* local@domain, at most 254 bytes, no spaces or controls */
-	V_UUID,     /* canonical 8-4-4-4-12 hex */
+	V_STRING,   /* UTF-8 text, min..max characters (code points), no controls */
+	V_TEXT,     /* like V_STRING but \n, \r and \t allowed */
+	V_INT,      /* decimal integer in min..max, spelt one way: no '+', spaces
+		       or leading zeros */
+	V_EMAIL,    /* local@domain (two or more labels, not an IP), at most 254
+		       bytes, no spaces or controls */
+	V_UUID,     /* 8-4-4-4-12 hex digits, either case */
 	V_ENUM,     /* one of choices[] */
 	V_BOOL      /* "1"/"on"/"true" or "0"/"off"/"false"/"" */
 };
@@ -25,7 +29,8 @@ struct field {
 	const char *label;       /* shown to the user: "Title", "Email" */
 };
 
-/* Check one value (NULL = missing). Returns NULL when valid, otherwise a
+/* Check one value (NULL = missing; missing or empty is valid unless the
+ * field is required). Returns NULL when valid, otherwise a
  * sentence for the user naming the field ("Title must be at most 200
  * characters."), static or from a static buffer: copy it before the next call. */
 const char *valid_check(const struct field *f, const char *val);

@@ -17,7 +17,7 @@ CREATE TABLE plans (
 	updated_at             INTEGER NOT NULL
 ) STRICT;
 
--- Seed 001's model_capabilities. Prices are micro-dollars per million tokens.
+-- The model capabilities table. Prices are micro-dollars per million tokens.
 CREATE TABLE models (
 	id          TEXT PRIMARY KEY,                 -- the config's model.ID
 	provider    TEXT NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE messages (
 	UNIQUE (chat_id, seq)
 ) STRICT;
 
--- One row per provider request (seeds 000, 001, 004).
+-- One row per provider request (docs/DATA-MODEL.md: the usage log).
 CREATE TABLE usage_logs (
 	id          TEXT PRIMARY KEY,
 	user_id     TEXT NOT NULL,

@@ -1,4 +1,4 @@
--- Prompt components and presets (seed 003). A preset names up to one
+-- Prompt components and presets (docs/DATA-MODEL.md). A preset names up to one
 -- component of each type; deleting a component empties that slot (ON
 -- DELETE SET NULL) and leaves the preset, now incomplete, for the user to
 -- repair. user_id refers to users in user.db (no foreign key across files).
@@ -43,11 +43,11 @@ CREATE INDEX presets_style ON presets(style_id);
 CREATE INDEX presets_context ON presets(context_id);
 CREATE INDEX presets_mode ON presets(mode_id);
 
--- The chat's current preset (seed 003 currentPresetId).
+-- The chat's current preset (the specification's currentPresetId).
 ALTER TABLE chats ADD COLUMN preset_id TEXT REFERENCES presets(id) ON DELETE SET NULL;
 CREATE INDEX chats_preset ON chats(preset_id);
 
--- Seed 003 presetHistory, one row per switch. The name is kept so the
+-- The specification's presetHistory, one row per switch. The name is kept so the
 -- history still reads after the preset is renamed or deleted.
 CREATE TABLE chat_preset_history (
 	id          INTEGER PRIMARY KEY,

@@ -17,7 +17,7 @@ ALTER TABLE jobs ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
 ALTER TABLE usage_logs ADD COLUMN key_source TEXT NOT NULL DEFAULT 'server'
 	CHECK (key_source IN ('server', 'user'));
 
--- The response cache (seed 000 model_cache): a deterministic hash of what
+-- The response cache (the specification's model_cache): a deterministic hash of what
 -- was asked (provider, endpoint, and the whole request body: model, system
 -- prompt, messages, parameters; and the user unless [cache] shared) to the
 -- answer, until it expires.

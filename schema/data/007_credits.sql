@@ -1,4 +1,4 @@
--- Credits (seed 004): prepaid money in micro-dollars. The ledger is the
+-- Credits (docs/DATA-MODEL.md): prepaid money in micro-dollars. The ledger is the
 -- truth; credit_accounts.balance is its running sum, updated in the same
 -- transaction as every ledger row, and can never go below zero. Both live
 -- in data.db with the messages, so a send, its reservation and the

@@ -1,8 +1,8 @@
--- The dashboard (seed 002): request analytics, ratings, and rollups kept
+-- The dashboard (docs/DATA-MODEL.md): request analytics, ratings, and rollups kept
 -- up to date by triggers in the same transaction as the row they count, so
 -- the dashboard reads a few small rows however many requests a user made.
 
--- Seed 002 request_analytics: one row per reply asked for (a send, an edit
+-- Request analytics: one row per reply asked for (a send, an edit
 -- or a regenerate), keyed by the assistant message. Written with the job
 -- (store_analytics.c); kept when the message is replaced, as its usage row is.
 CREATE TABLE request_analytics (
@@ -23,7 +23,7 @@ CREATE TABLE request_analytics (
 -- written (the message may later be replaced; the log keeps it).
 ALTER TABLE usage_logs ADD COLUMN ttft_ms INTEGER;
 
--- Seed 002's dashboard table, split by what is summed: per user, model and
+-- The specification's dashboard table, split by what is summed: per user, model and
 -- category (category '' holds title and other non-request rows).
 CREATE TABLE usage_rollup (
 	user_id    TEXT NOT NULL,

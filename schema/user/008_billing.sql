@@ -1,4 +1,4 @@
--- Subscriptions (seed 003): one row per user, kept by the billing webhooks
+-- Subscriptions (docs/DATA-MODEL.md): one row per user, kept by the billing webhooks
 -- (cgi-bin/webhooks.c). users.plan and users.plan_expires_at follow the
 -- row: the plan until the end of the paid period (or until the
 -- subscription ended, when it was cancelled at once).

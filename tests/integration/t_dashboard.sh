@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dashboard (seed 002): every figure of /dashboard and /dashboard.json
+# The dashboard (README "Dashboard"): every figure of /dashboard and /dashboard.json
 # equals what the usage log says (dash_expect.py computes it apart), ratings
 # only on one's own replies, request analytics chosen or derived, the page
 # valid HTML and readable in w3m, the administrator's view for admins only.
@@ -102,7 +102,7 @@ cp "$TMP/body" "$TMP/dash.json"
 expect_eq "/dashboard answers" 200 "$(http "$A" GET /dashboard)"
 cp "$TMP/body" "$TMP/dash.html"
 python3 "$HERE/dash_expect.py" "$DATA" "$UA" Asia/Kolkata "$TMP/dash.json" "$TMP/dash.html"
-check "the JSON has seed 002's parts" python3 -c '
+check "the JSON has the specification's parts" python3 -c '
 import json, sys; j = json.load(open(sys.argv[1]))
 assert {"user", "metrics", "limits", "performance", "recentRequests", "requestsByCategory"} <= set(j)
 assert j["user"]["email"] == sys.argv[2]' "$TMP/dash.json" "$EA"

@@ -74,7 +74,7 @@ check "w3m shows the chat in the list" grep -qF 'A chat about <tags> & "quotes"'
 check "w3m shows the New chat button" grep -q '^New chat$' "$TMP/list.txt"
 check "w3m shows the sign-out button" grep -q '^Sign out$' "$TMP/list.txt"
 
-# Page weight (DESIGN.md: chat page HTML + CSS + JS under 30 KB).
+# Page weight (docs/DESIGN.md: chat page HTML + CSS + JS under 30 KB).
 http "$A" GET "/chat/$CID" >/dev/null
 html=$(wc -c <"$TMP/body")
 css=$(curl -s "$BASE/static/confab.css" | wc -c)

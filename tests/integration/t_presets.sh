@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prompt components and presets (seed 003): the starter set, validation
+# Prompt components and presets (docs/DATA-MODEL.md): the starter set, validation
 # bounds, another user's ids, SET NULL on delete, switching presets on a
 # chat and its history, the composed system prompt as the provider
 # simulator received it, plan limits, and the pages in tidy and w3m.
@@ -54,7 +54,7 @@ expect_eq "the new-component form loads" 200 "$(http "$A" GET '/presets/componen
 valid /presets/components/new
 check "  ... with the type asked for chosen" grep -q '<option value="style" selected>Style</option>' "$TMP/body"
 
-# --- validation bounds (seed 003: name 1-100, content 1-5000, description 0-500)
+# --- validation bounds (store_component.h: name 1-100, content 1-5000, description 0-500)
 comp() { # JAR type name content [description [tags]]: prints the status
 	post "$1" /presets/components "type=$2" "name=$3" "content=$4" "description=${5:-}" "tags=${6:-}"
 }

@@ -16,7 +16,7 @@
 #include "provider.h"
 
 /* After anthropics/anthropic-sdk-python tests/lib/streaming/fixtures, with
- * a thinking block (PROVIDERS.md §3). */
+ * a thinking block (docs/PROVIDERS.md, Anthropic). */
 static const char recorded[] =
 	"event: message_start\n"
 	"data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_4QpJ\",\"type\":\"message\",\"role\":"
@@ -224,7 +224,7 @@ static void test_build_request(void **state)
 	provider_http_error(&adapter_anthropic, "anthropic", (own), (status), (body), strlen(body), \
 			    msg, sizeof msg, log, sizeof log)
 
-/* Anthropic's answers as the API sends them (PROVIDERS.md §3). */
+/* Anthropic's answers as the API sends them (docs/PROVIDERS.md, Anthropic). */
 static void test_http_error_sentences(void **state)
 {
 	char msg[400], log[1024];

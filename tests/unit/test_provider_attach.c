@@ -1,6 +1,6 @@
 /* test_provider_attach.c — each adapter's request with attachments: an
  * image and a PDF on a user turn, in the provider's own shape
- * (PROVIDERS.md): OpenAI image_url data URL and file part, Anthropic
+ * (docs/PROVIDERS.md): OpenAI image_url data URL and file part, Anthropic
  * image/document base64 blocks, Gemini inline_data, Ollama images. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -174,7 +174,7 @@ static void test_build_request(void **state)
 	provider_http_error(&adapter_gemini, "gemini", (own), (status), (body), strlen(body), msg, \
 			    sizeof msg, log, sizeof log)
 
-/* Google's answers as the API sends them (PROVIDERS.md §4). */
+/* Google's answers as the API sends them (docs/PROVIDERS.md, Gemini). */
 static void test_http_error_sentences(void **state)
 {
 	char msg[400], log[1024];

@@ -137,7 +137,7 @@ static void check_splits_str(struct rec *r, const char *s)
 	check_all_splits(s, strlen(s), r);
 }
 
-/* ---- a recorded OpenAI stream (PROVIDERS.md §2) ---- */
+/* ---- a recorded OpenAI stream (docs/PROVIDERS.md, OpenAI) ---- */
 
 #define CHUNK "{\"id\":\"chatcmpl-9tXjg\xe2\x80\xa6\",\"object\":\"chat.completion.chunk\"," \
 	"\"created\":1723024748,\"model\":\"gpt-4o-2024-08-06\"," \
