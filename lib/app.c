@@ -1,5 +1,6 @@
 /* app.c — see app.h. */
 #include "app.h"
+#include "billing_cfg.h"
 #include "log.h"
 #include "esc.h"
 #include "page.h"
@@ -189,6 +190,7 @@ static void set_uploads(void)
 /* Everything but the databases, which each process opens after fork. */
 static int load_static(const char *name, const struct route *routes, size_t nroutes)
 {
+	struct billing_cfg bc;
 	char *err = NULL, path[4096];
 	int allow_missing;
 	const char *cfgpath = app_config_path(&allow_missing);
@@ -217,6 +219,13 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		free(err);
 		return -1;
 	}
+	/* The billing pages read it later; a bad value stops every one now. */
+	if (billing_cfg_load(&g.cfg, &bc, &err)) {
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
+	billing_cfg_free(&bc);
 	snprintf(path, sizeof path, "%s/secret.key", g.cfg.data_dir);
 	if (secret_load(path, g.key, 1, &err)) {
 		log_error("%s", err ? err : "out of memory");
