@@ -51,24 +51,27 @@ static void plan_init(struct plan_cfg *d, const struct plan_cfg *s, const char *
 	d->nmodels = 0;
 }
 
+static void models_clear(struct plan_cfg *pl)
+{
+	for (size_t j = 0; j < pl->nmodels; j++)
+		free(pl->models[j]);
+	free(pl->models);
+	pl->models = NULL;
+	pl->nmodels = 0;
+}
+
 static void plan_clear(struct plan_cfg *pl)
 {
 	free(pl->name);
 	free(pl->features);
-	for (size_t j = 0; j < pl->nmodels; j++)
-		free(pl->models[j]);
-	free(pl->models);
+	models_clear(pl);
 }
 
 /* "a, b c" → the ids, split on commas and spaces; empty: every model. */
 static void split_models(struct plan_cfg *pl, const char *v)
 {
 	char *s = xstrdup(v), *save = NULL;
-	for (size_t j = 0; j < pl->nmodels; j++)
-		free(pl->models[j]);
-	free(pl->models);
-	pl->models = NULL;
-	pl->nmodels = 0;
+	models_clear(pl);
 	for (char *t = strtok_r(s, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
 		pl->models = xrealloc(pl->models, (pl->nmodels + 1) * sizeof *pl->models);
 		pl->models[pl->nmodels++] = xstrdup(t);
@@ -141,15 +144,22 @@ static int drop_disabled(struct plans *p, const struct config *cfg, char **err)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		char sec[160];
-		int on;
-		snprintf(sec, sizeof sec, "plan.%s", p->plans[i].name);
-		if (config_bool(cfg, sec, "enabled", 1, &on, err))
-			return -1;
-		if (on)
-			p->plans[kept++] = p->plans[i];
+		size_t len = strlen(p->plans[i].name) + sizeof "plan.";
+		char *sec = xmalloc(len);
+		int on, rc;
+		snprintf(sec, len, "plan.%s", p->plans[i].name);
+		rc = config_bool(cfg, sec, "enabled", 1, &on, err);
+		free(sec);
+		if (rc || on)
+			p->plans[kept++] = p->plans[i];   /* on an error, kept for plans_free */
 		else
 			plan_clear(&p->plans[i]);
+		if (rc) {
+			while (++i < p->n)
+				p->plans[kept++] = p->plans[i];
+			p->n = kept;
+			return -1;
+		}
 	}
 	p->n = kept;
 	return 0;
