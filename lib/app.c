@@ -226,6 +226,15 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		return -1;
 	}
 	billing_cfg_free(&bc);
+	/* The sign-up page's grant: a value that is not USD granted nothing. */
+	if (config_get(&g.cfg, "auth", "signup_credits") &&
+	    models_parse_usd(config_get(&g.cfg, "auth", "signup_credits")) < 0) {
+		config_fail(&g.cfg, "auth", "signup_credits",
+			    "expected US dollars, 0 or more, with at most 6 decimals", &err);
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/secret.key", g.cfg.data_dir);
 	if (secret_load(path, g.key, 1, &err)) {
 		log_error("%s", err ? err : "out of memory");

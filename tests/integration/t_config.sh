@@ -39,6 +39,12 @@ expect_eq "a bad [billing] number stops every page, not only billing" 1 "$rc"
 check "  ... naming file and line" \
 	grep -qF "$TMP/billing.ini:$line: [billing] webhook_tolerance = 5m: expected a whole number from 1 to 86400" "$TMP/err"
 
+line=$(bad credits '\n[auth]\nsignup_credits = $5\n')
+page "$TMP/credits.ini" login
+expect_eq "signup_credits = \$5 stops a page (it used to grant nothing)" 1 "$rc"
+check "  ... naming file and line" \
+	grep -qF "$TMP/credits.ini:$line: [auth] signup_credits = \$5: expected US dollars" "$TMP/err"
+
 line=$(bad model '\n[model.odd]\nprovider = sim\nname = Odd\nprice_in = 0\nprice_out = 0\nimages = sure\n')
 page "$TMP/model.ini" chat
 expect_eq "a model's images = sure stops a page" 1 "$rc"
