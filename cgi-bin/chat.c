@@ -282,26 +282,17 @@ static int new_chat_page(struct req *r)
 	return page_render(r, 200, "chat", ctx);
 }
 
-/* How long an on-demand worker lingers with nothing to do. */
-static int idle_exit_seconds(void)
-{
-	const char *v = config_get(&g.cfg, "worker", "idle_exit");
-	int64_t n;
-	return v && !parse_int64(v, &n) && n >= 1 && n <= 86400 ? (int)n : 60;
-}
-
 /* Start confabd if nobody runs it (shared hosting: no service may run). */
 static void wake_worker(void)
 {
 	const char *worker = getenv("CONFAB_WORKER");
-	const char *on_demand = config_get(&g.cfg, "worker", "on_demand");
-	if (on_demand && (!strcmp(on_demand, "false") || !strcmp(on_demand, "0")))
+	if (!g.cfg.worker_on_demand)
 		return;
 	if (!worker || !*worker)
 		worker = config_get(&g.cfg, "worker", "path");
 	if (!worker || !*worker)
 		worker = CONFAB_LIBEXEC_DIR "/confabd";
-	if (lease_start_worker(g.cfg.data_dir, worker, idle_exit_seconds()))
+	if (lease_start_worker(g.cfg.data_dir, worker, g.cfg.worker_idle_exit))
 		log_warn("could not start the worker %s", worker);
 }
 

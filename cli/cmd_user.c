@@ -291,6 +291,8 @@ static int plan_set(int argc, char **argv)
 	const char *name = argv[0];
 	struct plans trial;
 	int64_t now = now_ms();
+	char *err = NULL;
+	int rc;
 	for (int i = 1; i < argc; i += 2)
 		if (!known_key(argv[i]))
 			return cli_fail("plan %s: unknown key %s (confab plan --help)", name, argv[i]);
@@ -301,13 +303,12 @@ static int plan_set(int argc, char **argv)
 			db_rollback(g.data_db);
 			return cli_fail("cannot write data.db");
 		}
-	memset(&trial, 0, sizeof trial);
-	plans_sync(&trial, &g.cfg, g.data_db, now);
-	if (!plan_find(&trial, name)) {
-		plans_free(&trial);
+	if (plans_load_db(&trial, &g.cfg, g.data_db, &err)) {
 		db_rollback(g.data_db);
-		return cli_fail("plan %s: those values do not make a plan (a limit is a whole "
-				"number, 0 or more, or none); nothing was changed", name);
+		rc = cli_fail("plan %s: %s; nothing was changed", name,
+			      err ? err : "out of memory");
+		free(err);
+		return rc;
 	}
 	plans_free(&trial);
 	if (db_commit(g.data_db) != SQLITE_OK)
@@ -324,13 +325,15 @@ int cmd_plan(int argc, char **argv)
 	    (!strcmp(sub, "list") && argc > 2)) {
 		fputs("usage: confab plan list\n"
 		      "       confab plan set NAME KEY VALUE [KEY VALUE ...]\n"
-		      "  list: the plans ([plan.NAME] sections of the config, or the built-in\n"
-		      "  free, pro and enterprise, with what `plan set` changed) and every limit;\n"
-		      "  [auth] default_plan is marked. set: change (or create) a plan in\n"
-		      "  data.db over the config; KEY is one of requests_per_hour,\n"
-		      "  requests_per_day, requests_per_month, tokens_per_month,\n"
-		      "  max_tokens_per_request, max_presets, max_components, models,\n"
-		      "  price_per_month, charge_credits, features (a limit may be none)\n",
+		      "  list: the plans (the built-in free, pro and enterprise, with the\n"
+		      "  config's [plan.NAME] sections and then what `plan set` changed over\n"
+		      "  them) and every limit; [auth] default_plan is marked. set: change (or\n"
+		      "  create) a plan in data.db over the config, keeping the other keys and\n"
+		      "  plans; KEY is one of requests_per_hour, requests_per_day,\n"
+		      "  requests_per_month, tokens_per_month, max_tokens_per_request,\n"
+		      "  max_presets, max_components, models, price_per_month, charge_credits,\n"
+		      "  features, enabled (a limit may be none; a boolean is true/false,\n"
+		      "  yes/no, on/off or 1/0; enabled false removes the plan)\n",
 		      sub && cli_is_help(sub) ? stdout : stderr);
 		return sub && cli_is_help(sub) ? CLI_OK : CLI_USAGE;
 	}

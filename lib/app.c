@@ -1,6 +1,7 @@
 /* app.c — see app.h. */
 #include "app.h"
 #include "config_perm.h"
+#include "billing_cfg.h"
 #include "log.h"
 #include "esc.h"
 #include "page.h"
@@ -190,6 +191,7 @@ static void set_uploads(void)
 /* Everything but the databases, which each process opens after fork. */
 static int load_static(const char *name, const struct route *routes, size_t nroutes)
 {
+	struct billing_cfg bc;
 	char *err = NULL, path[4096];
 	int allow_missing;
 	const char *cfgpath = app_config_path(&allow_missing);
@@ -215,6 +217,22 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 	}
 	set_uploads();
 	if (plans_load(&g.plans, &g.cfg, &err)) {
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
+	/* The billing pages read it later; a bad value stops every one now. */
+	if (billing_cfg_load(&g.cfg, &bc, &err)) {
+		log_error("config: %s", err ? err : "out of memory");
+		free(err);
+		return -1;
+	}
+	billing_cfg_free(&bc);
+	/* The sign-up page's grant: a value that is not USD granted nothing. */
+	if (config_get(&g.cfg, "auth", "signup_credits") &&
+	    models_parse_usd(config_get(&g.cfg, "auth", "signup_credits")) < 0) {
+		config_fail(&g.cfg, "auth", "signup_credits",
+			    "expected US dollars, 0 or more, with at most 6 decimals", &err);
 		log_error("config: %s", err ? err : "out of memory");
 		free(err);
 		return -1;

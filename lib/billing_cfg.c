@@ -25,6 +25,7 @@ static int add_item(const struct config *cfg, struct billing_cfg *bc, const char
 {
 	struct billing_item it = { 0 };
 	const char *price = config_get(cfg, sec, strcmp(kind, "plan") ? "price" : "price_per_month");
+	int on;
 
 	it.kind = kind;
 	it.name = strchr(sec, '.') + 1;
@@ -32,15 +33,19 @@ static int add_item(const struct config *cfg, struct billing_cfg *bc, const char
 	it.stripe_price = nonempty(config_get(cfg, sec, "stripe_price"));
 	it.polar_product = nonempty(config_get(cfg, sec, "polar_product"));
 	if (!strcmp(kind, "plan")) {
-		if (!price)
-			return 0;   /* a plan without a price is not sold */
-		if (parse_int64(price, &it.price_cents) || it.price_cents < 0)
-			return fail(err, sec, "price_per_month must be a whole number of cents");
+		if (config_bool(cfg, sec, "enabled", 1, &on, err))
+			return -1;
+		if (!price || !*price || !on)
+			return 0;   /* a plan without a price, or removed, is not sold */
+		if (config_int(cfg, sec, "price_per_month", 0, 0, INT64_MAX, &it.price_cents, err))
+			return -1;
 		if (it.price_cents == 0)
 			return 0;
 	} else {
-		if (!price || parse_int64(price, &it.price_cents) || it.price_cents <= 0)
+		if (!price)
 			return fail(err, sec, "needs price: a whole number of cents above 0");
+		if (config_int(cfg, sec, "price", 0, 1, INT64_MAX, &it.price_cents, err))
+			return -1;
 		it.credits = models_parse_usd(config_get(cfg, sec, "credits"));
 		if (it.credits <= 0)
 			return fail(err, sec, "needs credits: the USD of credit it buys, above 0");
@@ -71,7 +76,6 @@ static int add_sections(const struct config *cfg, struct billing_cfg *bc, const 
 int billing_cfg_load(const struct config *cfg, struct billing_cfg *bc, char **err)
 {
 	const char *prov = nonempty(config_get(cfg, "billing", "provider"));
-	const char *tol = config_get(cfg, "billing", "webhook_tolerance");
 
 	memset(bc, 0, sizeof *bc);
 	bc->stripe_secret_key = nonempty(config_get(cfg, "billing", "stripe_secret_key"));
@@ -94,10 +98,8 @@ int billing_cfg_load(const struct config *cfg, struct billing_cfg *bc, char **er
 	    strncmp(bc->site_url, "http://", 7))
 		return fail(err, config_get(cfg, "billing", "site_url") ? "billing" : "server",
 			    "site_url and public_url must begin with https:// or http://");
-	bc->tolerance = 300;
-	if (tol && (parse_int64(tol, &bc->tolerance) || bc->tolerance < 1 ||
-		    bc->tolerance > 86400))
-		return fail(err, "billing", "webhook_tolerance must be 1 to 86400 seconds");
+	if (config_int(cfg, "billing", "webhook_tolerance", 300, 1, 86400, &bc->tolerance, err))
+		return -1;
 	if (prov && strcmp(prov, "stripe") && strcmp(prov, "polar"))
 		return fail(err, "billing", "provider must be stripe or polar");
 	/* With no provider named, the one whose API key is set sells. */

@@ -9,11 +9,14 @@
 
 struct config_entry {
 	char *section, *key, *value;
+	int line;              /* in the file; 0 for an entry config_push added */
+	const char *origin;    /* config_push's: where the value came from */
 };
 
 struct config {
 	struct config_entry *entries;
 	size_t n, cap;
+	char *path;              /* the file read, for messages; NULL: none */
 
 	/* [server] */
 	char *data_dir;          /* CONFAB_DATA_DIR wins over data_dir */
@@ -37,6 +40,11 @@ struct config {
 	size_t password_memlimit;      /* argon2id memory, bytes; default 19 MiB */
 	unsigned long long password_opslimit; /* argon2id passes; default 2 */
 	char *default_timezone;        /* default "UTC" */
+
+	/* [worker] as the pages read it: start confabd on demand (default
+	 * true), which exits after idle_exit seconds with nothing to do (60). */
+	int worker_on_demand;
+	int worker_idle_exit;
 };
 
 /* Load path (NULL or missing file: defaults only, when allow_missing).
@@ -46,9 +54,29 @@ void config_free(struct config *cfg);
 
 /* The value of section.key, or NULL. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
-/* Add an entry after the file's (it wins over them), and drop the entries
- * past the first n again: how plans_sync layers `confab plan set`. */
-void config_push(struct config *cfg, const char *section, const char *key, const char *value);
+/* The entry config_get reads, or NULL. */
+const struct config_entry *config_find(const struct config *cfg, const char *section,
+				       const char *key);
+
+/* The one way to read a boolean or a number from the config. Absent:
+ * *out = def. A boolean is true, yes, on, 1 or false, no, off, 0, in any
+ * case; a number is decimal digits with an optional minus sign, within
+ * [min, max]. Anything else (empty, "maybe", "12abc", out of range) is -1
+ * with *err (malloc'd) as config_fail makes it. */
+int config_bool(const struct config *cfg, const char *section, const char *key, int def,
+		int *out, char **err);
+int config_int(const struct config *cfg, const char *section, const char *key, int64_t def,
+	       int64_t min, int64_t max, int64_t *out, char **err);
+/* -1, with *err = "WHERE: [section] key = value: expected": WHERE is
+ * PATH:LINE of the line that set it, or the origin of a pushed entry. */
+int config_fail(const struct config *cfg, const char *section, const char *key,
+		const char *expected, char **err);
+
+/* Add an entry after the file's (it wins over them), from origin (a static
+ * string such as "confab plan set", named in messages), and drop the
+ * entries past the first n again: how plans_sync layers `confab plan set`. */
+void config_push(struct config *cfg, const char *origin, const char *section,
+		 const char *key, const char *value);
 void config_truncate(struct config *cfg, size_t n);
 
 #endif

@@ -50,19 +50,6 @@ int64_t models_parse_usd(const char *s)
 	return whole * 1000000 + frac;
 }
 
-static int flag(const struct config *cfg, const char *sec, const char *key)
-{
-	const char *v = config_get(cfg, sec, key);
-	return v && (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"));
-}
-
-static int64_t number(const struct config *cfg, const char *sec, const char *key, int64_t def)
-{
-	const char *v = config_get(cfg, sec, key);
-	int64_t n;
-	return v && !parse_int64(v, &n) && n >= 0 ? n : def;
-}
-
 /* Distinct section names starting with prefix, in file order. */
 static size_t sections(const struct config *cfg, const char *prefix, const char ***out)
 {
@@ -164,7 +151,11 @@ static int load_models(struct models *m, const struct config *cfg, char **err)
 		/* A missing or negative price would let a user spend the operator's
 		 * money unaccounted: refuse it (write 0 for a free local model). */
 		if (pin < 0 || pout < 0) {
+			const char *bad = pin < 0 ? "price_in" : "price_out";
 			free(names);
+			if (config_get(cfg, sec, bad))
+				return config_fail(cfg, sec, bad, "expected USD per million tokens, "
+						   "0 or more, with at most 6 decimals", err);
 			return fail(err, "[%s] needs price_in and price_out: USD per million tokens, 0 or more%s", sec, NULL);
 		}
 		md->id = xstrdup(id);
@@ -173,13 +164,17 @@ static int load_models(struct models *m, const struct config *cfg, char **err)
 		md->provider = provider_named(m, prov);
 		md->price_in = pin;
 		md->price_out = pout;
-		md->context = number(cfg, sec, "context", 8192);
-		md->max_output = number(cfg, sec, "max_output", 1024);
-		md->images = flag(cfg, sec, "images");
-		md->pdfs = flag(cfg, sec, "pdfs");
-		md->reasoning = flag(cfg, sec, "reasoning");
-		md->cache = config_get(cfg, sec, "cache") ? flag(cfg, sec, "cache") : -1;
 		m->nmodels++;
+		/* As `confab model add` takes them; cache absent (-1): [cache] enabled. */
+		if (config_int(cfg, sec, "context", 8192, 1, 100000000, &md->context, err) ||
+		    config_int(cfg, sec, "max_output", 1024, 1, 100000000, &md->max_output, err) ||
+		    config_bool(cfg, sec, "images", 0, &md->images, err) ||
+		    config_bool(cfg, sec, "pdfs", 0, &md->pdfs, err) ||
+		    config_bool(cfg, sec, "reasoning", 0, &md->reasoning, err) ||
+		    config_bool(cfg, sec, "cache", -1, &md->cache, err)) {
+			free(names);
+			return -1;
+		}
 	}
 	free(names);
 	return 0;

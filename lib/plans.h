@@ -1,10 +1,11 @@
-/* plans.h — plans and their limits (docs/DATA-MODEL.md), from the config's
- * [plan.NAME] sections (requests_per_hour, requests_per_day,
- * requests_per_month, tokens_per_month, max_tokens_per_request,
- * max_presets, max_components, models, price_per_month, features,
- * charge_credits), or the
- * built-in free / pro / enterprise when the config names none. [auth]
- * default_plan names a new account's plan. A limit of -1 means none. */
+/* plans.h — plans and their limits (docs/DATA-MODEL.md). The built-in free,
+ * pro and enterprise always exist; a config section [plan.NAME] sets the
+ * keys it names (requests_per_hour, requests_per_day, requests_per_month,
+ * tokens_per_month, max_tokens_per_request, max_presets, max_components,
+ * models, price_per_month, features, charge_credits) over the built-in of
+ * that name, or makes a new plan (no limits unless it names them), and
+ * `confab plan set` layers over both. enabled = false removes a plan.
+ * [auth] default_plan names a new account's plan. A limit of -1 means none. */
 #ifndef CONFAB_PLANS_H
 #define CONFAB_PLANS_H
 
@@ -32,9 +33,12 @@ struct plans {
 	int64_t synced_at;
 };
 
-/* 0, or -1 with *err (malloc'd) for a bad section. */
+/* 0, or -1 with *err (malloc'd, naming the file and line) for a bad value. */
 int plans_load(struct plans *p, const struct config *cfg, char **err);
 struct db;
+/* plans_load with `confab plan set`'s changes (data.db plan_settings) on
+ * top of cfg's; cfg is as it was after. 0, or -1 with *err. */
+int plans_load_db(struct plans *p, struct config *cfg, struct db *db, char **err);
 /* The plans again from cfg with `confab plan set`'s changes (data.db
  * plan_settings) on top, when those changed; at most once a second.
  * A change that makes a plan unreadable is logged and left out. */

@@ -37,30 +37,31 @@ static void on_signal(int sig)
 	stop_signal = 1;
 }
 
+/* A start-up error: a [worker] or [cache] value that does not read. */
+static void bad_config(char *err)
+{
+	die("config: %s", err ? err : "out of memory");
+}
+
 static int64_t setting(const char *key, int64_t def, int64_t min, int64_t max)
 {
-	const char *v = config_get(&w.cfg, "worker", key);
+	char *err = NULL;
 	int64_t n;
-	if (!v)
-		return def;
-	if (parse_int64(v, &n) || n < min || n > max)
-		die("[worker] %s = %s: expected a whole number from %lld to %lld", key, v,
-		    (long long)min, (long long)max);
+	if (config_int(&w.cfg, "worker", key, def, min, max, &n, &err))
+		bad_config(err);
 	return n;
 }
 
 /* [cache] enabled (false), ttl_minutes (1440), shared (false). */
 static void load_cache_settings(void)
 {
-	const char *on = config_get(&w.cfg, "cache", "enabled");
-	const char *ttl = config_get(&w.cfg, "cache", "ttl_minutes");
-	const char *shared = config_get(&w.cfg, "cache", "shared");
-	int64_t minutes = 1440;
-	if (ttl && (parse_int64(ttl, &minutes) || minutes < 1 || minutes > 525600))
-		die("[cache] ttl_minutes = %s: expected a whole number from 1 to 525600", ttl);
-	w.cache_on = on && (!strcmp(on, "true") || !strcmp(on, "1"));
+	char *err = NULL;
+	int64_t minutes;
+	if (config_bool(&w.cfg, "cache", "enabled", 0, &w.cache_on, &err) ||
+	    config_int(&w.cfg, "cache", "ttl_minutes", 1440, 1, 525600, &minutes, &err) ||
+	    config_bool(&w.cfg, "cache", "shared", 0, &w.cache_shared, &err))
+		bad_config(err);
 	w.cache_ttl_ms = minutes * 60000;
-	w.cache_shared = shared && (!strcmp(shared, "true") || !strcmp(shared, "1"));
 }
 
 static void load(void)

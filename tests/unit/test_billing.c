@@ -420,6 +420,24 @@ static void config_and_bodies(void **state)
 	assert_null(bc.provider);
 	billing_cfg_free(&bc);
 	config_free(&cfg);
+	/* A plan with enabled = false is not sold; numbers read strictly. */
+	assert_int_equal(load_cfg(&cfg, "[billing]\nstripe_secret_key = k\n[plan.pro]\n"
+				  "price_per_month = 1500\nenabled = no\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), 0);
+	assert_null(billing_item_find(&bc, "plan", "pro"));
+	billing_cfg_free(&bc);
+	config_free(&cfg);
+	assert_int_equal(load_cfg(&cfg, "[plan.pro]\nprice_per_month = 15abc\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), -1);
+	assert_non_null(strstr(err, ":2: [plan.pro] price_per_month = 15abc: expected a whole number"));
+	free(err);
+	config_free(&cfg);
+	assert_int_equal(load_cfg(&cfg, "[billing]\nwebhook_tolerance = 5m\n"), 0);
+	assert_int_equal(billing_cfg_load(&cfg, &bc, &err), -1);
+	assert_non_null(strstr(err, ":2: [billing] webhook_tolerance = 5m: expected a whole "
+				    "number from 1 to 86400"));
+	free(err);
+	config_free(&cfg);
 }
 
 /* The address the buyer comes back to keeps the port, and takes nothing

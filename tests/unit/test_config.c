@@ -1,5 +1,7 @@
 /* test_config.c — config_load on temporary INI files: defaults, parsed
- * values, range and syntax errors, the environment overrides, config_get. */
+ * values, range and syntax errors naming the file and line, the
+ * environment overrides, config_get, and the one boolean and number parser
+ * (config_bool, config_int) every other reader of the config uses. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -93,6 +95,14 @@ static void load_fails(struct fixture *f, const char *text, const char *want)
 	assert_int_equal(load(f, text), -1);
 	assert_non_null(f->err);
 	assert_string_equal(f->err, want);
+}
+
+/* The same, the message being "PATH:LINE: want". */
+static void load_fails_at(struct fixture *f, const char *text, int line, const char *want)
+{
+	char full[512];
+	snprintf(full, sizeof full, "%s:%d: %s", f->path, line, want);
+	load_fails(f, text, full);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -256,6 +266,7 @@ static void booleans(void **state)
 	} cases[] = {
 		{ "false", 0 }, { "true", 1 }, { "yes", 1 }, { "0", 0 }, { "1", 1 },
 		{ "no", 0 }, { "on", 1 }, { "off", 0 }, { "TRUE", 1 }, { "No", 0 },
+		{ "False", 0 }, { "YES", 1 }, { "On", 1 }, { "OFF", 0 }, { "nO", 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char text[64];
@@ -263,50 +274,161 @@ static void booleans(void **state)
 		assert_int_equal(load(f, text), 0);
 		assert_int_equal(f->cfg.allow_signup, cases[i].want);
 	}
-	load_fails(f, "[auth]\nallow_signup = maybe\n",
-		   "[auth] allow_signup = maybe: expected true or false");
-	load_fails(f, "[auth]\nallow_signup = 2\n",
-		   "[auth] allow_signup = 2: expected true or false");
-	load_fails(f, "[auth]\nallow_signup =\n",
-		   "[auth] allow_signup = : expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = maybe\n", 2,
+		      "[auth] allow_signup = maybe: expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = 2\n", 2,
+		      "[auth] allow_signup = 2: expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup =\n", 2,
+		      "[auth] allow_signup = : expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = y\n", 2,
+		      "[auth] allow_signup = y: expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = true!\n", 2,
+		      "[auth] allow_signup = true!: expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = enabled\n", 2,
+		      "[auth] allow_signup = enabled: expected true or false");
+	load_fails_at(f, "[auth]\nallow_signup = 01\n", 2,
+		      "[auth] allow_signup = 01: expected true or false");
 }
 
 static void out_of_range(void **state)
 {
 	struct fixture *f = *state;
-	load_fails(f, "[server]\nmax_body = 1023\n",
-		   "[server] max_body = 1023: expected a whole number from 1024 to 67108864");
-	load_fails(f, "[server]\nmax_body = 67108865\n",
-		   "[server] max_body = 67108865: expected a whole number from 1024 to 67108864");
-	load_fails(f, "[server]\npage_size = 4\n",
-		   "[server] page_size = 4: expected a whole number from 5 to 500");
-	load_fails(f, "[server]\npage_size = 501\n",
-		   "[server] page_size = 501: expected a whole number from 5 to 500");
-	load_fails(f, "[auth]\nsession_idle_hours = 0\n",
-		   "[auth] session_idle_hours = 0: expected a whole number from 1 to 8760");
-	load_fails(f, "[auth]\nsession_max_days = -3\n",
-		   "[auth] session_max_days = -3: expected a whole number from 1 to 3650");
-	load_fails(f, "[auth]\npassword_passes = 11\n",
-		   "[auth] password_passes = 11: expected a whole number from 1 to 10");
+	load_fails_at(f, "[server]\nmax_body = 1023\n", 2,
+		      "[server] max_body = 1023: expected a whole number from 1024 to 67108864");
+	load_fails_at(f, "[server]\nmax_body = 67108865\n", 2,
+		      "[server] max_body = 67108865: expected a whole number from 1024 to 67108864");
+	load_fails_at(f, "[server]\npage_size = 4\n", 2,
+		      "[server] page_size = 4: expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size = 501\n", 2,
+		      "[server] page_size = 501: expected a whole number from 5 to 500");
+	load_fails_at(f, "[auth]\nsession_idle_hours = 0\n", 2,
+		      "[auth] session_idle_hours = 0: expected a whole number from 1 to 8760");
+	load_fails_at(f, "[auth]\nsession_max_days = -3\n", 2,
+		      "[auth] session_max_days = -3: expected a whole number from 1 to 3650");
+	load_fails_at(f, "[auth]\npassword_passes = 11\n", 2,
+		      "[auth] password_passes = 11: expected a whole number from 1 to 10");
+	load_fails_at(f, "[worker]\nidle_exit = 0\n", 2,
+		      "[worker] idle_exit = 0: expected a whole number from 1 to 86400");
 }
 
 static void not_numbers(void **state)
 {
 	struct fixture *f = *state;
-	load_fails(f, "[server]\nmax_body = lots\n",
-		   "[server] max_body = lots: expected a whole number from 1024 to 67108864");
-	load_fails(f, "[server]\nmax_body = 64k\n",
-		   "[server] max_body = 64k: expected a whole number from 1024 to 67108864");
-	load_fails(f, "[server]\npage_size = 1.5e1\n",
-		   "[server] page_size = 1.5e1: expected a whole number from 5 to 500");
-	load_fails(f, "[server]\npage_size =\n",
-		   "[server] page_size = : expected a whole number from 5 to 500");
-	load_fails(f, "[auth]\nlogin_window_minutes = 99999999999999999999999\n",
-		   "[auth] login_window_minutes = 99999999999999999999999: "
-		   "expected a whole number from 1 to 1440");
+	load_fails_at(f, "[server]\nmax_body = lots\n", 2,
+		      "[server] max_body = lots: expected a whole number from 1024 to 67108864");
+	load_fails_at(f, "[server]\nmax_body = 64k\n", 2,
+		      "[server] max_body = 64k: expected a whole number from 1024 to 67108864");
+	load_fails_at(f, "[server]\npage_size = 1.5e1\n", 2,
+		      "[server] page_size = 1.5e1: expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size =\n", 2,
+		      "[server] page_size = : expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size = 12abc\n", 2,
+		      "[server] page_size = 12abc: expected a whole number from 5 to 500");
+	/* Only digits and a minus sign: no plus, no inner space, no hex. */
+	load_fails_at(f, "[server]\npage_size = +12\n", 2,
+		      "[server] page_size = +12: expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size = 1 2\n", 2,
+		      "[server] page_size = 1 2: expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size = 0x10\n", 2,
+		      "[server] page_size = 0x10: expected a whole number from 5 to 500");
+	load_fails_at(f, "[server]\npage_size = -\n", 2,
+		      "[server] page_size = -: expected a whole number from 5 to 500");
+	load_fails_at(f, "[auth]\nlogin_window_minutes = 99999999999999999999999\n", 2,
+		      "[auth] login_window_minutes = 99999999999999999999999: "
+		      "expected a whole number from 1 to 1440");
 	/* A setting in another section is not that setting. */
 	assert_int_equal(load(f, "[auth]\nmax_body = lots\n"), 0);
 	assert_int_equal(f->cfg.max_body, 65536);
+}
+
+/* The line named is the file's own, past comments, blank lines and other
+ * sections, and the last of a key set twice (the one that counts). */
+static void errors_name_the_line(void **state)
+{
+	struct fixture *f = *state;
+	load_fails_at(f,
+		"; confab\n"
+		"\n"
+		"[server]\n"
+		"# a comment\n"
+		"page_size = 10\n"
+		"\n"
+		"[auth]\n"
+		"allow_signup = true\n"
+		"allow_signup = sometimes\n"
+		"[chat]\n"
+		"max_attachments = 2\n", 9,
+		"[auth] allow_signup = sometimes: expected true or false");
+	/* libinih hands an indented line on as the same key again: that line
+	 * is the one named. */
+	load_fails_at(f, "[server]\npage_size = 10\n  2O\n", 3,
+		      "[server] page_size = 2O: expected a whole number from 5 to 500");
+}
+
+/* [worker] on_demand and idle_exit: read once here, for the pages. */
+static void worker_settings(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(load(f, ""), 0);
+	assert_int_equal(f->cfg.worker_on_demand, 1);
+	assert_int_equal(f->cfg.worker_idle_exit, 60);
+	assert_int_equal(load(f, "[worker]\non_demand = no\nidle_exit = 5\n"), 0);
+	assert_int_equal(f->cfg.worker_on_demand, 0);
+	assert_int_equal(f->cfg.worker_idle_exit, 5);
+	load_fails_at(f, "[worker]\n\non_demand = nope\n", 3,
+		      "[worker] on_demand = nope: expected true or false");
+}
+
+/* config_bool and config_int on keys config_load does not read. */
+static void parsers_for_other_readers(void **state)
+{
+	struct fixture *f = *state;
+	char *err = NULL, want[256];
+	int b = 7;
+	int64_t n = 7;
+	assert_int_equal(load(f, "[model.x]\nimages = Yes\ncontext = 128000\n"
+				 "pdfs = 0\nmax_output = -5\ncache = perhaps\n"), 0);
+	assert_int_equal(config_bool(&f->cfg, "model.x", "images", 0, &b, &err), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(config_bool(&f->cfg, "model.x", "pdfs", 1, &b, &err), 0);
+	assert_int_equal(b, 0);
+	/* Absent: the default, whatever it is. */
+	assert_int_equal(config_bool(&f->cfg, "model.x", "reasoning", -1, &b, &err), 0);
+	assert_int_equal(b, -1);
+	assert_int_equal(config_int(&f->cfg, "model.x", "context", 1, 1, 1000000, &n, &err), 0);
+	assert_int_equal(n, 128000);
+	assert_int_equal(config_int(&f->cfg, "model.y", "context", 8192, 1, 10, &n, &err), 0);
+	assert_int_equal(n, 8192);
+	assert_null(err);
+
+	assert_int_equal(config_bool(&f->cfg, "model.x", "cache", 0, &b, &err), -1);
+	snprintf(want, sizeof want, "%s:6: [model.x] cache = perhaps: expected true or false",
+		 f->path);
+	assert_string_equal(err, want);
+	free(err);
+	err = NULL;
+	assert_int_equal(config_int(&f->cfg, "model.x", "max_output", 1, 1, 99, &n, &err), -1);
+	snprintf(want, sizeof want, "%s:5: [model.x] max_output = -5: expected a whole "
+		 "number from 1 to 99", f->path);
+	assert_string_equal(err, want);
+	free(err);
+	err = NULL;
+	assert_int_equal(config_int(&f->cfg, "model.x", "max_output", 1, -9, 99, &n, &err), 0);
+	assert_int_equal(n, -5);
+
+	/* A pushed entry has no line: its origin is named instead. */
+	config_push(&f->cfg, "confab plan set", "plan.free", "charge_credits", "maybe");
+	assert_int_equal(config_bool(&f->cfg, "plan.free", "charge_credits", 0, &b, &err), -1);
+	assert_string_equal(err, "confab plan set: [plan.free] charge_credits = maybe: "
+				 "expected true or false");
+	free(err);
+	err = NULL;
+	config_push(&f->cfg, "confab plan set", "model.x", "images", "off");
+	assert_int_equal(config_bool(&f->cfg, "model.x", "images", 1, &b, &err), 0);
+	assert_int_equal(b, 0);
+	config_truncate(&f->cfg, 5);
+	assert_int_equal(config_bool(&f->cfg, "model.x", "images", 0, &b, &err), 0);
+	assert_int_equal(b, 1);
 }
 
 static void malformed_lines(void **state)
@@ -395,8 +517,8 @@ static void free_after_error(void **state)
 	struct fixture *f = *state;
 	/* A failed load may hold entries and directories: config_free
 	 * releases them (LeakSanitizer checks this in the sanitizer run). */
-	load_fails(f, "[a]\nk = v\n[server]\npage_size = 1\n",
-		   "[server] page_size = 1: expected a whole number from 5 to 500");
+	load_fails_at(f, "[a]\nk = v\n[server]\npage_size = 1\n", 4,
+		      "[server] page_size = 1: expected a whole number from 5 to 500");
 	assert_int_equal(f->cfg.n, 2);
 	config_free(&f->cfg);
 	assert_int_equal(f->cfg.n, 0);
@@ -435,6 +557,9 @@ int main(void)
 		T(booleans),
 		T(out_of_range),
 		T(not_numbers),
+		T(errors_name_the_line),
+		T(worker_settings),
+		T(parsers_for_other_readers),
 		T(malformed_lines),
 		T(env_overrides_dirs),
 		T(get_last_occurrence),
