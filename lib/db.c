@@ -247,7 +247,7 @@ int db_migrations_latest(const char *dir)
 	return latest;
 }
 
-sqlite3_stmt *db_prep(struct db *db, const char *sql)
+sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
 	for (size_t i = 0; i < STMT_SLOTS; i++) {
