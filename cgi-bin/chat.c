@@ -289,7 +289,7 @@ static void wake_worker(void)
 	if (!g.cfg.worker_on_demand)
 		return;
 	if (!worker || !*worker)
-		worker = config_get(&g.cfg, "worker", "path");
+		worker = config_str(&g.cfg, "worker", "path");
 	if (!worker || !*worker)
 		worker = CONFAB_LIBEXEC_DIR "/confabd";
 	if (lease_start_worker(g.cfg.data_dir, worker, g.cfg.worker_idle_exit))

@@ -73,7 +73,7 @@ static int signup_get(struct req *r)
 /* [auth] signup_credits (USD): a welcome grant on the credit ledger. */
 static void grant_signup_credits(const char *user_id)
 {
-	int64_t amount = models_parse_usd(config_get(&g.cfg, "auth", "signup_credits"));
+	int64_t amount = models_parse_usd(config_str(&g.cfg, "auth", "signup_credits"));
 	if (amount > 0 && credits_add(g.data_db, user_id, "grant", amount, NULL,
 				      "welcome credits", now_ms()) != STORE_OK)
 		log_warn("could not grant the welcome credits of %s", user_id);

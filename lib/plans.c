@@ -28,7 +28,7 @@ static const struct plan_cfg blank = { NULL, -1, -1, -1, -1, -1, -1, -1, 0, NULL
 static int limit(const struct config *cfg, const char *sec, const char *key, int64_t *out,
 		 char **err)
 {
-	const char *v = config_get(cfg, sec, key);
+	const char *v = config_str(cfg, sec, key);
 	char *why = NULL;
 	if (!v || !*v)
 		return 0;
@@ -94,12 +94,12 @@ static int layer(struct plan_cfg *pl, const struct config *cfg, const char *sec,
 	    config_bool(cfg, sec, "charge_credits", pl->charge_credits, &pl->charge_credits, err))
 		return -1;
 	/* Cents, as the billing page sells it; empty: as it was. */
-	if ((v = config_get(cfg, sec, "price_per_month")) && *v &&
+	if ((v = config_str(cfg, sec, "price_per_month")) && *v &&
 	    config_int(cfg, sec, "price_per_month", 0, 0, INT64_MAX, &pl->price_per_month, err))
 		return -1;
-	if ((v = config_get(cfg, sec, "models")))
+	if ((v = config_str(cfg, sec, "models")))
 		split_models(pl, v);
-	if ((v = config_get(cfg, sec, "features"))) {
+	if ((v = config_str(cfg, sec, "features"))) {
 		free(pl->features);
 		pl->features = xstrdup(v);
 	}
@@ -167,7 +167,7 @@ static int drop_disabled(struct plans *p, const struct config *cfg, char **err)
 
 int plans_load(struct plans *p, const struct config *cfg, char **err)
 {
-	const char *defname = config_get(cfg, "auth", "default_plan");
+	const char *defname = config_str(cfg, "auth", "default_plan");
 	memset(p, 0, sizeof *p);
 	*err = NULL;
 	p->n = COUNTOF(builtin);
