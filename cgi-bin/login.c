@@ -17,6 +17,13 @@ static const struct field signup_fields[] = {
 	{ "password", V_STRING, 1, 8, 1024, NULL, "Password" },
 	{ "name", V_STRING, 0, 0, 100, NULL, "Name" },
 	{ "timezone", V_STRING, 0, 0, 64, NULL, "Time zone" },
+	{ "next", V_STRING, 0, 0, 500, NULL, "Next page" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* Where to go after signing in (next_page), on the forms' first showing. */
+static const struct field next_fields[] = {
+	{ "next", V_STRING, 0, 0, 500, NULL, "Next page" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -184,10 +191,10 @@ static int logout_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/signup", signup_get, 0, NULL },
-	{ "POST", "/signup", signup_post, 0, signup_fields },
-	{ "GET", "/login", login_get, 0, NULL },
-	{ "POST", "/login", login_post, 0, login_fields },
+	{ "GET", "/signup", signup_get, 0, next_fields },
+	{ "POST", "/signup", signup_post, ROUTE_FORM_ERRORS, signup_fields },
+	{ "GET", "/login", login_get, 0, next_fields },
+	{ "POST", "/login", login_post, ROUTE_FORM_ERRORS, login_fields },
 	{ "POST", "/logout", logout_post, 0, NULL },
 };
 

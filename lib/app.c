@@ -124,7 +124,13 @@ void app_dispatch(struct req *r)
 				   "Go back, reload the page and try again.");
 		return;
 	}
+	r->fields = match->fields;
+	r->fields_declared = 1;
 	validate_fields(r, match);
+	if (r->invalid && !(match->flags & ROUTE_FORM_ERRORS)) {
+		page_error(r, 400, r->invalid);
+		return;
+	}
 	r->status = match->handler(r);
 }
 
