@@ -18,6 +18,12 @@
 #include <string.h>
 
 static const char *const kinds[] = { "plan", "credits", NULL };
+/* ?done=1: back from the provider's checkout page. */
+static const struct field billing_fields[] = {
+	{ "done", V_STRING, 0, 0, 16, NULL, "Done" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
 static const struct field checkout_fields[] = {
 	{ "kind", V_ENUM, 1, 0, 0, kinds, "What to buy" },
 	{ "name", V_STRING, 1, 1, 64, NULL, "Plan or package" },
@@ -166,8 +172,9 @@ static int checkout_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/billing", billing_get, ROUTE_LOGIN, NULL },
-	{ "POST", "/billing/checkout", checkout_post, ROUTE_LOGIN, checkout_fields },
+	{ "GET", "/billing", billing_get, ROUTE_LOGIN, billing_fields },
+	{ "POST", "/billing/checkout", checkout_post, ROUTE_LOGIN | ROUTE_FORM_ERRORS,
+	  checkout_fields },
 };
 
 int main(int argc, char **argv)

@@ -48,6 +48,11 @@ static const struct field edit_page_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
+/* GET /chat/new?model=ID: the model the composer starts on. */
+static const struct field new_page_fields[] = {
+	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
 static const struct field regenerate_fields[] = {
 	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
@@ -289,7 +294,7 @@ static void wake_worker(void)
 	if (!g.cfg.worker_on_demand)
 		return;
 	if (!worker || !*worker)
-		worker = config_get(&g.cfg, "worker", "path");
+		worker = config_str(&g.cfg, "worker", "path");
 	if (!worker || !*worker)
 		worker = CONFAB_LIBEXEC_DIR "/confabd";
 	if (lease_start_worker(g.cfg.data_dir, worker, g.cfg.worker_idle_exit))
@@ -579,18 +584,23 @@ static int poll_route(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/chat/new", new_chat_page, ROUTE_LOGIN, NULL },
-	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN | ROUTE_UPLOAD, send_fields },
+	{ "GET", "/chat/new", new_chat_page, ROUTE_LOGIN, new_page_fields },
+	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN | ROUTE_UPLOAD | ROUTE_FORM_ERRORS,
+	  send_fields },
 	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
-	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN | ROUTE_UPLOAD, send_fields },
+	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN | ROUTE_UPLOAD | ROUTE_FORM_ERRORS,
+	  send_fields },
 	{ "GET", "/chat/:id/file/:hash", attach_file_get, ROUTE_LOGIN, NULL },
-	{ "GET", "/chat/:id/poll", poll_route, ROUTE_SESSION_RECENT, poll_fields },
+	{ "GET", "/chat/:id/poll", poll_route, ROUTE_SESSION_RECENT | ROUTE_FORM_ERRORS,
+	  poll_fields },
 	{ "POST", "/chat/:id/stop", stop_post, ROUTE_LOGIN, NULL },
-	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN, edit_page_fields },
-	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN | ROUTE_UPLOAD, edit_fields },
-	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN, regenerate_fields },
+	{ "GET", "/chat/:id/edit", edit_page, ROUTE_LOGIN | ROUTE_FORM_ERRORS, edit_page_fields },
+	{ "POST", "/chat/:id/edit", edit_post, ROUTE_LOGIN | ROUTE_UPLOAD | ROUTE_FORM_ERRORS,
+	  edit_fields },
+	{ "POST", "/chat/:id/regenerate", regenerate_post, ROUTE_LOGIN | ROUTE_FORM_ERRORS,
+	  regenerate_fields },
 	{ "POST", "/chat/:id/preset", preset_use_post, ROUTE_LOGIN, preset_use_fields },
-	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN,
+	{ "POST", "/chat/:id/instructions", chat_instructions_post, ROUTE_LOGIN | ROUTE_FORM_ERRORS,
 	  chat_instructions_fields },
 };
 

@@ -13,6 +13,10 @@
 
 static const char *const on_off[] = { "0", "1", NULL };
 
+/* Where done() goes after an action (a local path; the chat page's forms
+ * send their own). */
+#define BACK_FIELD { "back", V_STRING, 0, 0, 500, NULL, "Back" },
+
 static const struct field list_fields[] = {
 	{ "q", V_STRING, 0, 0, 200, NULL, "Search" },
 	{ "page", V_INT, 0, 1, 100000, NULL, "Page" },
@@ -24,10 +28,16 @@ static const struct field create_fields[] = {
 };
 static const struct field rename_fields[] = {
 	{ "title", V_STRING, 1, 1, 200, NULL, "Title" },
+	BACK_FIELD
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+static const struct field delete_fields[] = {
+	BACK_FIELD
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 static const struct field pin_fields[] = {
 	{ "pinned", V_ENUM, 1, 0, 0, on_off, "Pinned" },
+	BACK_FIELD
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -187,7 +197,7 @@ static const struct route routes[] = {
 	{ "POST", "/chats", create_post, ROUTE_LOGIN, create_fields },
 	{ "POST", "/chats/:id/rename", rename_post, ROUTE_LOGIN, rename_fields },
 	{ "POST", "/chats/:id/pin", pin_post, ROUTE_LOGIN, pin_fields },
-	{ "POST", "/chats/:id/delete", delete_post, ROUTE_LOGIN, NULL },
+	{ "POST", "/chats/:id/delete", delete_post, ROUTE_LOGIN, delete_fields },
 };
 
 int main(int argc, char **argv)

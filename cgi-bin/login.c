@@ -17,6 +17,13 @@ static const struct field signup_fields[] = {
 	{ "password", V_STRING, 1, 8, 1024, NULL, "Password" },
 	{ "name", V_STRING, 0, 0, 100, NULL, "Name" },
 	{ "timezone", V_STRING, 0, 0, 64, NULL, "Time zone" },
+	{ "next", V_STRING, 0, 0, 500, NULL, "Next page" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* Where to go after signing in (next_page), on the forms' first showing. */
+static const struct field next_fields[] = {
+	{ "next", V_STRING, 0, 0, 500, NULL, "Next page" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -73,7 +80,7 @@ static int signup_get(struct req *r)
 /* [auth] signup_credits (USD): a welcome grant on the credit ledger. */
 static void grant_signup_credits(const char *user_id)
 {
-	int64_t amount = models_parse_usd(config_get(&g.cfg, "auth", "signup_credits"));
+	int64_t amount = models_parse_usd(config_str(&g.cfg, "auth", "signup_credits"));
 	if (amount > 0 && credits_add(g.data_db, user_id, "grant", amount, NULL,
 				      "welcome credits", now_ms()) != STORE_OK)
 		log_warn("could not grant the welcome credits of %s", user_id);
@@ -184,10 +191,10 @@ static int logout_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/signup", signup_get, 0, NULL },
-	{ "POST", "/signup", signup_post, 0, signup_fields },
-	{ "GET", "/login", login_get, 0, NULL },
-	{ "POST", "/login", login_post, 0, login_fields },
+	{ "GET", "/signup", signup_get, 0, next_fields },
+	{ "POST", "/signup", signup_post, ROUTE_FORM_ERRORS, signup_fields },
+	{ "GET", "/login", login_get, 0, next_fields },
+	{ "POST", "/login", login_post, ROUTE_FORM_ERRORS, login_fields },
 	{ "POST", "/logout", logout_post, 0, NULL },
 };
 

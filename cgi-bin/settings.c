@@ -220,8 +220,9 @@ static int key_delete_post(struct req *r)
 
 static const struct route routes[] = {
 	{ "GET", "/settings", settings_get, ROUTE_LOGIN, NULL },
-	{ "POST", "/settings/keys", key_post, ROUTE_LOGIN, key_fields },
-	{ "POST", "/settings/keys/delete", key_delete_post, ROUTE_LOGIN, key_delete_fields },
+	{ "POST", "/settings/keys", key_post, ROUTE_LOGIN | ROUTE_FORM_ERRORS, key_fields },
+	{ "POST", "/settings/keys/delete", key_delete_post, ROUTE_LOGIN | ROUTE_FORM_ERRORS,
+	  key_delete_fields },
 };
 
 int main(int argc, char **argv)

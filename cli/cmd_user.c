@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "session.h"
 #include "store_credits.h"
+#include "store_plan.h"
 #include "store_user.h"
 #include "util.h"
 #include "valid.h"

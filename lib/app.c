@@ -124,7 +124,13 @@ void app_dispatch(struct req *r)
 				   "Go back, reload the page and try again.");
 		return;
 	}
+	r->fields = match->fields;
+	r->fields_declared = 1;
 	validate_fields(r, match);
+	if (r->invalid && !(match->flags & ROUTE_FORM_ERRORS)) {
+		page_error(r, 400, r->invalid);
+		return;
+	}
 	r->status = match->handler(r);
 }
 
@@ -229,8 +235,8 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 	}
 	billing_cfg_free(&bc);
 	/* The sign-up page's grant: a value that is not USD granted nothing. */
-	if (config_get(&g.cfg, "auth", "signup_credits") &&
-	    models_parse_usd(config_get(&g.cfg, "auth", "signup_credits")) < 0) {
+	if (config_str(&g.cfg, "auth", "signup_credits") &&
+	    models_parse_usd(config_str(&g.cfg, "auth", "signup_credits")) < 0) {
 		config_fail(&g.cfg, "auth", "signup_credits",
 			    "expected US dollars, 0 or more, with at most 6 decimals", &err);
 		log_error("config: %s", err ? err : "out of memory");

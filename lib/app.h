@@ -19,6 +19,10 @@
 				   last 2 s (the poll endpoint; see session.c) */
 #define ROUTE_UPLOAD 8u /* a POST that may carry files (multipart/form-data,
 			   up to [chat] max_attachments of max_attachment_kib) */
+#define ROUTE_FORM_ERRORS 16u /* the handler shows r->invalid itself (a form
+				 shown again with what was typed); without it
+				 an invalid declared field is a 400 page naming
+				 it, and the handler is not called */
 
 struct route {
 	const char *method;          /* "GET" (also serves HEAD) or "POST" */

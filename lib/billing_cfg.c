@@ -24,14 +24,14 @@ static int add_item(const struct config *cfg, struct billing_cfg *bc, const char
 		    const char *sec, char **err)
 {
 	struct billing_item it = { 0 };
-	const char *price = config_get(cfg, sec, strcmp(kind, "plan") ? "price" : "price_per_month");
+	const char *price = config_str(cfg, sec, strcmp(kind, "plan") ? "price" : "price_per_month");
 	int on;
 
 	it.kind = kind;
 	it.name = strchr(sec, '.') + 1;
-	it.label = nonempty(config_get(cfg, sec, "name")) ? config_get(cfg, sec, "name") : it.name;
-	it.stripe_price = nonempty(config_get(cfg, sec, "stripe_price"));
-	it.polar_product = nonempty(config_get(cfg, sec, "polar_product"));
+	it.label = nonempty(config_str(cfg, sec, "name")) ? config_str(cfg, sec, "name") : it.name;
+	it.stripe_price = nonempty(config_str(cfg, sec, "stripe_price"));
+	it.polar_product = nonempty(config_str(cfg, sec, "polar_product"));
 	if (!strcmp(kind, "plan")) {
 		if (config_bool(cfg, sec, "enabled", 1, &on, err))
 			return -1;
@@ -46,7 +46,7 @@ static int add_item(const struct config *cfg, struct billing_cfg *bc, const char
 			return fail(err, sec, "needs price: a whole number of cents above 0");
 		if (config_int(cfg, sec, "price", 0, 1, INT64_MAX, &it.price_cents, err))
 			return -1;
-		it.credits = models_parse_usd(config_get(cfg, sec, "credits"));
+		it.credits = models_parse_usd(config_str(cfg, sec, "credits"));
 		if (it.credits <= 0)
 			return fail(err, sec, "needs credits: the USD of credit it buys, above 0");
 	}
@@ -75,19 +75,19 @@ static int add_sections(const struct config *cfg, struct billing_cfg *bc, const 
 
 int billing_cfg_load(const struct config *cfg, struct billing_cfg *bc, char **err)
 {
-	const char *prov = nonempty(config_get(cfg, "billing", "provider"));
+	const char *prov = nonempty(config_str(cfg, "billing", "provider"));
 
 	memset(bc, 0, sizeof *bc);
-	bc->stripe_secret_key = nonempty(config_get(cfg, "billing", "stripe_secret_key"));
-	bc->stripe_webhook_secret = nonempty(config_get(cfg, "billing", "stripe_webhook_secret"));
-	bc->stripe_api_base = nonempty(config_get(cfg, "billing", "stripe_api_base"));
-	bc->polar_access_token = nonempty(config_get(cfg, "billing", "polar_access_token"));
-	bc->polar_webhook_secret = nonempty(config_get(cfg, "billing", "polar_webhook_secret"));
-	bc->polar_api_base = nonempty(config_get(cfg, "billing", "polar_api_base"));
-	bc->currency = nonempty(config_get(cfg, "billing", "currency"));
-	bc->site_url = nonempty(config_get(cfg, "billing", "site_url"));
+	bc->stripe_secret_key = nonempty(config_str(cfg, "billing", "stripe_secret_key"));
+	bc->stripe_webhook_secret = nonempty(config_str(cfg, "billing", "stripe_webhook_secret"));
+	bc->stripe_api_base = nonempty(config_str(cfg, "billing", "stripe_api_base"));
+	bc->polar_access_token = nonempty(config_str(cfg, "billing", "polar_access_token"));
+	bc->polar_webhook_secret = nonempty(config_str(cfg, "billing", "polar_webhook_secret"));
+	bc->polar_api_base = nonempty(config_str(cfg, "billing", "polar_api_base"));
+	bc->currency = nonempty(config_str(cfg, "billing", "currency"));
+	bc->site_url = nonempty(config_str(cfg, "billing", "site_url"));
 	if (!bc->site_url)
-		bc->site_url = nonempty(config_get(cfg, "server", "public_url"));
+		bc->site_url = nonempty(config_str(cfg, "server", "public_url"));
 	if (!bc->stripe_api_base)
 		bc->stripe_api_base = "https://api.stripe.com";
 	if (!bc->polar_api_base)
@@ -96,7 +96,7 @@ int billing_cfg_load(const struct config *cfg, struct billing_cfg *bc, char **er
 		bc->currency = "usd";
 	if (bc->site_url && strncmp(bc->site_url, "https://", 8) &&
 	    strncmp(bc->site_url, "http://", 7))
-		return fail(err, config_get(cfg, "billing", "site_url") ? "billing" : "server",
+		return fail(err, config_str(cfg, "billing", "site_url") ? "billing" : "server",
 			    "site_url and public_url must begin with https:// or http://");
 	if (config_int(cfg, "billing", "webhook_tolerance", 300, 1, 86400, &bc->tolerance, err))
 		return -1;

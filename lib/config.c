@@ -96,6 +96,11 @@ const char *config_get(const struct config *cfg, const char *section, const char
 	return e ? e->value : NULL;
 }
 
+const char *config_str(const struct config *cfg, const char *section, const char *key)
+{
+	return config_get(cfg, section, key);
+}
+
 int config_fail(const struct config *cfg, const char *section, const char *key,
 		const char *expected, char **err)
 {

@@ -52,11 +52,19 @@ struct config {
 int config_load(struct config *cfg, const char *path, int allow_missing, char **err);
 void config_free(struct config *cfg);
 
-/* The value of section.key, or NULL. */
+/* The value of section.key, or NULL: for lib/config.c and its test only
+ * (tools/codecheck.sh checks); everyone else reads through a typed getter. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
-/* The entry config_get reads, or NULL. */
+/* The entry config_get reads, or NULL (config.c and its test only too). */
 const struct config_entry *config_find(const struct config *cfg, const char *section,
 				       const char *key);
+
+/* A setting whose value is text: a name, a path, a URL, a secret, a list
+ * the caller splits. NULL when absent. A number or a boolean is never read
+ * through this but through config_int / config_bool below, which refuse a
+ * bad value with the line that set it; an amount of money goes through
+ * models_parse_usd (models.h), the one parser for dollars. */
+const char *config_str(const struct config *cfg, const char *section, const char *key);
 
 /* The one way to read a boolean or a number from the config. Absent:
  * *out = def. A boolean is true, yes, on, 1 or false, no, off, 0, in any

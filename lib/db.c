@@ -139,6 +139,14 @@ int db_version(struct db *db)
 	return v;
 }
 
+int64_t db_data_version(struct db *db)
+{
+	sqlite3_stmt *st = db_prep(db, "PRAGMA data_version");
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
 /* By migration number, so 10_x follows 9_x however the names are padded. */
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
@@ -247,7 +255,7 @@ int db_migrations_latest(const char *dir)
 	return latest;
 }
 
-sqlite3_stmt *db_prep(struct db *db, const char *sql)
+sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
 	for (size_t i = 0; i < STMT_SLOTS; i++) {

@@ -3,6 +3,7 @@
 #ifndef CONFAB_DB_H
 #define CONFAB_DB_H
 
+#include <stdint.h>
 #include <sqlite3.h>
 
 struct db;
@@ -23,11 +24,17 @@ int db_migrate(struct db *db, const char *dir, char **err);
 int db_migrations_latest(const char *dir);
 /* The schema version (PRAGMA user_version). */
 int db_version(struct db *db);
+/* PRAGMA data_version: changes when another connection has committed to
+ * the file since this one last looked (0 on an error). */
+int64_t db_data_version(struct db *db);
 
 /* The statement for sql, prepared on first use and then reused. sql must be
- * a string literal (the cache is keyed by its address). The statement comes
- * back reset with bindings cleared. Aborts on a SQL error: that is a bug. */
-sqlite3_stmt *db_prep(struct db *db, const char *sql);
+ * a string literal (the cache is keyed by its address): the macro pastes
+ * "" on both sides, so anything else does not compile. The statement comes
+ * back reset with bindings cleared. Aborts on a SQL error: that is a bug.
+ * Call db_prep, never db_prep_literal (tools/codecheck.sh checks). */
+#define db_prep(db, sql) db_prep_literal((db), "" sql "")
+sqlite3_stmt *db_prep_literal(struct db *db, const char *sql);
 
 /* Reset every cached statement (ends any read a caller left open). */
 void db_reset_all(struct db *db);

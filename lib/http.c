@@ -2,6 +2,7 @@
 #include "http.h"
 #include "log.h"
 #include "util.h"
+#include "valid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,14 +314,28 @@ int http_read_vars(struct req *r, char *const *vars, const char *body,
 	return parse_body(r, body, body_len, max_body);
 }
 
+/* 1 if a handler may read key: the route declares it, or no route is
+ * matched yet (the dispatcher, tests that build a request by hand). */
+static int declared(const struct req *r, const char *key)
+{
+	if (!r->fields_declared || !strcmp(key, "csrf"))
+		return 1;
+	for (const struct field *f = r->fields; f && f->name; f++)
+		if (!strcmp(f->name, key))
+			return 1;
+	log_error("%s %s reads the field \"%s\", which its route does not declare", r->method,
+		  r->path, key);
+	return 0;
+}
+
 const char *http_query(const struct req *r, const char *key)
 {
-	return kv_get(&r->query_kv, key);
+	return declared(r, key) ? kv_get(&r->query_kv, key) : NULL;
 }
 
 const char *http_form(const struct req *r, const char *key)
 {
-	return kv_get(&r->form, key);
+	return declared(r, key) ? kv_get(&r->form, key) : NULL;
 }
 
 const char *http_cookie(const struct req *r, const char *key)

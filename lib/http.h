@@ -14,6 +14,7 @@
 
 struct user;
 struct tval;
+struct field;
 struct FCGX_Request;
 
 #define HTTP_MAX_PARAMS 4
@@ -59,6 +60,13 @@ struct req {
 	/* Set by the dispatcher when a declared field failed validation. */
 	const char *invalid;      /* the message for the user, or NULL */
 	const char *invalid_field;
+	/* Set by the dispatcher once it has matched a route: the fields the
+	 * route declares ({NULL}-ended; NULL: none). From then on http_query
+	 * and http_form answer NULL, and log an error, for any other name
+	 * (the form token "csrf" aside): a handler reads only what its route
+	 * declares, so only what the dispatcher checked. */
+	const struct field *fields;
+	int fields_declared;
 
 	/* The response. */
 	int status;
@@ -92,7 +100,8 @@ int http_read(struct req *r, struct FCGX_Request *fr, size_t max_body);
 int http_read_vars(struct req *r, char *const *vars, const char *body,
 		   size_t body_len, size_t max_body);
 
-/* A query or form value, or NULL. */
+/* A query or form value, or NULL; NULL too for a name the route does not
+ * declare (r->fields). */
 const char *http_query(const struct req *r, const char *key);
 const char *http_form(const struct req *r, const char *key);
 const char *http_cookie(const struct req *r, const char *key);

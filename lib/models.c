@@ -84,10 +84,10 @@ static int load_providers(struct models *m, const struct config *cfg, char **err
 	size_t n = sections(cfg, "provider.", &names);
 	m->providers = xcalloc(n + 1, sizeof *m->providers);
 	for (size_t i = 0; i < n; i++) {
-		const char *sec = names[i], *type = config_get(cfg, sec, "type");
-		const char *url = config_get(cfg, sec, "base_url");
-		const char *key = config_get(cfg, sec, "api_key");
-		const char *key_env = config_get(cfg, sec, "api_key_env");
+		const char *sec = names[i], *type = config_str(cfg, sec, "type");
+		const char *url = config_str(cfg, sec, "base_url");
+		const char *key = config_str(cfg, sec, "api_key");
+		const char *key_env = config_str(cfg, sec, "api_key_env");
 		struct provider_cfg *p = &m->providers[m->nproviders];
 		int known = 0;
 		for (const char *const *t = provider_types; *t && !known; t++)
@@ -137,23 +137,23 @@ static int load_models(struct models *m, const struct config *cfg, char **err)
 	m->models = xcalloc(n + 2, sizeof *m->models);
 	for (size_t i = 0; i < n; i++) {
 		const char *sec = names[i], *id = sec + strlen("model.");
-		const char *prov = config_get(cfg, sec, "provider");
-		const char *name = config_get(cfg, sec, "name");
-		const char *api = config_get(cfg, sec, "api_model");
+		const char *prov = config_str(cfg, sec, "provider");
+		const char *name = config_str(cfg, sec, "name");
+		const char *api = config_str(cfg, sec, "api_model");
 		struct model_cfg *md = &m->models[m->nmodels];
 		int64_t pin, pout;
 		if (!prov || !provider_named(m, prov)) {
 			free(names);
 			return fail(err, "[%s] names provider '%s', which is not configured", sec, prov ? prov : "");
 		}
-		pin = models_parse_usd(config_get(cfg, sec, "price_in"));
-		pout = models_parse_usd(config_get(cfg, sec, "price_out"));
+		pin = models_parse_usd(config_str(cfg, sec, "price_in"));
+		pout = models_parse_usd(config_str(cfg, sec, "price_out"));
 		/* A missing or negative price would let a user spend the operator's
 		 * money unaccounted: refuse it (write 0 for a free local model). */
 		if (pin < 0 || pout < 0) {
 			const char *bad = pin < 0 ? "price_in" : "price_out";
 			free(names);
-			if (config_get(cfg, sec, bad))
+			if (config_str(cfg, sec, bad))
 				return config_fail(cfg, sec, bad, "expected USD per million tokens, "
 						   "0 or more, with at most 6 decimals", err);
 			return fail(err, "[%s] needs price_in and price_out: USD per million tokens, 0 or more%s", sec, NULL);
@@ -356,7 +356,7 @@ const struct model_cfg *models_find_active(const struct models *m, const char *i
 
 const struct model_cfg *models_default(const struct models *m, const struct config *cfg)
 {
-	const struct model_cfg *d = models_find_active(m, config_get(cfg, "chat", "default_model"));
+	const struct model_cfg *d = models_find_active(m, config_str(cfg, "chat", "default_model"));
 	for (size_t i = 0; !d && i < m->nmodels; i++)
 		if (m->models[i].active)
 			d = &m->models[i];

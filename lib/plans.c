@@ -1,6 +1,6 @@
 /* plans.c — see plans.h. */
 #include "plans.h"
-#include "db.h"
+#include "store_plan.h"
 #include "log.h"
 #include "util.h"
 
@@ -28,7 +28,7 @@ static const struct plan_cfg blank = { NULL, -1, -1, -1, -1, -1, -1, -1, 0, NULL
 static int limit(const struct config *cfg, const char *sec, const char *key, int64_t *out,
 		 char **err)
 {
-	const char *v = config_get(cfg, sec, key);
+	const char *v = config_str(cfg, sec, key);
 	char *why = NULL;
 	if (!v || !*v)
 		return 0;
@@ -94,12 +94,12 @@ static int layer(struct plan_cfg *pl, const struct config *cfg, const char *sec,
 	    config_bool(cfg, sec, "charge_credits", pl->charge_credits, &pl->charge_credits, err))
 		return -1;
 	/* Cents, as the billing page sells it; empty: as it was. */
-	if ((v = config_get(cfg, sec, "price_per_month")) && *v &&
+	if ((v = config_str(cfg, sec, "price_per_month")) && *v &&
 	    config_int(cfg, sec, "price_per_month", 0, 0, INT64_MAX, &pl->price_per_month, err))
 		return -1;
-	if ((v = config_get(cfg, sec, "models")))
+	if ((v = config_str(cfg, sec, "models")))
 		split_models(pl, v);
-	if ((v = config_get(cfg, sec, "features"))) {
+	if ((v = config_str(cfg, sec, "features"))) {
 		free(pl->features);
 		pl->features = xstrdup(v);
 	}
@@ -167,7 +167,7 @@ static int drop_disabled(struct plans *p, const struct config *cfg, char **err)
 
 int plans_load(struct plans *p, const struct config *cfg, char **err)
 {
-	const char *defname = config_get(cfg, "auth", "default_plan");
+	const char *defname = config_str(cfg, "auth", "default_plan");
 	memset(p, 0, sizeof *p);
 	*err = NULL;
 	p->n = COUNTOF(builtin);
@@ -239,28 +239,19 @@ const char *const plan_keys[] = {
 	"price_per_month", "charge_credits", "features", "enabled", NULL
 };
 
-static void stamp_of(struct db *db, char out[64])
+/* plan_settings_each's callback: one setting as a [plan.NAME] entry. */
+static void push_setting(void *arg, const char *plan, const char *key, const char *value)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT count(*) || '.' || coalesce(max(updated_at), 0) "
-				       "FROM plan_settings");
-	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(out, 64, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
+	char sec[160];
+	snprintf(sec, sizeof sec, "plan.%s", plan);
+	config_push(arg, "confab plan set", sec, key, value);
 }
 
 int plans_load_db(struct plans *p, struct config *cfg, struct db *db, char **err)
 {
-	char sec[160];
 	size_t n0 = cfg->n;
-	sqlite3_stmt *st = db_prep(db, "SELECT plan, key, value FROM plan_settings "
-				       "ORDER BY updated_at");
 	int rc;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(sec, sizeof sec, "plan.%s", db_col_text(st, 0));
-		config_push(cfg, "confab plan set", sec, db_col_text(st, 1), db_col_text(st, 2));
-	}
-	sqlite3_reset(st);
+	plan_settings_each(db, push_setting, cfg);
 	rc = plans_load(p, cfg, err);
 	config_truncate(cfg, n0);
 	return rc;
@@ -274,7 +265,7 @@ void plans_sync(struct plans *p, struct config *cfg, struct db *db, int64_t now)
 	if (p->synced_at && now >= p->synced_at && now - p->synced_at < 1000)
 		return;
 	p->synced_at = now;
-	stamp_of(db, stamp);
+	plan_settings_stamp(db, stamp);
 	if (!strcmp(stamp, p->stamp))
 		return;
 	if (plans_load_db(&fresh, cfg, db, &err) == 0) {
@@ -286,17 +277,4 @@ void plans_sync(struct plans *p, struct config *cfg, struct db *db, int64_t now)
 	}
 	snprintf(p->stamp, sizeof p->stamp, "%s", stamp);
 	p->synced_at = now;
-}
-
-int plan_setting_put(struct db *db, const char *plan, const char *key, const char *value,
-		     int64_t now)
-{
-	sqlite3_stmt *st = db_prep(db, "INSERT INTO plan_settings (plan, key, value, updated_at) "
-				       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (plan, key) DO UPDATE "
-				       "SET value = excluded.value, updated_at = excluded.updated_at");
-	db_bind_text(st, 1, plan);
-	db_bind_text(st, 2, key);
-	db_bind_text(st, 3, value);
-	sqlite3_bind_int64(st, 4, now);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }

@@ -43,9 +43,6 @@ int plans_load_db(struct plans *p, struct config *cfg, struct db *db, char **err
  * plan_settings) on top, when those changed; at most once a second.
  * A change that makes a plan unreadable is logged and left out. */
 void plans_sync(struct plans *p, struct config *cfg, struct db *db, int64_t now);
-/* Store one of `confab plan set`'s changes. 0 or -1. */
-int plan_setting_put(struct db *db, const char *plan, const char *key, const char *value,
-		     int64_t now);
 /* The keys `confab plan set` takes (NULL-terminated). */
 extern const char *const plan_keys[];
 void plans_free(struct plans *p);

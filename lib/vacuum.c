@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int64_t pragma_int(struct db *db, const char *sql)
+/* A macro so that sql stays a literal for db_prep (db.h). */
+#define pragma_int(db, sql) step_int(db_prep((db), sql))
+
+static int64_t step_int(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_prep(db, sql);
 	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	return v;

@@ -1,7 +1,8 @@
 /* valid.h — field validators, applied at the edge: a route declares the
  * fields it reads, with their bounds; the dispatcher checks them before the
- * handler runs and leaves the first failure in r->invalid (app.c), which
- * the handler checks before it uses a value. */
+ * handler runs and answers 400 naming the first failure, or, for a route
+ * with ROUTE_FORM_ERRORS, leaves it in r->invalid for the handler to show
+ * (app.c). */
 #ifndef CONFAB_VALID_H
 #define CONFAB_VALID_H
 

@@ -42,10 +42,7 @@ static void write_failed(const char *what, const char *why)
 
 static int64_t data_version(void)
 {
-	sqlite3_stmt *st = db_prep(w.db, "PRAGMA data_version");
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return v;
+	return db_data_version(w.db);
 }
 
 /* Cost in micro-dollars, rounded to the nearest: prices are micro-dollars

@@ -233,6 +233,9 @@ static void values_parsed(void **state)
 	assert_string_equal(config_get(&f->cfg, "server", "page_size"), "10");
 	assert_null(config_get(&f->cfg, "server", "provider"));
 	assert_null(config_get(&f->cfg, "nosuch", "max_body"));
+	/* The getter for text settings reads the same entries. */
+	assert_string_equal(config_str(&f->cfg, "model.fast", "note"), "words with  spaces");
+	assert_null(config_str(&f->cfg, "server", "provider"));
 }
 
 static void largest_values(void **state)

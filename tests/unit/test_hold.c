@@ -368,9 +368,11 @@ static char *random_text(struct fixture *f, size_t max)
 	return s;
 }
 
-static int64_t one_int(struct db *db, const char *sql, const char *arg)
+/* A macro so that sql stays a literal for db_prep (db.h). */
+#define one_int(db, sql, arg) one_int_st(db_prep((db), sql), (arg))
+
+static int64_t one_int_st(sqlite3_stmt *st, const char *arg)
 {
-	sqlite3_stmt *st = db_prep(db, sql);
 	int64_t v = -1;
 	db_bind_text(st, 1, arg);
 	if (sqlite3_step(st) == SQLITE_ROW)

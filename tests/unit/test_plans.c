@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db.h"
 #include "plans.h"
+#include "store_plan.h"
 
 struct fixture {
 	char dir[64], ini[96], dbpath[96];
