@@ -2,14 +2,47 @@
 # running confab through real nginx with curl. Sourced by each t_*.sh, which
 # the runner starts with BASE (http://127.0.0.1:PORT), DATA (the instance's
 # data directory), ROOT and BUILD set. Each check prints one TAP-like line,
-# "ok - what" or "not ok - what", which the runner counts.
+# "ok - what" or "not ok - what", which the runner counts; "ok - # SKIP why"
+# is counted as skipped.
+#
+# The plan: each script's last line is done_testing, which prints the TAP
+# plan "1..N", N the checks it ran. The runner fails a script that prints
+# no plan (it ended early: an exit, a set -e, a crash or a timeout before
+# its end) or whose plan differs from the ok/not ok lines it counted (a
+# check printed around these helpers). A plan stated up front ("plan 42")
+# was the other choice; it was not taken because many counts depend on the
+# server, on running as root, on the tools installed and on loops over
+# models, so a hand-kept number would be wrong behind one server or after
+# every edit, and would teach people to ignore it. What a plan must catch,
+# an early end, done_testing catches. A script that cannot run its checks
+# says why with skip_all.
 
 set -u
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# One line per check, in a file so that checks run in subshells count too.
+TAP_RAN=$TMP/.tap-ran
+: >"$TAP_RAN"
 
-ok() { printf 'ok - %s\n' "$1"; }
-not_ok() { printf 'not ok - %s\n' "$1"; [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0; }
+ok() { printf 'ok - %s\n' "$1"; echo >>"$TAP_RAN"; }
+not_ok() {
+	printf 'not ok - %s\n' "$1"; echo >>"$TAP_RAN"
+	[ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0
+}
+# skip WHY: one check that could not run here (counted as skipped).
+skip() { ok "# SKIP $1"; }
+# skip_all WHY: none of this script's checks can run here; ends the script.
+skip_all() { skip "$1"; done_testing; exit 0; }
+# done_testing: the script's last line; prints the plan.
+done_testing() { printf '1..%d\n' "$(wc -l <"$TAP_RAN")"; }
+# tap <FILE: pass on TAP lines another program printed, counting its checks.
+tap() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in "ok "*|"not ok "*) echo >>"$TAP_RAN" ;; esac
+	done
+}
 
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {

@@ -264,3 +264,5 @@ MID=$(last_reply "$ECID")
 expect_eq "  ... and gets none" "Received 0 attachments:" \
 	"$(wait_reply "$MID" >/dev/null; msg_field "$MID" content)"
 expect_eq "  ... the message has none" "" "$(hashes_of "$(user_msg "$ECID")")"
+
+done_testing

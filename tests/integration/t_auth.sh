@@ -72,3 +72,5 @@ check "passwords are stored as argon2id hashes" \
 	test "$(sqlite3 "$DATA/user.db" "SELECT substr(password_hash, 1, 10) FROM users WHERE email = '$EA'")" = '$argon2id$'
 check "sessions are stored hashed, not as the cookie value" \
 	test -z "$(sqlite3 "$DATA/user.db" "SELECT 1 FROM sessions WHERE token_hash = '$(grep confab_session "$B" | awk '{print $7}')'")"
+
+done_testing

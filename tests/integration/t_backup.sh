@@ -155,3 +155,5 @@ if B2=$(second_instance "$FRESH"); then
 else
 	not_ok "a confab starts on the restored directory"
 fi
+
+done_testing

@@ -282,3 +282,5 @@ check "  ... and the billing page offers nothing to buy" grep -q 'id="billing-of
 sed 's/^stripe_secret_key.*/stripe_secret_key = sk_wrong/' "$DATA/confab.ini" >"$TMP/wrong.ini"
 out=$(cgi_checkout "$TMP/wrong.ini" "csrf=$token&kind=credits&name=small")
 check "a key the provider refuses: a clear page, nothing charged" grep -q 'role="alert">The payment provider could not be reached' <<<"$out"
+
+done_testing

@@ -29,10 +29,12 @@ start=$(date +%s)
 SIM=${SIM:-} timeout -k 5 120 "$PY" "$ROOT/tests/browser/reply_test.py" "$BASE" "$TMP/profile" \
 	>"$TMP/browser.out" 2>"$TMP/browser.err"
 rc=$?
-cat "$TMP/browser.out"
+tap <"$TMP/browser.out"
 case $rc in
 0) ok "the browser test ran to its end ($(($(date +%s) - start)) s)" ;;
 124|137) not_ok "the browser test ran to its end" "it was killed after 120 s" \
 		"$(tail -5 "$TMP/browser.err")" ;;
 *) not_ok "the browser test ran to its end" "exit status $rc" "$(tail -5 "$TMP/browser.err")" ;;
 esac
+
+done_testing

@@ -56,3 +56,5 @@ M9=$(ask "$A" sim "same words twice")
 wait_reply "$M8" >/dev/null; wait_reply "$M9" >/dev/null
 expect_eq "a model without the cache asks the provider every time" "success success" \
 	"$(usage "$M8" | cut -d'|' -f1) $(usage "$M9" | cut -d'|' -f1)"
+
+done_testing

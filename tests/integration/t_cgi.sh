@@ -34,3 +34,5 @@ env -i PATH="$PATH" CONFAB_DATA_DIR="$DATA" CONFAB_SHARE_DIR="$ROOT" \
 	CONFAB_CONFIG="$TMP/bad.ini" "$BUILD/cgi-bin/chat" --check 2>"$TMP/err" && rc=0 || rc=$?
 expect_eq "a bad config value fails the start" 1 "$rc"
 check "  ... naming the setting" grep -q 'max_body = lots' "$TMP/err"
+
+done_testing

@@ -113,3 +113,5 @@ expect_eq "  ... from the database too" 0 "$(sqlite3 "$DATA/data.db" "SELECT cou
 http "$A" GET "/chat/$(sed -n 10p "$TMP/ids")" >/dev/null
 check "the sidebar lists recent chats and marks the open one" grep -q 'aria-current="page"' "$TMP/body"
 check "a new chat appears in the sidebar" grep -q '>Chat number 51</a>' "$TMP/body"
+
+done_testing

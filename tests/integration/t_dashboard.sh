@@ -148,3 +148,5 @@ while read -r model n; do
 	expect_eq "the admin view's requests for model $model" "$n" \
 		"$(sed -n "s|.*<tr data-model=\"$model\"><th scope=\"row\">[^<]*</th><td>\([0-9]*\)</td>.*|\1|p" "$TMP/admin.html")"
 done < <(sqlite3 -separator ' ' "$DATA/data.db" "SELECT model, sum(type = 'chat') FROM usage_logs GROUP BY model")
+
+done_testing

@@ -120,3 +120,5 @@ expect_eq "  ... and from theirs" 404 \
 	"$(CSRF_PAGE=/chat/$G post "$B" "/chat/$F/edit" "m=$UF" content=theirs model=att-openai)"
 expect_eq "  ... nothing was taken: no file in the forger's chat" 0 "$(files_in "$G")"
 expect_eq "  ... and the owner's message keeps its own" 1 "$(files_in "$F")"
+
+done_testing

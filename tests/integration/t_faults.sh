@@ -185,3 +185,5 @@ expect_eq "the dashboard's cost (/dashboard.json) is the usage rows' cost" \
 expect_eq "no reply of this account is left queued or running" 0 \
 	"$(q "SELECT count(*) FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.user_id = '$UIDX' AND m.status IN ('queued', 'running')")"
 check "the worker logged no sanitizer report" bash -c "! grep -q 'Sanitizer\|runtime error' '$DATA/log/confabd-faults.log'"
+
+done_testing

@@ -133,3 +133,5 @@ for _ in $(seq 100); do lease_free && break; sleep 0.1; done
   echo $! >>"$DATA/run/pids" )
 for _ in $(seq 100); do lease_free || break; sleep 0.1; done
 check "the worker with the suite's config is back" bash -c "! flock -n '$DATA/confabd.lock' true"
+
+done_testing

@@ -80,3 +80,5 @@ html=$(wc -c <"$TMP/body")
 css=$(curl -s "$BASE/static/confab.css" | wc -c)
 check "the chat page with its CSS weighs under 30 KB ($html + $css bytes)" test $((html + css)) -lt 30720
 expect_eq "the stylesheet is served by nginx" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/static/confab.css")"
+
+done_testing

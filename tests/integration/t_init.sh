@@ -131,3 +131,5 @@ for c in $(sed -n 's/^  \([a-z][a-z-]*\).*/\1/p' "$TMP/out"); do
 	[ "$c" = version ] || check "confab $c --help answers" test "$rc" = 0 -a -n "$(grep "usage: confab $c" "$TMP/out2")"
 done
 expect_eq "confab version" "confab $(sed -n 's/^AC_INIT(\[confab\], \[\([^]]*\)\].*/\1/p' "$ROOT/configure.ac")" "$("$CONFAB" version)"
+
+done_testing

@@ -97,3 +97,5 @@ expect_eq "make uninstall succeeds" 0 "$rc"
 expect_eq "  ... removing every installed file but the data" "" \
 	"$(find "$P" -type f -not -path "$P/var/*" | head -5)"
 check "  ... keeping the data" test -s "$P/var/lib/confab/data.db"
+
+done_testing

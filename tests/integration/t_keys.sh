@@ -74,3 +74,5 @@ expect_eq "  ... it is gone" 0 "$(sqlite3 "$DATA/user.db" "SELECT count(*) FROM 
 http "$A" GET /settings >/dev/null
 check "  ... and the server's key is used again" grep -q "Using the server's key" "$TMP/body"
 check "the key is in no server log" sh -c "! grep -rq -- '$KEY' '$DATA/log' '$DATA/nginx'"
+
+done_testing

@@ -43,3 +43,5 @@ CSRF_PAGE=/chats post "$A" /logout >/dev/null
 sleep 2.2
 expect_eq "  ... and refuses that session's cookie 2 s after signing out" 403 \
 	"$(http "$TMP/old.jar" GET "/chat/$C2/poll?m=$M2&from=0")"
+
+done_testing

@@ -92,3 +92,5 @@ check "remove of an added model works" "$CONFAB" model remove echo-added
 check "  ... and it is gone from the list" sh -c "! '$CONFAB' model list | grep -q '^echo-added '"
 expect_eq "  ... its old reply keeps its model id" echo-added "$(msg_field "$M1" model)"
 expect_eq "unknown subcommand: usage, exit 2" 2 "$("$CONFAB" model frob >/dev/null 2>&1; echo $?)"
+
+done_testing

@@ -147,3 +147,5 @@ check "  ... and the composer's Send button" grep -qE '^Model \[.*\] Send$' "$TM
 check "  ... and no Stop button" bash -c "! grep -qx 'Stop' '$TMP/dump'"
 expect_eq "a new message can be sent after the stop" 303 "$(send "$A" "$C2" "hello again" sim)"
 expect_eq "  ... and is answered" done "$(wait_reply "$(last_reply "$C2")")"
+
+done_testing

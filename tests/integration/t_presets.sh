@@ -292,3 +292,5 @@ expect_eq "delete a preset" 303 "$(post "$A" "/presets/$P_FULL/delete")"
 expect_eq "  ... the chat that used it has none" "" "$(q "SELECT preset_id FROM chats WHERE id = '$CID'")"
 expect_eq "  ... and keeps its history" 4 "$(q "SELECT count(*) FROM chat_preset_history WHERE chat_id = '$CID'")"
 expect_eq "signed out, the presets page sends you to sign in" 303 "$(http "$TMP/anon.jar" GET /presets)"
+
+done_testing

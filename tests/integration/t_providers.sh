@@ -161,3 +161,5 @@ fails sim-gemini-drop "broke off before the reply was complete"
 fails sim-ollama-error "in the middle of the reply: an error was encountered while running the model"
 fails sim-error200 "in the middle of the reply: Provider disconnected"
 fails sim-errorline "in the middle of the reply: llama.cpp: context shift failed"
+
+done_testing

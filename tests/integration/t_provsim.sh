@@ -391,3 +391,5 @@ timeout 5 tail --pid="$PSPID" -f /dev/null || rc=$?
 wait "$PSPID"
 expect_eq "SIGTERM stops provsim cleanly" "0 0" "$rc $?"
 check "  ... and the port is free again" bash -c "! curl -s -o /dev/null '$URL'"
+
+done_testing

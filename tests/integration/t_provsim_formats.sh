@@ -6,7 +6,8 @@
 # simulator ($SIM) and python3's standard library.
 . "$(dirname "$0")/lib.sh"
 
-python3 -S - "http://$SIM" <<'PY'
+# Its checks pass through tap, which counts them for the plan.
+python3 -S - "http://$SIM" >"$TMP/formats.tap" <<'PY'
 import json, sys, urllib.request, urllib.error
 
 BASE = sys.argv[1]
@@ -185,3 +186,8 @@ st, raw, ev = oa("sim:fail=529")
 check("openai: fail=529 answers 529", st == 529, st)
 sys.exit(0)
 PY
+rc=$?
+tap <"$TMP/formats.tap"
+[ $rc -eq 0 ] || not_ok "the format checks ran to their end" "python3 exited with $rc"
+
+done_testing

@@ -309,3 +309,5 @@ expect_eq "the plan's running totals (quota_buckets) equal request_log and usage
 	             OR kept.cum_requests != run_r OR kept.cum_tokens != run_t)
 	      + (SELECT count(*) FROM raw LEFT JOIN quota_buckets b USING (user_id, bucket) WHERE b.user_id IS NULL)
 	      + (SELECT count(*) = 0 FROM raw)) || ' mismatches'")"
+
+done_testing

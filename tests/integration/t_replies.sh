@@ -147,3 +147,5 @@ C6=$(new_chat "$A" "keepalive")
 send "$A" "$C6" "still there" sim-keepalive >/dev/null
 M8=$(last_reply "$C6")
 expect_eq "keep-alive comments are ignored" "You said: still there" "$(wait_reply "$M8" >/dev/null; msg_field "$M8" content)"
+
+done_testing

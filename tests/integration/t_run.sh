@@ -26,3 +26,5 @@ sleep 0.5
 check "  ... and every responder it started" bash -c "! pgrep -f -- '[-]-listen $D/run/' >/dev/null"
 check "  ... and its nginx" bash -c "! pgrep -f -- 'nginx [-]p $D/nginx' >/dev/null"
 check "  ... and the port is free again" bash -c "! curl -s -o /dev/null 'http://127.0.0.1:$P/login'"
+
+done_testing

@@ -65,3 +65,5 @@ done
 check "the CSP allows no inline script or style" bash -c "! grep -i '^Content-Security-Policy' '$TMP/headers' | grep -q unsafe-inline"
 check "no page has inline script or style" \
 	bash -c "! grep -Eiq '<script>|<script [^s]|<style|style=\"|onclick=' '$TMP/body'"
+
+done_testing

@@ -226,4 +226,5 @@ check "Ctrl-C stops it" stop_run
 stack_procs >"$TMP/left"
 check "  ... and that worker too: no process of the stack left" test ! -s "$TMP/left"
 [ -s "$TMP/left" ] && sed 's/^/#   left: /' "$TMP/left"
+done_testing
 exit 0

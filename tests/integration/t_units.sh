@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v systemd-analyze >/dev/null; then
-	ok "# SKIP systemd-analyze is not installed"; exit 0
+	skip_all "systemd-analyze is not installed"
 fi
 cp "$ROOT"/etc/systemd/confab@.socket "$ROOT"/etc/systemd/confab@.service \
 	"$ROOT"/etc/systemd/confabd.service "$TMP/"
@@ -51,3 +51,5 @@ PY
 expect_eq "  ... and answers a FastCGI request for /login" 200 "$status"
 kill -TERM $PID; wait $PID 2>/dev/null
 check "  ... and SIGTERM stops them all" bash -c "! pgrep -P $PID >/dev/null"
+
+done_testing

@@ -75,3 +75,5 @@ esac
 expect_eq "a 600 KB image, over the 512 KiB a file may be, is refused with 413" 413 "$(upload "$TMP/600k.png")"
 check "  ... saying the limit" grep -q 'Each file may be at most 512 KiB' <<<"$(alert)"
 check "  ... keeping the message" grep -q '>look</textarea>' "$TMP/body"
+
+done_testing

@@ -65,3 +65,5 @@ check "  ... and the idle worker returns its pages within 10 s ($before -> $now 
 	test "$now" -lt $((before - 900))
 expect_eq "  ... leaving none free" 0 "$(freelist "$DATA/data.db")"
 check "  ... and logs it" grep -q 'free pages back to the disk' "$DATA/log/confabd.log"
+
+done_testing

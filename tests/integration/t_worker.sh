@@ -102,3 +102,5 @@ if lease_free; then
 else
 	ok "the service worker is back for whatever runs next"
 fi
+
+done_testing
