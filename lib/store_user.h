@@ -21,9 +21,6 @@ struct user {
 	int64_t plan_expires_at;     /* 0: the plan does not expire */
 };
 
-enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
-		STORE_LIMITED };
-
 /* Create a user; the first account ever created becomes the administrator.
  * Fills out (arena). STORE_EXISTS when the email is taken (any case). */
 enum store_rc user_create(struct db *db, struct arena *a, const char *email,
