@@ -476,16 +476,6 @@ void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, in
 		   msg_id, from, text, next);
 }
 
-int reply_in_progress(struct db *db, const char *chat_id)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE chat_id = ?1");
-	int yes;
-	db_bind_text(st, 1, chat_id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
-}
-
 int reply_queued(struct db *db)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE state = 'queued' LIMIT 1");

@@ -93,9 +93,6 @@ const char *reply_partial_reasoning(struct db *db, struct arena *a, const char *
 void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, int64_t from,
 			  const char **text, int64_t *next);
 
-/* 1 if the user has a reply queued or running in this chat. */
-int reply_in_progress(struct db *db, const char *chat_id);
-
 /* ---- the worker ---- */
 
 /* 1 if any job waits to be claimed. */
