@@ -4,6 +4,7 @@
 #define CONFAB_DB_H
 
 #include <sqlite3.h>
+#include "util.h"
 
 struct db;
 

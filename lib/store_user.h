@@ -8,7 +8,7 @@
 #include "db.h"
 
 struct user {
-	char id[37];
+	char id[UUID_BUF];
 	const char *email;
 	const char *name;
 	const char *plan;
