@@ -356,7 +356,7 @@ static const char *check_send(struct req *r, const char **model, int *status)
 static int new_chat_post(struct req *r)
 {
 	const char *model = http_form(r, "model"), *content = http_form(r, "content");
-	char chat_id[37], msg_id[37];
+	char chat_id[UUID_BUF], msg_id[UUID_BUF];
 	int status;
 	const char *err = check_send(r, &model, &status);
 	struct origin *o = NULL;
@@ -391,7 +391,7 @@ static int send_post(struct req *r)
 {
 	const char *id = r->params[0], *content = http_form(r, "content");
 	const char *model = http_form(r, "model");
-	char user_msg[37], asst_msg[37];
+	char user_msg[UUID_BUF], asst_msg[UUID_BUF];
 	int status;
 	const char *err;
 	struct origin *o;
@@ -447,7 +447,7 @@ static int edit_post(struct req *r)
 {
 	const char *id = r->params[0], *content = http_form(r, "content");
 	const char *model = http_form(r, "model"), *msg = http_form(r, "m");
-	char user_msg[37], asst_msg[37];
+	char user_msg[UUID_BUF], asst_msg[UUID_BUF];
 	int status = 400;
 	const char *err;
 	struct origin *o;
@@ -478,7 +478,7 @@ static int edit_post(struct req *r)
 static int regenerate_post(struct req *r)
 {
 	const char *id = r->params[0], *model = http_form(r, "model");
-	char asst_msg[37];
+	char asst_msg[UUID_BUF];
 	int status = 400;
 	const char *err;
 	struct origin *o;

@@ -162,7 +162,7 @@ static int rating_post(struct req *r)
 	const char *m = http_form(r, "m"), *rating = http_form(r, "rating");
 	const char *vote = http_form(r, "vote");
 	int64_t stars = 0;
-	char chat_id[37];
+	char chat_id[UUID_BUF];
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
 	if (rating && *rating)

@@ -200,7 +200,7 @@ static int save(struct req *r, const char *id, int missing)
 	const char *description = http_form(r, "description"), *trimmed;
 	int filled = 0, bad = -1;
 	int64_t limit;
-	char new_id[37];
+	char new_id[UUID_BUF];
 	enum store_rc rc;
 
 	for (int i = 0; i < COMPONENT_TYPES; i++) {
@@ -276,7 +276,7 @@ static int delete_post(struct req *r)
  * new-chat page (field preset). */
 static int start_chat(struct req *r, const char *preset_id)
 {
-	char chat_id[37];
+	char chat_id[UUID_BUF];
 	if (!preset_id)
 		return page_error(r, 404, "There is no such preset.");
 	switch (chat_create_with_preset(g.data_db, r->user->id, preset_id, now_ms(), chat_id)) {

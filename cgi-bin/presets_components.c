@@ -247,7 +247,7 @@ int component_create_post(struct req *r)
 	const char *type = http_form(r, "type"), *name, *tags, *err;
 	struct component c;
 	int64_t limit;
-	char id[37];
+	char id[UUID_BUF];
 
 	typed(r, &c, component_type_index(type) >= 0 ? type : "role");
 	if ((err = check_component(r, &name, &tags)))

@@ -1,6 +1,7 @@
 /* cli.c — what the subcommands of `confab` share. */
 #include "cli.h"
 #include "app.h"
+#include "config_perm.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -63,7 +64,7 @@ int cli_load_config(const char *name, struct config *c)
 	char *err = NULL;
 	int allow_missing;
 	/* Two statements: the order arguments are evaluated in is unspecified. */
-	const char *path = app_config_path(&allow_missing);
+	const char *path = config_file_path(&allow_missing);
 	if (config_load(c, path, allow_missing, &err)) {
 		cli_error(name, "%s", err ? err : "out of memory");
 		free(err);

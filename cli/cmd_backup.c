@@ -1,6 +1,7 @@
 /* confab backup, confab restore — see lib/backup.h for what a backup is. */
 #include "cli.h"
 #include "app.h"
+#include "config_perm.h"
 #include "backup.h"
 #include "lease.h"
 #include "util.h"
@@ -40,7 +41,7 @@ int cmd_backup(int argc, char **argv)
 		return backup_usage(stderr);
 	if (cli_load_config("backup", &c))
 		return CLI_FAILED;
-	if (backup_create(c.data_dir, app_config_path(&allow_missing), dir, &b, &err)) {
+	if (backup_create(c.data_dir, config_file_path(&allow_missing), dir, &b, &err)) {
 		cli_error("backup", "%s", err ? err : "out of memory");
 		free(err);
 		config_free(&c);

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "config_perm.h"
 #include "billing_cfg.h"
+#include "keybox.h"
 #include "log.h"
 #include "esc.h"
 #include "page.h"
@@ -159,13 +160,6 @@ static int open_databases(char **err)
 	return db_migrate(g.data_db, dir, err);
 }
 
-const char *app_config_path(int *allow_missing)
-{
-	const char *p = getenv("CONFAB_CONFIG");
-	*allow_missing = !(p && *p);
-	return p && *p ? p : CONFAB_CONFIG_FILE;
-}
-
 /* 1 if a POST to r's path goes to a route that takes files. */
 static int upload_route(const struct req *r)
 {
@@ -200,7 +194,7 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 	struct billing_cfg bc;
 	char *err = NULL, path[4096];
 	int allow_missing;
-	const char *cfgpath = app_config_path(&allow_missing);
+	const char *cfgpath = config_file_path(&allow_missing);
 
 	g.name = name;
 	g.routes = routes;

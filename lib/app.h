@@ -55,11 +55,6 @@ extern struct app g;
 int app_main(int argc, char **argv, const char *name, const struct route *routes,
 	     size_t nroutes);
 
-/* The configuration file: CONFAB_CONFIG, else SYSCONFDIR/confab/confab.ini
- * (CONFAB_CONFIG_FILE, from configure), which
- * may be missing (*allow_missing set) — then defaults apply. */
-const char *app_config_path(int *allow_missing);
-
 /* Open the databases and load everything app_main loads, without serving
  * (for tests and the command line). 0 or -1 with a message on stderr. */
 int app_init(const char *name, const struct route *routes, size_t nroutes);

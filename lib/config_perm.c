@@ -3,6 +3,7 @@
 
 #include "log.h"
 
+#include <stdlib.h>
 #include <sys/stat.h>
 
 int config_warn_perm(const char *path)
@@ -16,4 +17,11 @@ int config_warn_perm(const char *path)
 		 !(sb.st_mode & S_IWOTH) ? "read" : !(sb.st_mode & S_IROTH) ? "changed" : "read and changed",
 		 (unsigned)(sb.st_mode & 07777));
 	return 1;
+}
+
+const char *config_file_path(int *allow_missing)
+{
+	const char *p = getenv("CONFAB_CONFIG");
+	*allow_missing = !(p && *p);
+	return p && *p ? p : CONFAB_CONFIG_FILE;
 }

@@ -5,8 +5,13 @@
 
 #include <stdint.h>
 #include <sqlite3.h>
+#include "util.h"
 
 struct db;
+
+/* What a store function (store_*.c) says of a write or a look-up. */
+enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
+		STORE_LIMITED };
 
 /* Open (creating if needed) path with busy_timeout first, then auto_vacuum=
  * INCREMENTAL (new files only; vacuum.h), WAL,

@@ -17,4 +17,7 @@ char *keybox_open(const unsigned char master[32], const char *user_id, const cha
 /* Wipe and free an opened key. */
 void keybox_free(char *key);
 
+/* Load (or create, 0600) the 32-byte server key at path. 0 or -1 with *err. */
+int secret_load(const char *path, unsigned char key[32], int create, char **err);
+
 #endif

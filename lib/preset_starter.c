@@ -41,7 +41,7 @@ static const struct starter starters[] = {
 int preset_starter_ensure(struct db *db, const char *user_id)
 {
 	const char *slot[COMPONENT_TYPES] = { NULL, NULL, NULL, NULL };
-	char ids[COUNTOF(starters)][37], preset_id[37];
+	char ids[COUNTOF(starters)][UUID_BUF], preset_id[UUID_BUF];
 	int bad;
 
 	if (preset_starter_given(db, user_id))

@@ -68,7 +68,7 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 	struct tval *picker = tv_set(r->a, ctx, "picker", tv_map(r->a));
 	struct tval *options;
 	struct preset_choice *list;
-	char cur[37] = "";
+	char cur[UUID_BUF] = "";
 	size_t n;
 
 	if (preset_starter_ensure(g.data_db, r->user->id))

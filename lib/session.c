@@ -21,44 +21,6 @@
 #define TOKEN_BYTES 32
 #define TOKEN_CHARS 43  /* base64url of 32 bytes, no padding */
 
-int secret_load(const char *path, unsigned char key[32], int create, char **err)
-{
-	int fd = open(path, O_RDONLY);
-	*err = NULL;
-	if (fd < 0 && errno == ENOENT && create) {
-		/* O_EXCL: of two processes starting at once, one writes the key
-		 * and the other reads it. */
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd >= 0) {
-			randombytes_buf(key, 32);
-			if (write(fd, key, 32) != 32 || fsync(fd)) {
-				close(fd);
-				unlink(path);
-				goto fail;
-			}
-			close(fd);
-			return 0;
-		}
-		if (errno == EEXIST) {
-			usleep(100 * 1000);
-			fd = open(path, O_RDONLY);
-		}
-	}
-	if (fd < 0)
-		goto fail;
-	if (read(fd, key, 32) != 32) {
-		close(fd);
-		errno = EINVAL;
-		goto fail;
-	}
-	close(fd);
-	return 0;
-fail:
-	if (asprintf(err, "key file %s: %s", path, strerror(errno)) < 0)
-		*err = NULL;
-	return -1;
-}
-
 /* Hex SHA-256 of a cookie token: what the sessions table stores. */
 static void token_hash(const char *token, char out[65])
 {

@@ -13,8 +13,6 @@ struct user;
 #define VISITOR_COOKIE "confab_visitor"
 #define FLASH_COOKIE "confab_flash"
 
-/* Load (or create, 0600) the 32-byte server key at path. 0 or -1 with *err. */
-int secret_load(const char *path, unsigned char key[32], int create, char **err);
 
 /* Identify the visitor of r: sets r->user when the session cookie is live,
  * and r->csrf (bound to the session, or to a visitor cookie it sets).

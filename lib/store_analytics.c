@@ -52,7 +52,7 @@ enum store_rc analytics_on_request(struct db *db, const char *user_id, const cha
 }
 
 enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id, int rating,
-			 int vote, char chat_id[37])
+			 int vote, char chat_id[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	enum store_rc rc = STORE_NOT_FOUND;

@@ -26,7 +26,7 @@ enum store_rc analytics_on_request(struct db *db, const char *user_id, const cha
  * chat_id (the reply's chat). STORE_NOT_FOUND when msg_id is not an ended
  * assistant message in one of the user's chats. */
 enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id, int rating,
-			 int vote, char chat_id[37]);
+			 int vote, char chat_id[UUID_BUF]);
 
 /* One line of a rollup: key is the model, category or user id ("" for a
  * total). requests counts type 'chat' usage rows, other the title rows;

@@ -143,7 +143,7 @@ void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
 				       "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
 				       "AND (role = 'user' OR status IN ('done', 'stopped')) "
 				       "AND content != '' ORDER BY seq");
-	char (*ids)[37] = xcalloc(n ? n : 1, sizeof *ids);
+	char (*ids)[UUID_BUF] = xcalloc(n ? n : 1, sizeof *ids);
 	size_t i = 0;
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, msg_id);

@@ -11,7 +11,7 @@
 #include "store_user.h"
 
 struct attachment {
-	char message_id[37];
+	char message_id[UUID_BUF];
 	char hash[65];
 	const char *type, *name;
 	int64_t size;

@@ -11,7 +11,7 @@
 #include "store_user.h"
 
 struct chat {
-	char id[37];
+	char id[UUID_BUF];
 	const char *title;
 	const char *model;
 	const char *system_prompt;
@@ -23,7 +23,7 @@ struct chat {
 };
 
 struct message {
-	char id[37];
+	char id[UUID_BUF];
 	int64_t seq;
 	const char *role;
 	const char *content;

@@ -132,7 +132,7 @@ int64_t component_count(struct db *db, const char *user_id)
 
 enum store_rc component_create(struct db *db, const char *user_id, const char *type,
 			       const char *name, const char *content,
-			       const char *description, const char *tags, char id[37])
+			       const char *description, const char *tags, char id[UUID_BUF])
 {
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO components (id, user_id, type, name, "
 				       "content, description, tags, created_at, updated_at) "

@@ -26,7 +26,7 @@ int component_type_index(const char *type);
 #define COMPONENT_DESCRIPTION_MAX 500
 
 struct component {
-	char id[37];
+	char id[UUID_BUF];
 	const char *type, *name, *content, *description;
 	const char *tags;          /* "a,b": normalised, "" when none */
 	int64_t usage_count;
@@ -52,7 +52,7 @@ int64_t component_count(struct db *db, const char *user_id);
 /* Create one; tags already normalised. Fills id. */
 enum store_rc component_create(struct db *db, const char *user_id, const char *type,
 			       const char *name, const char *content,
-			       const char *description, const char *tags, char id[37]);
+			       const char *description, const char *tags, char id[UUID_BUF]);
 /* Change name, content, description and tags (never the type: presets
  * hold it in a slot of that type). */
 enum store_rc component_update(struct db *db, const char *user_id, const char *id,

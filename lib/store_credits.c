@@ -73,12 +73,6 @@ static enum store_rc apply(struct db *db, const char *user_id, const char *kind,
 	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-enum store_rc credits_add_tx(struct db *db, const char *user_id, const char *kind,
-			     int64_t amount, const char *ref, const char *note, int64_t now)
-{
-	return apply(db, user_id, kind, amount, ref, note, now);
-}
-
 enum store_rc credits_add(struct db *db, const char *user_id, const char *kind,
 			  int64_t amount, const char *ref, const char *note, int64_t now)
 {

@@ -20,9 +20,6 @@ int64_t credits_balance(struct db *db, const char *user_id);
  * this kind and ref exists (a replayed payment). ref may be NULL. */
 enum store_rc credits_add(struct db *db, const char *user_id, const char *kind,
 			  int64_t amount, const char *ref, const char *note, int64_t now);
-/* (tx) The same, inside the caller's transaction. */
-enum store_rc credits_add_tx(struct db *db, const char *user_id, const char *kind,
-			     int64_t amount, const char *ref, const char *note, int64_t now);
 
 /* (tx) Hold amount for message msg_id: STORE_CONFLICT when the balance is
  * smaller (nothing held). */

@@ -156,7 +156,7 @@ static enum store_rc finish(struct db *db, enum store_rc rc)
 
 enum store_rc preset_create(struct db *db, const char *user_id, const char *name,
 			    const char *description, const char *const comp_id[COMPONENT_TYPES],
-			    char id[37], int *bad_slot)
+			    char id[UUID_BUF], int *bad_slot)
 {
 	sqlite3_stmt *st;
 	int slots;
@@ -216,7 +216,7 @@ static enum store_rc use_preset(struct db *db, const char *user_id, const char *
 				const char *preset_id, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 AND user_id = ?2");
-	char current[37] = "", name[4 * PRESET_NAME_MAX + 1] = "";
+	char current[UUID_BUF] = "", name[4 * PRESET_NAME_MAX + 1] = "";
 	int found;
 
 	db_bind_text(st, 1, chat_id);
@@ -288,7 +288,7 @@ enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *ch
 }
 
 enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
-				      const char *preset_id, int64_t now, char chat_id[37])
+				      const char *preset_id, int64_t now, char chat_id[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	enum store_rc rc;
@@ -307,7 +307,7 @@ enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
 	return finish(db, rc == STORE_EXISTS ? STORE_ERROR : rc);
 }
 
-enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[37])
+enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF])
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 "
 				       "AND preset_id IS NOT NULL");

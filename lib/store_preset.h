@@ -23,7 +23,7 @@
 #define PRESET_DESCRIPTION_MAX 500
 
 struct preset {
-	char id[37];
+	char id[UUID_BUF];
 	const char *name, *description;
 	/* Per slot (component_types order): the component's id and name, NULL
 	 * when the slot is empty. */
@@ -53,7 +53,7 @@ int64_t preset_count(struct db *db, const char *user_id);
  * is written. The caller checks that at least one slot is filled. */
 enum store_rc preset_create(struct db *db, const char *user_id, const char *name,
 			    const char *description, const char *const comp_id[COMPONENT_TYPES],
-			    char id[37], int *bad_slot);
+			    char id[UUID_BUF], int *bad_slot);
 enum store_rc preset_update(struct db *db, const char *user_id, const char *id,
 			    const char *name, const char *description,
 			    const char *const comp_id[COMPONENT_TYPES], int *bad_slot);
@@ -73,15 +73,15 @@ enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *ch
 /* A new chat of the user's with preset_id as its preset (counted as a use),
  * in one transaction. Fills chat_id. STORE_NOT_FOUND if not the user's. */
 enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
-				      const char *preset_id, int64_t now, char chat_id[37]);
+				      const char *preset_id, int64_t now, char chat_id[UUID_BUF]);
 
 /* The chat's current preset's id into id: STORE_OK, or STORE_NOT_FOUND
  * when it has none. The caller has checked the chat is the user's. */
-enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[37]);
+enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF]);
 
 /* The presets to choose from on a chat page: no joins, most used first. */
 struct preset_choice {
-	char id[37];
+	char id[UUID_BUF];
 	const char *name;
 	int missing;               /* as preset_missing() */
 };

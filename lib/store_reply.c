@@ -49,7 +49,7 @@ static char *first_words(const char *s)
 /* Insert a queued assistant message at seq and its job (in a transaction). */
 static enum store_rc insert_reply(struct db *db, const char *user_id, const char *chat_id,
 				  int64_t seq, const char *model, const struct origin *from,
-				  int64_t now, char asst_msg[37])
+				  int64_t now, char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	uuid_new(asst_msg);
@@ -86,7 +86,7 @@ static enum store_rc insert_reply(struct db *db, const char *user_id, const char
 static enum store_rc insert_turn(struct db *db, const char *user_id, const char *chat_id,
 				 const char *content, const char *model,
 				 const struct origin *from, int64_t now,
-				 char user_msg[37], char asst_msg[37])
+				 char user_msg[UUID_BUF], char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	int64_t seq = 0;
@@ -131,7 +131,7 @@ static enum store_rc end_tx(struct db *db, enum store_rc rc)
 
 enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
 			 const char *content, const char *model, const struct origin *from,
-			 char user_msg[37], char asst_msg[37])
+			 char user_msg[UUID_BUF], char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
@@ -165,12 +165,12 @@ enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id
 }
 
 enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
-				  const char *model, const struct origin *from, char chat_id[37],
-				  char asst_msg[37])
+				  const char *model, const struct origin *from, char chat_id[UUID_BUF],
+				  char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
-	char user_msg[37], *title = first_words(content);
+	char user_msg[UUID_BUF], *title = first_words(content);
 	enum store_rc rc = STORE_OK;
 
 	if (db_begin(db) != SQLITE_OK) {
@@ -229,7 +229,7 @@ static enum store_rc touch_chat(struct db *db, const char *chat_id, const char *
 }
 
 enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *chat_id,
-			       const char *model, const struct origin *from, char asst_msg[37])
+			       const char *model, const struct origin *from, char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms(), seq = 0;
@@ -268,7 +268,7 @@ enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *c
 
 enum store_rc reply_edit(struct db *db, const char *user_id, const char *chat_id,
 			 const char *msg_id, const char *content, const char *model,
-			 const struct origin *from, char user_msg[37], char asst_msg[37])
+			 const struct origin *from, char user_msg[UUID_BUF], char asst_msg[UUID_BUF])
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms(), seq = 0;
@@ -312,7 +312,7 @@ enum store_rc reply_request_stop(struct db *db, const char *user_id, const char 
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char msg[37];
+		char msg[UUID_BUF];
 		snprintf(msg, sizeof msg, "%s", db_col_text(st, 0));
 		credits_settle(db, user_id, msg, 0, now);
 	}
@@ -476,16 +476,6 @@ void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, in
 		   msg_id, from, text, next);
 }
 
-int reply_in_progress(struct db *db, const char *chat_id)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE chat_id = ?1");
-	int yes;
-	db_bind_text(st, 1, chat_id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
-}
-
 int reply_queued(struct db *db)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM jobs WHERE state = 'queued' LIMIT 1");
@@ -606,7 +596,7 @@ int usage_log_add(struct db *db, const char *user_id, const char *chat_id,
 		   const char *status, int64_t duration_ms, const char *error,
 		   const struct origin *from, int64_t now)
 {
-	char id[37];
+	char id[UUID_BUF];
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO usage_logs (id, user_id, chat_id, message_id, "
 				       "type, provider, model, tokens_in, tokens_out, cost, status, "
 				       "duration_ms, error, created_at, ip, user_agent, key_source) "
@@ -728,7 +718,7 @@ static int64_t sent_bytes(struct db *db, const char *chat_id, const char *msg_id
 
 struct left_job {
 	int64_t id;
-	char msg[37], user[37], chat[37];
+	char msg[UUID_BUF], user[UUID_BUF], chat[UUID_BUF];
 	char *model, *ip, *user_agent;
 };
 

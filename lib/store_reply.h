@@ -42,12 +42,12 @@ struct origin {
  * in progress. Fills the two ids. */
 enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id,
 			 const char *content, const char *model, const struct origin *from,
-			 char user_msg[37], char asst_msg[37]);
+			 char user_msg[UUID_BUF], char asst_msg[UUID_BUF]);
 
 /* Create a chat and send its first message, in one transaction. */
 enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char *content,
-				  const char *model, const struct origin *from, char chat_id[37],
-				  char asst_msg[37]);
+				  const char *model, const struct origin *from, char chat_id[UUID_BUF],
+				  char asst_msg[UUID_BUF]);
 
 /* Earlier versions are replaced, not kept as branches (README: "Regenerate
  * and edit"); their usage log rows stay. Both refuse with STORE_CONFLICT
@@ -55,7 +55,7 @@ enum store_rc reply_send_new_chat(struct db *db, const char *user_id, const char
 
 /* Replace the chat's last reply with a new one from model (queued). */
 enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *chat_id,
-			       const char *model, const struct origin *from, char asst_msg[37]);
+			       const char *model, const struct origin *from, char asst_msg[UUID_BUF]);
 /* Replace user message msg_id, and everything after it, with content sent
  * to model. from->files are all the new message's files, those it keeps
  * of the old one's included (attach_take_edit); the old rows go with the
@@ -63,7 +63,7 @@ enum store_rc reply_regenerate(struct db *db, const char *user_id, const char *c
  * unreferenced. */
 enum store_rc reply_edit(struct db *db, const char *user_id, const char *chat_id,
 			 const char *msg_id, const char *content, const char *model,
-			 const struct origin *from, char user_msg[37], char asst_msg[37]);
+			 const struct origin *from, char user_msg[UUID_BUF], char asst_msg[UUID_BUF]);
 
 /* Ask the worker to stop the chat's reply in progress (if any). A reply
  * not yet started is marked stopped at once. */
@@ -93,9 +93,6 @@ const char *reply_partial_reasoning(struct db *db, struct arena *a, const char *
 void reply_poll_reasoning(struct db *db, struct arena *a, const char *msg_id, int64_t from,
 			  const char **text, int64_t *next);
 
-/* 1 if the user has a reply queued or running in this chat. */
-int reply_in_progress(struct db *db, const char *chat_id);
-
 /* ---- the worker ---- */
 
 /* 1 if any job waits to be claimed. */
@@ -103,7 +100,7 @@ int reply_queued(struct db *db);
 
 struct job {
 	int64_t id;
-	char message_id[37], chat_id[37], user_id[37];
+	char message_id[UUID_BUF], chat_id[UUID_BUF], user_id[UUID_BUF];
 	char *model;             /* heap */
 	char ip[64], user_agent[256];
 	int use_cache;           /* 0: a fresh answer was asked for */

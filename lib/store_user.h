@@ -8,7 +8,7 @@
 #include "db.h"
 
 struct user {
-	char id[37];
+	char id[UUID_BUF];
 	const char *email;
 	const char *name;
 	const char *plan;
@@ -20,9 +20,6 @@ struct user {
 	int64_t last_login_at;
 	int64_t plan_expires_at;     /* 0: the plan does not expire */
 };
-
-enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
-		STORE_LIMITED };
 
 /* Create a user; the first account ever created becomes the administrator.
  * Fills out (arena). STORE_EXISTS when the email is taken (any case). */

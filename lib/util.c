@@ -76,7 +76,7 @@ void hex_encode(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-void uuid_new(char out[37])
+void uuid_new(char out[UUID_BUF])
 {
 	unsigned char b[16];
 	char h[33];

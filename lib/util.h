@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+/* A UUID's 36 characters and the NUL: the size of every row id. */
+#define UUID_BUF 37
 
 /* Each aborts the process on out-of-memory: a FastCGI responder cannot
  * usefully continue, and the supervisor starts a fresh one. */
@@ -22,7 +24,7 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int64_t now_ms(void);
 
 /* Write a random version-4 UUID (36 chars + NUL) into out. */
-void uuid_new(char out[37]);
+void uuid_new(char out[UUID_BUF]);
 
 /* 1 if s is a UUID: 8-4-4-4-12 hex digits, in either case (mixed too). */
 int uuid_valid(const char *s);

@@ -14,9 +14,8 @@
  * not resumed: a provider stream cannot be picked up where it broke, and
  * asking again would charge the user twice. */
 #include "confabd.h"
-#include "app.h"
 #include "config_perm.h"
-#include "session.h"
+#include "keybox.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -68,7 +67,7 @@ static void load(void)
 {
 	char *err = NULL, path[4096];
 	int allow_missing;
-	const char *cfgpath = app_config_path(&allow_missing);
+	const char *cfgpath = config_file_path(&allow_missing);
 
 	if (config_load(&w.cfg, cfgpath, allow_missing, &err))
 		die("config: %s", err ? err : "out of memory");

@@ -144,17 +144,17 @@ static unsigned char *pdf(int pages, int packed, size_t *len)
 static enum store_rc send_after(struct fixture *f, const char *system, char *const *history,
 				size_t nhistory, const char *content,
 				const struct attachment *files, size_t nfiles, struct quota *q,
-				char chat[37], char msg[37]);
+				char chat[UUID_BUF], char msg[UUID_BUF]);
 static enum store_rc send_new(struct fixture *f, const char *system, const char *content,
 			  const struct attachment *files, size_t nfiles, struct quota *q,
-			  char chat[37], char msg[37])
+			  char chat[UUID_BUF], char msg[UUID_BUF])
 {
 	return send_after(f, system, NULL, 0, content, files, nfiles, q, chat, msg);
 }
 static enum store_rc send_after(struct fixture *f, const char *system, char *const *history,
 				size_t nhistory, const char *content,
 				const struct attachment *files, size_t nfiles, struct quota *q,
-				char chat[37], char msg[37])
+				char chat[UUID_BUF], char msg[UUID_BUF])
 {
 	struct origin o = { .ip = "127.0.0.1", .user_agent = "t", .quota = q,
 			    .files = files, .nfiles = nfiles };
@@ -180,7 +180,7 @@ static enum store_rc send_after(struct fixture *f, const char *system, char *con
 	db_bind_text(st, 1, msg);
 	assert_int_equal(db_exec_stmt(st), SQLITE_DONE);
 	for (size_t i = 0; i < nhistory; i++) {
-		char user_msg[37];
+		char user_msg[UUID_BUF];
 		assert_int_equal(reply_send(f->db, USER, chat, history[i], "m", NULL, user_msg, msg),
 				 STORE_OK);
 		st = db_prep(f->db, "DELETE FROM jobs WHERE message_id = ?1");
@@ -191,7 +191,7 @@ static enum store_rc send_after(struct fixture *f, const char *system, char *con
 		assert_int_equal(db_exec_stmt(st), SQLITE_DONE);
 	}
 	{
-		char user_msg[37];
+		char user_msg[UUID_BUF];
 		return reply_send(f->db, USER, chat, content, "m", &o, user_msg, msg);
 	}
 }
@@ -227,7 +227,7 @@ static void test_seen_credits(void **state)
 	unsigned char img[64];
 	struct attachment files[2];
 	struct quota q;
-	char chat[37], msg[37], *system = filled(25 * 1024, 'x');
+	char chat[UUID_BUF], msg[UUID_BUF], *system = filled(25 * 1024, 'x');
 	f->model.price_in = 10000000;
 	f->model.price_out = 30000000;
 	assert_int_equal(credits_add(f->db, USER, "grant", 100000, NULL, "", 1), STORE_OK);
@@ -249,7 +249,7 @@ static void test_seen_tokens(void **state)
 {
 	struct fixture *f = *state;
 	struct quota q;
-	char chat[37], msg[37], *system = filled(9000, 'y');
+	char chat[UUID_BUF], msg[UUID_BUF], *system = filled(9000, 'y');
 	f->plan.tokens_per_month = 5000;
 	assert_int_equal(send_new(f, system, "hello", NULL, 0, &q, chat, msg), STORE_LIMITED);
 	assert_int_equal(q.status, 402);
@@ -391,7 +391,7 @@ static void test_random(void **state)
 	for (int round = 0; round < 1000; round++) {
 		struct attachment files[4];
 		unsigned char img[64], *blobs[4] = { NULL };
-		char *history[4], *system, *content, chat[37], msg[37], *sys2;
+		char *history[4], *system, *content, chat[UUID_BUF], msg[UUID_BUF], *sys2;
 		size_t nfiles = rnd(f, 5), nhist = rnd(f, 5), n;
 		struct turn *turns;
 		struct quota q;

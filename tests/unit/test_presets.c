@@ -106,7 +106,7 @@ static int64_t query_int(struct db *db, const char *fmt, ...)
 }
 
 static void new_component(struct fixture *f, const char *user, const char *type,
-			  const char *name, const char *content, const char *tags, char id[37])
+			  const char *name, const char *content, const char *tags, char id[UUID_BUF])
 {
 	assert_int_equal(component_create(f->data, user, type, name, content, "", tags, id),
 			 STORE_OK);
@@ -140,7 +140,7 @@ static void tags_typed_to_stored(void **state)
 static void component_crud_scoped(void **state)
 {
 	struct fixture *f = *state;
-	char id[37];
+	char id[UUID_BUF];
 	struct component c;
 	int64_t hit = -1;
 
@@ -179,7 +179,7 @@ static void component_crud_scoped(void **state)
 static void component_list_filters(void **state)
 {
 	struct fixture *f = *state;
-	char r1[37], r2[37], s1[37], m1[37], other[37];
+	char r1[UUID_BUF], r2[UUID_BUF], s1[UUID_BUF], m1[UUID_BUF], other[UUID_BUF];
 	struct component *c;
 	int more;
 	size_t n;
@@ -237,7 +237,7 @@ static void component_list_filters(void **state)
 /* ---- presets ---- */
 
 struct kit {
-	char role[37], style[37], context[37], mode[37];
+	char role[UUID_BUF], style[UUID_BUF], context[UUID_BUF], mode[UUID_BUF];
 };
 
 static void new_kit(struct fixture *f, const char *user, struct kit *k)
@@ -252,7 +252,7 @@ static void preset_components_checked(void **state)
 {
 	struct fixture *f = *state;
 	struct kit a, b;
-	char id[37];
+	char id[UUID_BUF];
 	int bad = -1;
 	struct preset p;
 
@@ -316,7 +316,7 @@ static void delete_component_sets_null(void **state)
 {
 	struct fixture *f = *state;
 	struct kit a;
-	char p1[37], p2[37];
+	char p1[UUID_BUF], p2[UUID_BUF];
 	int bad;
 	int64_t hit = 0;
 	struct preset p;
@@ -363,7 +363,7 @@ static void delete_component_sets_null(void **state)
 
 	/* Saving it again with a new component repairs it. */
 	{
-		char role2[37];
+		char role2[UUID_BUF];
 		const char *fix[4] = { NULL, NULL, NULL, NULL };
 		new_component(f, ua, "role", "R2", "ROLE2", "", role2);
 		fix[0] = role2;
@@ -395,10 +395,10 @@ static void chat_prompt_and_history(void **state)
 {
 	struct fixture *f = *state;
 	struct kit a, b;
-	char p1[37], p2[37], pb[37], chat[37];
+	char p1[UUID_BUF], p2[UUID_BUF], pb[UUID_BUF], chat[UUID_BUF];
 	const char *all[4], *rm[4], *bs[4];
 	struct chat c;
-	char cur[37];
+	char cur[UUID_BUF];
 	struct preset_change *h;
 	int bad, more;
 	size_t n;
@@ -484,7 +484,7 @@ static void worker_history_gets_composed_prompt(void **state)
 {
 	struct fixture *f = *state;
 	struct kit a;
-	char p[37], chat[37], umsg[37], amsg[37];
+	char p[UUID_BUF], chat[UUID_BUF], umsg[UUID_BUF], amsg[UUID_BUF];
 	const char *slots[4];
 	struct turn *turns;
 	char *sys;
@@ -537,7 +537,7 @@ static void starter_given_once(void **state)
 static void limits_from_plans(void **state)
 {
 	struct fixture *f = *state;
-	char id[37];
+	char id[UUID_BUF];
 	/* A limit below zero: none. */
 	assert_int_equal(preset_limit_reached(f->data, -1, ua, 1), 0);
 	assert_int_equal(preset_limit_reached(f->data, 2, ua, 1), 0);

@@ -27,7 +27,7 @@ struct fixture {
 	char dir[64], path[96];
 	struct db *data;
 	struct arena a;
-	char chat[37], msg[37];
+	char chat[UUID_BUF], msg[UUID_BUF];
 	struct job job;
 };
 
