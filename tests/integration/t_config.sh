@@ -105,3 +105,4 @@ cf "$TMP/site.ini" plan set enterprise enabled false >/dev/null
 cf "$TMP/site.ini" plan list >"$TMP/plans"
 check "enabled false removes a built-in plan" sh -c "! grep -q '^enterprise' '$TMP/plans'"
 check "  ... and only that one" grep -q '^pro:' "$TMP/plans"
+done_testing
