@@ -305,7 +305,7 @@ int models_load(struct models *m, const struct config *cfg, const char *demo_url
 		md = &m->models[m->nmodels++];
 		md->id = xstrdup("demo");
 		md->name = xstrdup("Offline demo (simulated replies)");
-		md->api_model = xstrdup("sim:tps=25:ttft=400");
+		md->api_model = xstrdup("sim:tps=25:ttft=400:reply=demo");
 		md->provider = p;
 		md->context = 8192;
 		md->max_output = 1024;

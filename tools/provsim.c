@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "provsim_demo.h"
+
 #define MAX_HEAD (64 * 1024)           /* request line + headers */
 #define MAX_BODY (16 * 1024 * 1024)    /* request body */
 #define OUT_HIGH (256 * 1024)          /* stop generating above this backlog */
@@ -745,7 +747,7 @@ static void reqinfo_free(struct reqinfo *ri)
 
 /* ------------------------------------------------------ model-name options */
 
-enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK, R_ATTACHMENTS };
+enum reply { R_DEFAULT, R_LOREM, R_FILE, R_ECHO, R_SYSTEM, R_CLOCK, R_ATTACHMENTS, R_DEMO };
 enum fmode { FM_NONE, FM_MIDSTREAM, FM_DROP, FM_RESET, FM_STALL, FM_STALL_FIRST, FM_MALFORMED,
 	     FM_ERROR200, FM_ERRORLINE, FM_SAFETY,
 	     /* hostile: after half the tokens, forever (tps pieces a second; tps=0 flat out) */
@@ -850,6 +852,7 @@ static void parse_plan(const char *model, struct plan *pl)
 					else if (!strcmp(v, "clock")) pl->reply = R_CLOCK;
 					else if (!strcmp(v, "attachments")) pl->reply = R_ATTACHMENTS;
 					else if (!strcmp(v, "file")) pl->reply = R_FILE;
+					else if (!strcmp(v, "demo")) pl->reply = R_DEMO;
 				} else if (KEY("fail")) {
 					/* several modes: fail=a,b or fail=a+b or repeated fail= */
 					const char *p = v;
@@ -1985,6 +1988,10 @@ static int route_chat(struct conn *c, enum proto proto, const char *path_model)
 			c->tk = lorem_toks;
 		} else if (rp == R_FILE) {
 			c->tk = file_toks;
+		} else if (rp == R_DEMO) {
+			c->reply_owned = demo_reply(ri.sys.p, ri.sys.len, ri.user.p, ri.user.len);
+			tokenize(&c->tk, c->reply_owned, strlen(c->reply_owned));
+			c->tk_owned = 1;
 		} else {
 			struct buf t = {0};
 			buf_add(&t, "", 0);

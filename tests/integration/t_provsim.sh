@@ -214,6 +214,27 @@ expect_eq "reply=system answers the system prompt verbatim" "  You are a *pirate
 Say arr." "$(decode; cat "$TMP/content")"
 expect_eq "  ... usage counts both messages" "13 6 19" "$(sum usage)"
 
+# reply=demo: the offline demo model answers the question it was asked
+body "sim:reply=demo:ttft=0:tps=0" 1 1 "How do I sort a list of tuples in \"Python\"?"
+chat >/dev/null
+decode
+check "reply=demo says it is simulated" grep -q '^\*Simulated answer from the offline demo model' "$TMP/content"
+check "  ... quotes the question" grep -qF '> How do I sort a list of tuples in "Python"?' "$TMP/content"
+check "  ... counts its words" grep -qF 'It has **10** words' "$TMP/content"
+check "  ... puts its words in a markdown table" grep -qF '| 3 | I | 1 |' "$TMP/content"
+check "  ... and the question in a code block, quotes escaped" \
+	grep -qF 'const char *question = "How do I sort a list of tuples in \"Python\"?";' "$TMP/content"
+cp "$TMP/content" "$TMP/demo1"
+body "sim:reply=demo:ttft=0:tps=0" 1 1 "Explain monads"
+chat >/dev/null
+decode
+check "  ... a different question gets a different answer" sh -c "! cmp -s '$TMP/demo1' '$TMP/content'"
+body "sim:reply=demo:ttft=0:tps=0" 1 1 "Write a title of at most six words for a conversation." \
+	"how do I sort a list of tuples, by the second item?"
+chat >/dev/null
+expect_eq "  ... and confab's title request gets the question's first six words" \
+	"How do I sort a list" "$(decode; cat "$TMP/content")"
+
 body "sim:reply=clock:ttft=0:tps=10:tokens=5" 1 0 "x"
 chat >/dev/null
 decode

@@ -134,6 +134,24 @@ E=$(new_email)
 signup "$A" "$E" 'password one' >/dev/null
 C=$(new_chat "$A" "supervised")
 check "  ... and a reply completes (the demo model)" reply_completes "hello"
+m=$(last_reply "$C")
+msg_field "$m" content >"$TMP/demo.txt"
+check "  ... which says it is simulated" grep -q '^\*Simulated answer' "$TMP/demo.txt"
+check "  ... and answers the question it was asked" grep -qx '> hello' "$TMP/demo.txt"
+# A chat with an automatic title gets its question's words from the demo.
+demo_title() {
+	local c t=''
+	c=$(new_chat "$A")
+	[ "$(send "$A" "$c" "$1")" = 303 ] || return 1
+	for _ in $(seq 100); do
+		t=$(sqlite3 "$DATA/data.db" "SELECT title FROM chats WHERE id = '$c' AND title_auto = 0")
+		[ -n "$t" ] && break
+		sleep 0.1
+	done
+	printf '%s' "$t"
+}
+expect_eq "  ... each chat titled by its question" "Why is the sky blue|Tabs or spaces" \
+	"$(demo_title "why is the sky blue?")|$(demo_title "Tabs or spaces?")"
 
 # --- the worker
 w=$(pid_of '*/worker/confabd *')
