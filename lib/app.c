@@ -228,6 +228,7 @@ static int load_static(const char *name, const struct route *routes, size_t nrou
 		return -1;
 	}
 	billing_cfg_free(&bc);
+	g.public_url = config_str(&g.cfg, "server", "public_url");
 	/* The sign-up page's grant: a value that is not USD granted nothing. */
 	if (config_str(&g.cfg, "auth", "signup_credits") &&
 	    models_parse_usd(config_str(&g.cfg, "auth", "signup_credits")) < 0) {
@@ -287,6 +288,7 @@ static void req_init(struct req *r, struct arena *a, struct buf *hdr, struct buf
 	r->resp_headers = hdr;
 	r->resp_body = body;
 	r->status = 200;
+	r->public_url = g.public_url;
 }
 
 /* After a bad request line or body: identify the visitor so the error

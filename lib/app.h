@@ -40,6 +40,7 @@ struct app {
 	struct models models;        /* providers and models: the config, then data.db */
 	struct plans plans;          /* plans and their limits: the config, then data.db */
 	unsigned char key[32];       /* secret.key: CSRF tokens, users' sealed provider keys */
+	const char *public_url;      /* [server] public_url, or NULL: redirects' address */
 	const struct route *routes;
 	size_t nroutes;
 };

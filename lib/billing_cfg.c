@@ -1,5 +1,6 @@
 /* billing_cfg.c — see billing_cfg.h. */
 #include "billing_cfg.h"
+#include "site_url.h"
 #include "models.h"
 #include "util.h"
 
@@ -153,66 +154,8 @@ const struct billing_item *billing_plan_by_external(const struct billing_cfg *bc
 	return NULL;
 }
 
-/* 1 if s is all digits (at least one, at most five). */
-static int port_valid(const char *s, size_t n)
-{
-	if (n == 0 || n > 5)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-/* The length of the host part of s ("name", "1.2.3.4" or "[v6]"), 0 when
- * it holds anything else. */
-static size_t host_part(const char *s)
-{
-	size_t n = 0;
-	if (s[0] == '[') {
-		for (n = 1; s[n] && s[n] != ']'; n++)
-			if (!strchr("0123456789abcdefABCDEF:.", s[n]))
-				return 0;
-		return s[n] == ']' && n > 1 ? n + 1 : 0;
-	}
-	for (; s[n] && s[n] != ':'; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		      (s[n] >= '0' && s[n] <= '9') || s[n] == '-' || s[n] == '.'))
-			return 0;
-	return n;
-}
-
 char *billing_site(const struct billing_cfg *bc, int https, const char *host,
 		   const char *server_port)
 {
-	const char *scheme = https ? "https" : "http", *def = https ? "443" : "80";
-	size_t n;
-	char *url;
-
-	if (bc->site_url) {
-		n = strlen(bc->site_url);
-		while (n > 0 && bc->site_url[n - 1] == '/')
-			n--;
-		if (asprintf(&url, "%.*s", (int)n, bc->site_url) < 0)
-			die("out of memory");
-		return url;
-	}
-	if (!host || !*host || !(n = host_part(host)))
-		return NULL;
-	if (host[n] == ':') {
-		/* The port the browser asked for (Apache and lighttpd pass the
-		 * Host header as it came, having checked it). */
-		if (!port_valid(host + n + 1, strlen(host + n + 1)))
-			return NULL;
-		if (asprintf(&url, "%s://%s", scheme, host) < 0)
-			die("out of memory");
-	} else if (server_port && *server_port && strcmp(server_port, def)) {
-		if (!port_valid(server_port, strlen(server_port)))
-			return NULL;
-		if (asprintf(&url, "%s://%s:%s", scheme, host, server_port) < 0)
-			die("out of memory");
-	} else if (asprintf(&url, "%s://%s", scheme, host) < 0) {
-		die("out of memory");
-	}
-	return url;
+	return site_url(bc->site_url, https, host, server_port);
 }

@@ -37,14 +37,8 @@ struct billing_cfg {
 int billing_cfg_load(const struct config *cfg, struct billing_cfg *out, char **err);
 void billing_cfg_free(struct billing_cfg *bc);
 
-/* The scheme, host and port the provider sends the buyer back to
- * (malloc'd, without a trailing slash): site_url when set; else the
- * request's: https when it came over TLS, the host the server passed in
- * HTTP_HOST (nginx's $host carries no port) and, when that has none, the
- * port the server accepted the connection on (SERVER_PORT) unless it is
- * the scheme's own. NULL when host is not a host name, an IPv4 address or
- * a [bracketed] IPv6 one with an optional port, or the port not a number:
- * nothing else may go into a URL the buyer is sent to. */
+/* Where the provider sends the buyer back: site_url (site_url.h) with
+ * [billing] site_url, else [server] public_url, as the configured address. */
 char *billing_site(const struct billing_cfg *bc, int https, const char *host,
 		   const char *server_port);
 

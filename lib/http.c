@@ -1,5 +1,6 @@
 /* http.c — see http.h. */
 #include "http.h"
+#include "site_url.h"
 #include "log.h"
 #include "util.h"
 #include "valid.h"
@@ -381,10 +382,14 @@ int http_local_path(const char *path)
 
 int http_redirect(struct req *r, const char *path)
 {
+	char *site;
+
 	if (!http_local_path(path))
 		path = "/";
+	site = site_url(r->public_url, r->https, r->host, http_env(r, "SERVER_PORT"));
 	r->status = 303;
-	http_header(r, "Location", path);
+	http_header(r, "Location", site ? arena_printf(r->a, "%s%s", site, path) : path);
+	free(site);
 	buf_clear(r->resp_body);
 	return 303;
 }

@@ -37,6 +37,7 @@ struct req {
 	int64_t server_max_body;  /* CONFAB_SERVER_MAX_BODY: the server's own body
 				   * limit, bytes, when its config says (0: not said) */
 	const char *refused;      /* why http_read answered 413, for the page */
+	const char *public_url;   /* [server] public_url, or NULL: set by the app */
 
 	struct kvlist query_kv;   /* parsed query string */
 	struct kvlist form;       /* parsed urlencoded or multipart body (POST) */
@@ -115,7 +116,9 @@ void http_header(struct req *r, const char *name, const char *value);
 /* Set-Cookie with HttpOnly; SameSite=Lax; Path=/ (and Secure over HTTPS).
  * max_age < 0 means a session cookie, 0 deletes it. */
 void http_cookie_set(struct req *r, const char *name, const char *value, int64_t max_age);
-/* 303 See Other to a local path (must start with a single '/'). */
+/* 303 See Other to a local path (must start with a single '/'; "/" when
+ * not), made absolute with the site's address (site_url.h) when it can be
+ * told: RFC 7231 allows a relative Location, but lynx warns on each one. */
 int http_redirect(struct req *r, const char *path);
 
 /* Write status line, the security headers, extra headers and body to the

@@ -6,10 +6,10 @@ A=$TMP/a.jar B=$TMP/b.jar C=$TMP/c.jar
 EA=$(new_email) PW='correct horse battery'
 
 expect_eq "signed out, /chats sends to the sign-in page" 303 "$(http "$C" GET /chats)"
-expect_eq "  ... with the page to return to" "/login?next=%2Fchats" "$(header Location)"
+expect_eq "  ... with the page to return to" "$BASE/login?next=%2Fchats" "$(header Location)"
 
 expect_eq "sign up answers 303" 303 "$(signup "$A" "$EA" "$PW")"
-expect_eq "  ... to the chat list" "/chats" "$(header Location)"
+expect_eq "  ... to the chat list" "$BASE/chats" "$(header Location)"
 check "  ... and sets an HttpOnly SameSite=Lax session cookie" \
 	grep -qi '^Set-Cookie: confab_session=[A-Za-z0-9_-]\{43\}; Path=/; HttpOnly; SameSite=Lax' "$TMP/headers"
 expect_eq "the chat list loads signed in" 200 "$(http "$A" GET /chats)"
@@ -27,7 +27,7 @@ expect_eq "a malformed email is refused" 400 "$(signup "$B" "not-an-email" "$PW"
 expect_eq "an unknown time zone is refused" 400 "$(signup "$B" "$(new_email)" "$PW" "Mars/Olympus")"
 
 expect_eq "sign in with the right password" 303 "$(login "$B" "$EA" "$PW")"
-expect_eq "  ... goes to the chat list" "/chats" "$(header Location)"
+expect_eq "  ... goes to the chat list" "$BASE/chats" "$(header Location)"
 expect_eq "  ... and the session works" 200 "$(http "$B" GET /chats)"
 
 W=$TMP/w.jar
@@ -52,14 +52,14 @@ expect_eq "a sign-in redirects to a local next page" 303 \
 	"$(token=$(csrf_for "$TMP/n.jar" "/login?next=/chats%3Fq%3Dx"); http "$TMP/n.jar" POST /login \
 	   --data-urlencode "csrf=$token" --data-urlencode "email=$EA" --data-urlencode "password=$PW" \
 	   --data-urlencode "next=/chats?q=x")"
-expect_eq "  ... to it" "/chats?q=x" "$(header Location)"
+expect_eq "  ... to it" "$BASE/chats?q=x" "$(header Location)"
 token=$(csrf_for "$TMP/o.jar" /login)
 http "$TMP/o.jar" POST /login --data-urlencode "csrf=$token" --data-urlencode "email=$EA" \
 	--data-urlencode "password=$PW" --data-urlencode "next=//evil.example/" >/dev/null
-expect_eq "  ... but never to another site" "/chats" "$(header Location)"
+expect_eq "  ... but never to another site" "$BASE/chats" "$(header Location)"
 
 expect_eq "sign out answers 303" 303 "$(CSRF_PAGE=/chats post "$A" /logout)"
-expect_eq "  ... to the sign-in page" "/login" "$(header Location)"
+expect_eq "  ... to the sign-in page" "$BASE/login" "$(header Location)"
 expect_eq "  ... and the old session no longer works" 303 "$(http "$A" GET /chats)"
 expect_eq "the other session of the same user still works" 200 "$(http "$B" GET /chats)"
 

@@ -97,7 +97,7 @@ check "  ... and a notice" grep -q 'role="status">Chat renamed.' "$TMP/body"
 expect_eq "an empty new title is refused" 400 "$(post "$A" "/chats/$cid/rename" 'title=')"
 expect_eq "rename from the chat page returns there" 303 \
 	"$(post "$A" "/chats/$cid/rename" 'title=Back again' "back=/chat/$cid")"
-expect_eq "  ... to the chat" "/chat/$cid" "$(header Location)"
+expect_eq "  ... to the chat" "$BASE/chat/$cid" "$(header Location)"
 
 expect_eq "unpin" 303 "$(post "$A" "/chats/$pin_id/pin" pinned=0)"
 http "$A" GET /chats >/dev/null

@@ -63,7 +63,7 @@ PY
 # Ratings: one's own ended replies only.
 rate() { CSRF_PAGE="/chat/$CID" post "$1" /ratings "m=$2" "${@:3}"; }
 expect_eq "rate a reply 4 stars" 303 "$(rate "$A" "$R1" rating=4)"
-check "back to the reply on its chat page" grep -qi "^location: /chat/$CID#m-$R1" "$TMP/headers"
+check "back to the reply on its chat page" grep -qi "^location: $BASE/chat/$CID#m-$R1" "$TMP/headers"
 expect_eq "thumbs up" 303 "$(rate "$A" "$R1" vote=1)"
 expect_eq "rating and vote stored" "4|1" "$(sqlite3 "$DATA/data.db" "SELECT user_rating || '|' || vote FROM request_analytics WHERE message_id = '$R1'")"
 rate "$A" "$R2" rating=2 vote=-1 >/dev/null
@@ -101,7 +101,7 @@ check "... as JSON" grep -qi '^content-type: application/json' "$TMP/headers"
 cp "$TMP/body" "$TMP/dash.json"
 expect_eq "/dashboard answers" 200 "$(http "$A" GET /dashboard)"
 cp "$TMP/body" "$TMP/dash.html"
-python3 "$HERE/dash_expect.py" "$DATA" "$UA" Asia/Kolkata "$TMP/dash.json" "$TMP/dash.html"
+python3 "$HERE/dash_expect.py" "$DATA" "$UA" Asia/Kolkata "$TMP/dash.json" "$TMP/dash.html" | tap
 check "the JSON has the specification's parts" python3 -c '
 import json, sys; j = json.load(open(sys.argv[1]))
 assert {"user", "metrics", "limits", "performance", "recentRequests", "requestsByCategory"} <= set(j)

@@ -61,7 +61,7 @@ comp() { # JAR type name content [description [tags]]: prints the status
 N100=$(repeat 100 n) N101=$(repeat 101 n) C5000=$(repeat 5000 c) C5001=$(repeat 5001 c)
 D500=$(repeat 500 d) D501=$(repeat 501 d)
 expect_eq "a name of 100 characters is accepted" 303 "$(comp "$A" role "$N100" 'x')"
-expect_eq "  ... and back to the list of its type" "/presets/components?type=role" "$(header Location)"
+expect_eq "  ... and back to the list of its type" "$BASE/presets/components?type=role" "$(header Location)"
 expect_eq "a name of 100 multi-byte characters is accepted" 303 "$(comp "$A" role "$(repeat 100 é)" 'x')"
 expect_eq "a name of 101 characters is refused (400)" 400 "$(comp "$A" role "$N101" 'The content I typed')"
 check "  ... saying why, in role=alert" grep -q 'role="alert">Name must be at most 100 characters.' "$TMP/body"
@@ -192,7 +192,7 @@ expect_eq "the simulator received role, context, style, mode, then the chat's pr
 
 # --- switching presets between messages; the history
 expect_eq "switch to the role-and-mode preset" 303 "$(post "$A" "/chat/$CID/preset" "preset=$P_RM")"
-expect_eq "  ... back to the chat" "/chat/$CID" "$(header Location)"
+expect_eq "  ... back to the chat" "$BASE/chat/$CID" "$(header Location)"
 http "$A" GET "/chat/$CID" >/dev/null
 check "  ... with a notice" grep -q 'role="status">This chat now uses the preset “Role and mode”.' "$TMP/body"
 send "$A" "$CID" 'And now?' sim-system >/dev/null

@@ -496,6 +496,38 @@ static void redirect_refuses_other_sites(void **state)
 	assert_string_equal(buf_str(&f->headers), "Location: /\r\n");
 }
 
+/* Absolute with the site's address: the request's host and port, or the
+ * configured public_url; relative when the host could not go in a URL. */
+static void redirect_absolute(void **state)
+{
+	struct fixture *f = fix(state);
+	const char *vars[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/chats", "HTTP_HOST=127.0.0.1",
+			       "SERVER_PORT=8080", NULL };
+	const char *evil[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/chats",
+			       "HTTP_HOST=evil.com/x?", "SERVER_PORT=8080", NULL };
+	const char *tls[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_HOST=chat.example.org",
+			      "SERVER_PORT=443", "HTTPS=on", NULL };
+
+	assert_int_equal(read_vars(f, vars, NULL, 1024), 0);
+	http_redirect(&f->r, "/chat/abc#m-1");
+	assert_string_equal(buf_str(&f->headers), "Location: http://127.0.0.1:8080/chat/abc#m-1\r\n");
+	buf_clear(&f->headers);
+	f->r.public_url = "https://chat.example.org/";
+	http_redirect(&f->r, "/login");
+	assert_string_equal(buf_str(&f->headers), "Location: https://chat.example.org/login\r\n");
+
+	buf_clear(&f->headers);
+	f->r.public_url = NULL;
+	assert_int_equal(read_vars(f, tls, NULL, 1024), 0);
+	http_redirect(&f->r, "/chats");
+	assert_string_equal(buf_str(&f->headers), "Location: https://chat.example.org/chats\r\n");
+
+	buf_clear(&f->headers);
+	assert_int_equal(read_vars(f, evil, NULL, 1024), 0);
+	http_redirect(&f->r, "/chats");
+	assert_string_equal(buf_str(&f->headers), "Location: /chats\r\n");
+}
+
 static void local_path_cases(void **state)
 {
 	(void)state;
@@ -711,6 +743,7 @@ int main(void)
 		T(send_head_omits_body),
 		T(redirect_local),
 		T(redirect_refuses_other_sites),
+		T(redirect_absolute),
 		T(local_path_cases),
 		T(header_appends),
 		T(header_line_breaks_dropped),
