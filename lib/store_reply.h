@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "db.h"
 #include "store_chat.h"
+#include "turn.h"
 
 /* ---- pages ---- */
 
@@ -121,18 +122,6 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
  * chat's system prompt (composed with its preset: chat_system_prompt) and
  * done user/assistant messages. Appended as
  * role/content pairs to roles/contents (heap strings, caller frees). */
-struct turn_file {
-	char *type, *name;        /* media type (from the bytes), original name */
-	unsigned char *data;      /* the file, read by the worker (heap) */
-	size_t len;
-};
-struct turn {
-	char *role, *content;
-	/* A user message's attachments (heap), or NULL: filled only by
-	 * job_history_files (store_attach.h), freed by turn_files_free. */
-	struct turn_file *files;
-	size_t nfiles;
-};
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns);
 
