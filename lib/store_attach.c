@@ -1,8 +1,5 @@
 /* store_attach.c — see store_attach.h. */
 #include "store_attach.h"
-#include "attach.h"
-#include "log.h"
-#include "store_reply.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -134,61 +131,4 @@ int attach_referenced(struct db *db, const char *hash)
 	yes = sqlite3_step(st) != SQLITE_DONE;   /* busy counts as in use */
 	sqlite3_reset(st);
 	return yes;
-}
-
-void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
-		       const char *msg_id, int images, int pdfs, struct turn *turns, size_t n)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT id, role FROM messages WHERE chat_id = ?1 "
-				       "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
-				       "AND (role = 'user' OR status IN ('done', 'stopped')) "
-				       "AND content != '' ORDER BY seq");
-	char (*ids)[UUID_BUF] = xcalloc(n ? n : 1, sizeof *ids);
-	size_t i = 0;
-	db_bind_text(st, 1, chat_id);
-	db_bind_text(st, 2, msg_id);
-	while (i < n && sqlite3_step(st) == SQLITE_ROW) {
-		if (!strcmp(db_col_text(st, 1), "user"))
-			snprintf(ids[i], sizeof ids[i], "%s", db_col_text(st, 0));
-		i++;
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < n; i++) {
-		struct attachment *l;
-		size_t k;
-		if (!ids[i][0] || strcmp(turns[i].role, "user"))
-			continue;
-		l = attach_of_message(db, ids[i], &k);
-		if (k)
-			turns[i].files = xcalloc(k, sizeof *turns[i].files);
-		for (size_t j = 0; j < k; j++) {
-			struct turn_file *f = &turns[i].files[turns[i].nfiles];
-			if (attach_is_image(l[j].type) ? !images : !pdfs)
-				continue;
-			f->data = attach_load(data_dir, l[j].hash, &f->len);
-			if (!f->data) {
-				log_error("attachment %s is missing from the data directory", l[j].hash);
-				continue;
-			}
-			f->type = xstrdup(l[j].type);
-			f->name = xstrdup(l[j].name);
-			turns[i].nfiles++;
-		}
-		attach_free_list(l, k);
-	}
-	free(ids);
-}
-
-void turn_files_free(struct turn *turns, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < turns[i].nfiles; j++) {
-			free(turns[i].files[j].type);
-			free(turns[i].files[j].name);
-			free(turns[i].files[j].data);
-		}
-		free(turns[i].files);
-		turns[i].files = NULL;
-		turns[i].nfiles = 0;
-	}
 }

@@ -118,10 +118,11 @@ int job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
 /* Ids of running jobs whose stop was requested; returns count. */
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
 
-/* The conversation before assistant message msg_id, oldest first: the
- * chat's system prompt (composed with its preset: chat_system_prompt) and
- * done user/assistant messages. Appended as
- * role/content pairs to roles/contents (heap strings, caller frees). */
+/* The conversation before assistant message msg_id, oldest first, in one
+ * read: the chat's system prompt (composed with its preset:
+ * chat_system_prompt; heap) and done user/assistant messages, each user
+ * message with the rows of its attached files (type, name, hash; the
+ * bytes are read by turn_files.h). Free the turns with turns_free. */
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns);
 

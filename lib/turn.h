@@ -11,6 +11,7 @@ struct turn_file {
 	char *type, *name;        /* media type (from the bytes), original name */
 	unsigned char *data;      /* the file's bytes (heap); NULL until read */
 	size_t len;
+	char hash[64 + 1];        /* its name in the data directory (attach.h) */
 };
 
 struct turn {
@@ -19,5 +20,8 @@ struct turn {
 	struct turn_file *files;
 	size_t nfiles;
 };
+
+/* Free n turns (their strings and files) and the array. */
+void turns_free(struct turn *turns, size_t n);
 
 #endif

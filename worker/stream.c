@@ -3,9 +3,9 @@
 #include "confabd.h"
 #include "hold.h"
 #include "keybox.h"
-#include "store_attach.h"
 #include "store_keys.h"
 #include "store_quota.h"
+#include "turn_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +162,22 @@ static int own_key(struct stream *s)
 	return 0;
 }
 
+/* The chat's first user message, kept for its title request (loop.c
+ * start_title) when nothing was answered before it: the title comes from
+ * the history read here, not from a second read. */
+static void keep_first_message(struct stream *s, struct turn *turns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(turns[i].role, "assistant"))
+			return;
+		if (!strcmp(turns[i].role, "user")) {
+			s->first_message = turns[i].content;
+			turns[i].content = NULL;
+			return;
+		}
+	}
+}
+
 struct stream *stream_new_reply(const struct job *job, int64_t now)
 {
 	struct stream *s = stream_alloc();
@@ -187,9 +203,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	}
 	if (!own_key(s))
 		return s;
-	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
-	job_history_files(w.db, w.cfg.data_dir, job->chat_id, job->message_id,
-			  s->model->images, s->model->pdfs, turns, n);
+	n = turn_files_history(w.db, w.cfg.data_dir, s->model, job->chat_id, job->message_id,
+			       &system, &turns);
 	rq.model = s->model;
 	rq.system = system;
 	rq.turns = turns;
@@ -212,12 +227,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	if (!s->ended)
 		prepare(s, &rq);
 	cache_answer(s, now);
-	turn_files_free(turns, n);
-	for (size_t i = 0; i < n; i++) {
-		free(turns[i].role);
-		free(turns[i].content);
-	}
-	free(turns);
+	keep_first_message(s, turns, n);
+	turns_free(turns, n);
 	free(system);
 	return s;
 }
@@ -428,5 +439,6 @@ void stream_free(struct stream *s)
 	sse_free(&s->sse);
 	gen_out_free(&s->out);
 	free(s->job.model);
+	free(s->first_message);
 	free(s);
 }
