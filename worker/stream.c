@@ -3,7 +3,7 @@
 #include "confabd.h"
 #include "hold.h"
 #include "keybox.h"
-#include "store_keys.h"
+#include "own_key.h"
 #include "store_quota.h"
 #include "turn_files.h"
 
@@ -139,23 +139,13 @@ static int prepare(struct stream *s, const struct gen_request *rq)
 	return 0;
 }
 
-/* The user's own key for the model's provider, if they stored one, into
- * s->user_key. 0 (and s ended failed) when one is stored but cannot be
- * opened: never fall back to the server's key behind the user's back. */
+/* The user's own key for the model's provider, if it pays for this
+ * request (own_key.h), into s->user_key. 0 (and s ended failed) when one
+ * is stored but cannot be opened. */
 static int own_key(struct stream *s)
 {
-	unsigned char *sealed;
-	size_t len;
-	if (!w.user_db)
-		return 1;
-	sealed = provider_key_get(w.user_db, s->job.user_id, s->model->provider->name, &len);
-	if (!sealed)
-		return 1;
-	if (w.have_key)
-		s->user_key = keybox_open(w.key, s->job.user_id, s->model->provider->name,
-					  sealed, len);
-	free(sealed);
-	if (s->user_key)
+	if (own_key_for(w.user_db, w.have_key ? w.key : NULL, s->job.user_id,
+			s->model->provider->name, &s->user_key) != OWN_KEY_UNREADABLE)
 		return 1;
 	stream_end(s, "failed", "Your own key for this provider could not be read (the "
 				"server's key file has changed). Store it again in Settings.");
