@@ -27,7 +27,8 @@ struct origin {
 	/* The plan's limits, checked in the transaction that queues the reply
 	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
 	struct quota *quota;
-	/* Files attached to the user's message (stored already; attach_http.h),
+	/* Files attached to the user's message (stored already;
+	 * cgi-bin/attach_http.h),
 	 * linked to it in the same transaction. */
 	const struct attachment *files;
 	size_t nfiles;
