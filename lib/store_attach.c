@@ -3,7 +3,6 @@
 #include "util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum store_rc attach_link(struct db *db, const char *msg_id, const struct attachment *files,
@@ -28,9 +27,9 @@ static void fill(struct arena *a, sqlite3_stmt *st, struct attachment *x)
 {
 	snprintf(x->message_id, sizeof x->message_id, "%s", db_col_text(st, 0));
 	snprintf(x->hash, sizeof x->hash, "%s", db_col_text(st, 1));
-	x->type = a ? arena_strdup(a, db_col_text(st, 2)) : xstrdup(db_col_text(st, 2));
+	x->type = arena_strdup(a, db_col_text(st, 2));
 	x->size = sqlite3_column_int64(st, 3);
-	x->name = a ? arena_strdup(a, db_col_text(st, 4)) : xstrdup(db_col_text(st, 4));
+	x->name = arena_strdup(a, db_col_text(st, 4));
 }
 
 /* Step st to the end, its rows into a growing arena array. */
@@ -95,32 +94,6 @@ enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 	}
 	sqlite3_reset(st);
 	return rc;
-}
-
-struct attachment *attach_of_message(struct db *db, const char *msg_id, size_t *n)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT message_id, hash, type, size, name "
-				       "FROM attachments WHERE message_id = ?1 ORDER BY idx");
-	struct attachment *l = NULL;
-	size_t cap = 0;
-	*n = 0;
-	db_bind_text(st, 1, msg_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap)
-			l = xrealloc(l, (cap = cap ? cap * 2 : 4) * sizeof *l);
-		fill(NULL, st, &l[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return l;
-}
-
-void attach_free_list(struct attachment *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free((char *)l[i].type);
-		free((char *)l[i].name);
-	}
-	free(l);
 }
 
 int attach_referenced(struct db *db, const char *hash)

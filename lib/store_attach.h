@@ -37,11 +37,6 @@ struct attachment *attach_of_own_message(struct db *db, struct arena *a, const c
 enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 			  const char *chat_id, const char *hash, struct attachment *out);
 
-/* The files of one message, in order, for the worker: heap array whose
- * type and name are heap strings too (attach_free_list). */
-struct attachment *attach_of_message(struct db *db, const char *msg_id, size_t *n);
-void attach_free_list(struct attachment *l, size_t n);
-
 /* 1 if some message still refers to the file. */
 int attach_referenced(struct db *db, const char *hash);
 
