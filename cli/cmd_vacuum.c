@@ -4,7 +4,7 @@
 #include "app.h"
 #include "files.h"
 #include "vacuum.h"
-#include "attach.h"
+#include "vacuum_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +84,7 @@ int cmd_vacuum(int argc, char **argv)
 	/* Attached files no message refers to any more (deleted chats'); an
 	 * hour's grace for a send that wrote its file but has not committed. */
 	printf("files: %d unreferenced removed\n",
-	       attach_sweep(g.data_db, g.cfg.data_dir, 3600 * 1000));
+	       vacuum_files(g.data_db, g.cfg.data_dir, 3600 * 1000));
 	rc = vacuum_one("user.db", g.user_db, full) || vacuum_one("data.db", g.data_db, full)
 		     ? CLI_FAILED : CLI_OK;
 	app_fini();

@@ -2,13 +2,13 @@
  * their first bytes, never by the browser's claim), and where they live:
  * DATA/files/ab/abcdef… named by their SHA-256, written atomically, 0600.
  * The same file sent twice is stored once. The rows that link messages to
- * files are in store_attach.h. */
+ * files are in store_attach.h; the sweep of files no row names any more is
+ * vacuum_files.h's. */
 #ifndef CONFAB_ATTACH_H
 #define CONFAB_ATTACH_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "db.h"
 
 #define ATTACH_HASH_LEN 64
 
@@ -32,11 +32,5 @@ int attach_store(const char *data_dir, const unsigned char *d, size_t n,
 
 /* The whole file (malloc'd, *len set), or NULL when missing. */
 unsigned char *attach_load(const char *data_dir, const char *hash, size_t *len);
-
-/* Delete stored files no message refers to any more (a deleted chat's,
- * or one ticked off an edited message), leaving those younger than
- * min_age_ms alone: a send may have written its file and not yet
- * committed the row. Returns how many went. */
-int attach_sweep(struct db *db, const char *data_dir, int64_t min_age_ms);
 
 #endif

@@ -1,7 +1,7 @@
 /* hold.c — see hold.h. */
 #include "hold.h"
 #include "media_dims.h"
-#include "store_reply.h"
+#include "turn.h"
 
 #include <string.h>
 

@@ -35,7 +35,7 @@ int64_t hold_file_tokens(const char *provider_type, const char *media_type,
 			 const unsigned char *data, size_t len);
 
 /* The most the provider bills as input for the system prompt and the
- * turns (with their files, as job_history_files loaded them). */
+ * turns (with their files, as turn_files_load read them). */
 int64_t hold_input_tokens(const char *provider_type, const char *system,
 			  const struct turn *turns, size_t n);
 

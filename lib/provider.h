@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "models.h"
 #include "sse.h"
-#include "store_reply.h"
+#include "turn.h"
 
 struct gen_request {
 	const struct model_cfg *model;

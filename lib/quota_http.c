@@ -1,13 +1,12 @@
 /* quota_http.c — see quota_http.h. */
 #include "quota_http.h"
 #include "app.h"
-#include "store_keys.h"
+#include "own_key.h"
 #include "store_reply.h"
 #include "tz.h"
 #include "util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 const struct plan_cfg *user_plan(struct req *r)
@@ -22,14 +21,10 @@ struct quota *quota_for(struct req *r, const struct model_cfg *model)
 	q->tz = r->user->timezone;
 	q->model = model;
 	q->data_dir = g.cfg.data_dir;
-	if (q->plan->charge_credits && !model->demo) {
-		/* A request on the user's own key costs the operator nothing. */
-		size_t n;
-		unsigned char *own = provider_key_get(g.user_db, r->user->id,
-						      model->provider->name, &n);
-		q->charge_credits = own == NULL;
-		free(own);
-	}
+	/* A request on the user's own key costs the operator nothing. */
+	q->charge_credits = q->plan->charge_credits && !model->demo &&
+			    own_key_for(g.user_db, NULL, r->user->id, model->provider->name,
+					NULL) == OWN_KEY_NONE;
 	return q;
 }
 

@@ -1,12 +1,8 @@
 /* store_attach.c — see store_attach.h. */
 #include "store_attach.h"
-#include "attach.h"
-#include "log.h"
-#include "store_reply.h"
 #include "util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum store_rc attach_link(struct db *db, const char *msg_id, const struct attachment *files,
@@ -31,9 +27,9 @@ static void fill(struct arena *a, sqlite3_stmt *st, struct attachment *x)
 {
 	snprintf(x->message_id, sizeof x->message_id, "%s", db_col_text(st, 0));
 	snprintf(x->hash, sizeof x->hash, "%s", db_col_text(st, 1));
-	x->type = a ? arena_strdup(a, db_col_text(st, 2)) : xstrdup(db_col_text(st, 2));
+	x->type = arena_strdup(a, db_col_text(st, 2));
 	x->size = sqlite3_column_int64(st, 3);
-	x->name = a ? arena_strdup(a, db_col_text(st, 4)) : xstrdup(db_col_text(st, 4));
+	x->name = arena_strdup(a, db_col_text(st, 4));
 }
 
 /* Step st to the end, its rows into a growing arena array. */
@@ -100,32 +96,6 @@ enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 	return rc;
 }
 
-struct attachment *attach_of_message(struct db *db, const char *msg_id, size_t *n)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT message_id, hash, type, size, name "
-				       "FROM attachments WHERE message_id = ?1 ORDER BY idx");
-	struct attachment *l = NULL;
-	size_t cap = 0;
-	*n = 0;
-	db_bind_text(st, 1, msg_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap)
-			l = xrealloc(l, (cap = cap ? cap * 2 : 4) * sizeof *l);
-		fill(NULL, st, &l[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return l;
-}
-
-void attach_free_list(struct attachment *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free((char *)l[i].type);
-		free((char *)l[i].name);
-	}
-	free(l);
-}
-
 int attach_referenced(struct db *db, const char *hash)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM attachments WHERE hash = ?1 LIMIT 1");
@@ -134,61 +104,4 @@ int attach_referenced(struct db *db, const char *hash)
 	yes = sqlite3_step(st) != SQLITE_DONE;   /* busy counts as in use */
 	sqlite3_reset(st);
 	return yes;
-}
-
-void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
-		       const char *msg_id, int images, int pdfs, struct turn *turns, size_t n)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT id, role FROM messages WHERE chat_id = ?1 "
-				       "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
-				       "AND (role = 'user' OR status IN ('done', 'stopped')) "
-				       "AND content != '' ORDER BY seq");
-	char (*ids)[UUID_BUF] = xcalloc(n ? n : 1, sizeof *ids);
-	size_t i = 0;
-	db_bind_text(st, 1, chat_id);
-	db_bind_text(st, 2, msg_id);
-	while (i < n && sqlite3_step(st) == SQLITE_ROW) {
-		if (!strcmp(db_col_text(st, 1), "user"))
-			snprintf(ids[i], sizeof ids[i], "%s", db_col_text(st, 0));
-		i++;
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < n; i++) {
-		struct attachment *l;
-		size_t k;
-		if (!ids[i][0] || strcmp(turns[i].role, "user"))
-			continue;
-		l = attach_of_message(db, ids[i], &k);
-		if (k)
-			turns[i].files = xcalloc(k, sizeof *turns[i].files);
-		for (size_t j = 0; j < k; j++) {
-			struct turn_file *f = &turns[i].files[turns[i].nfiles];
-			if (attach_is_image(l[j].type) ? !images : !pdfs)
-				continue;
-			f->data = attach_load(data_dir, l[j].hash, &f->len);
-			if (!f->data) {
-				log_error("attachment %s is missing from the data directory", l[j].hash);
-				continue;
-			}
-			f->type = xstrdup(l[j].type);
-			f->name = xstrdup(l[j].name);
-			turns[i].nfiles++;
-		}
-		attach_free_list(l, k);
-	}
-	free(ids);
-}
-
-void turn_files_free(struct turn *turns, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < turns[i].nfiles; j++) {
-			free(turns[i].files[j].type);
-			free(turns[i].files[j].name);
-			free(turns[i].files[j].data);
-		}
-		free(turns[i].files);
-		turns[i].files = NULL;
-		turns[i].nfiles = 0;
-	}
 }

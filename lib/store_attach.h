@@ -37,21 +37,6 @@ struct attachment *attach_of_own_message(struct db *db, struct arena *a, const c
 enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 			  const char *chat_id, const char *hash, struct attachment *out);
 
-/* The files of one message, in order, for the worker: heap array whose
- * type and name are heap strings too (attach_free_list). */
-struct attachment *attach_of_message(struct db *db, const char *msg_id, size_t *n);
-void attach_free_list(struct attachment *l, size_t n);
-
-/* The attachments of the turns job_history returned for msg_id (the same
- * rows, in the same order): each turn's files, with type and name; the
- * bytes are read from data_dir. Only images when images is set and PDFs
- * when pdfs is (a chat may have moved to a model that takes neither). A
- * file missing from disk is left out (logged). Free with turn_files_free. */
-struct turn;
-void job_history_files(struct db *db, const char *data_dir, const char *chat_id,
-		       const char *msg_id, int images, int pdfs, struct turn *turns, size_t n);
-void turn_files_free(struct turn *turns, size_t n);
-
 /* 1 if some message still refers to the file. */
 int attach_referenced(struct db *db, const char *hash);
 

@@ -1,9 +1,8 @@
 /* store_quota.c — see store_quota.h. */
 #include "store_quota.h"
 #include "hold.h"
-#include "store_attach.h"
 #include "store_credits.h"
-#include "store_reply.h"
+#include "turn_files.h"
 #include "tz.h"
 
 #include <assert.h>
@@ -143,20 +142,12 @@ void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now
 static int64_t input_bound(struct db *db, const struct quota *q, const char *chat_id,
 			   const char *msg_id)
 {
-	const struct model_cfg *m = q->model;
 	struct turn *turns;
 	char *system;
-	size_t n = job_history(db, chat_id, msg_id, &system, &turns);
-	int64_t t;
-	job_history_files(db, q->data_dir ? q->data_dir : ".", chat_id, msg_id, m->images,
-			  m->pdfs, turns, n);
-	t = hold_input_tokens(m->provider->type, system, turns, n);
-	turn_files_free(turns, n);
-	for (size_t i = 0; i < n; i++) {
-		free(turns[i].role);
-		free(turns[i].content);
-	}
-	free(turns);
+	size_t n = turn_files_history(db, q->data_dir ? q->data_dir : ".", q->model, chat_id,
+				      msg_id, &system, &turns);
+	int64_t t = hold_input_tokens(q->model->provider->type, system, turns, n);
+	turns_free(turns, n);
 	free(system);
 	return t;
 }

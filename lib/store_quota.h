@@ -33,7 +33,7 @@ struct quota {
  * it for msg_id (queued in chat_id just before): its hold, counted against
  * tokens_per_month while it runs and taken off the credits until it is
  * settled, and the max_tokens the worker sends. The hold is worked out
- * from what the worker will send (job_history, job_history_files), so a
+ * from what the worker will send (turn_files_history), so a
  * request that cannot be paid for at its most is refused before any
  * provider is asked. STORE_OK or STORE_LIMITED (q->status, q->what,
  * q->reset_at, the hold and q->left filled). */

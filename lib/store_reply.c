@@ -538,32 +538,53 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max)
 	return n;
 }
 
+/* Append one attachment row of the current row to turn t. */
+static void add_file_row(struct turn *t, sqlite3_stmt *st, size_t *cap)
+{
+	struct turn_file *f;
+	if (t->nfiles == *cap)
+		t->files = xrealloc(t->files, (*cap = *cap ? *cap * 2 : 4) * sizeof *t->files);
+	f = &t->files[t->nfiles++];
+	memset(f, 0, sizeof *f);
+	snprintf(f->hash, sizeof f->hash, "%s", db_col_text(st, 3));
+	f->type = xstrdup(db_col_text(st, 4));
+	f->name = xstrdup(db_col_text(st, 5));
+}
+
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns)
 {
 	sqlite3_stmt *st;
-	size_t n = 0, cap = 16;
+	size_t n = 0, cap = 16, fcap = 0;
+	char last[UUID_BUF] = "";
 	*turns = xmalloc(cap * sizeof **turns);
 	/* The chat's preset and its own prompt, composed (store_preset.h). */
 	*system_prompt = chat_system_prompt(db, chat_id);
 	/* Done exchanges, and the partial text of stopped replies (the user
-	 * saw it); failed replies and empty ones are left out. */
-	/* store_attach.c's job_history_files walks the same rows. */
-	st = db_prep(db, "SELECT role, content FROM messages WHERE chat_id = ?1 "
-			 "AND seq < (SELECT seq FROM messages WHERE id = ?2) "
-			 "AND (role = 'user' OR status IN ('done', 'stopped')) AND content != '' "
-			 "ORDER BY seq");
+	 * saw it); failed replies and empty ones are left out. A user
+	 * message comes once per attached file, in the files' order. */
+	st = db_prep(db, "SELECT m.id, m.role, m.content, f.hash, f.type, f.name FROM messages m "
+			 "LEFT JOIN attachments f ON f.message_id = m.id AND m.role = 'user' "
+			 "WHERE m.chat_id = ?1 AND m.seq < (SELECT seq FROM messages WHERE id = ?2) "
+			 "AND (m.role = 'user' OR m.status IN ('done', 'stopped')) "
+			 "AND m.content != '' ORDER BY m.seq, f.idx");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, msg_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap *= 2;
-			*turns = xrealloc(*turns, cap * sizeof **turns);
+		if (strcmp(db_col_text(st, 0), last)) {
+			if (n == cap) {
+				cap *= 2;
+				*turns = xrealloc(*turns, cap * sizeof **turns);
+			}
+			memset(&(*turns)[n], 0, sizeof **turns);
+			(*turns)[n].role = xstrdup(db_col_text(st, 1));
+			(*turns)[n].content = xstrdup(db_col_text(st, 2));
+			snprintf(last, sizeof last, "%s", db_col_text(st, 0));
+			n++;
+			fcap = 0;
 		}
-		memset(&(*turns)[n], 0, sizeof **turns);
-		(*turns)[n].role = xstrdup(db_col_text(st, 0));
-		(*turns)[n].content = xstrdup(db_col_text(st, 1));
-		n++;
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			add_file_row(&(*turns)[n - 1], st, &fcap);
 	}
 	sqlite3_reset(st);
 	return n;
@@ -706,12 +727,9 @@ static int64_t sent_bytes(struct db *db, const char *chat_id, const char *msg_id
 	struct turn *turns = NULL;
 	size_t n = job_history(db, chat_id, msg_id, &system, &turns);
 	int64_t bytes = (int64_t)strlen(system);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		bytes += (int64_t)strlen(turns[i].content);
-		free(turns[i].role);
-		free(turns[i].content);
-	}
-	free(turns);
+	turns_free(turns, n);
 	free(system);
 	return bytes;
 }

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "db.h"
 #include "store_chat.h"
+#include "turn.h"
 
 /* ---- pages ---- */
 
@@ -26,7 +27,8 @@ struct origin {
 	/* The plan's limits, checked in the transaction that queues the reply
 	 * (NULL: none); a refusal ends it with STORE_LIMITED. */
 	struct quota *quota;
-	/* Files attached to the user's message (stored already; attach_http.h),
+	/* Files attached to the user's message (stored already;
+	 * cgi-bin/attach_http.h),
 	 * linked to it in the same transaction. */
 	const struct attachment *files;
 	size_t nfiles;
@@ -117,22 +119,11 @@ int job_claim(struct db *db, struct job *jobs, size_t max, int64_t now);
 /* Ids of running jobs whose stop was requested; returns count. */
 size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
 
-/* The conversation before assistant message msg_id, oldest first: the
- * chat's system prompt (composed with its preset: chat_system_prompt) and
- * done user/assistant messages. Appended as
- * role/content pairs to roles/contents (heap strings, caller frees). */
-struct turn_file {
-	char *type, *name;        /* media type (from the bytes), original name */
-	unsigned char *data;      /* the file, read by the worker (heap) */
-	size_t len;
-};
-struct turn {
-	char *role, *content;
-	/* A user message's attachments (heap), or NULL: filled only by
-	 * job_history_files (store_attach.h), freed by turn_files_free. */
-	struct turn_file *files;
-	size_t nfiles;
-};
+/* The conversation before assistant message msg_id, oldest first, in one
+ * read: the chat's system prompt (composed with its preset:
+ * chat_system_prompt; heap) and done user/assistant messages, each user
+ * message with the rows of its attached files (type, name, hash; the
+ * bytes are read by turn_files.h). Free the turns with turns_free. */
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 		   char **system_prompt, struct turn **turns);
 

@@ -38,7 +38,8 @@
 #              answer NULL for a name the route does not declare): no
 #              r->form / r->query_kv outside lib/http.c and FIELDS_OK.
 
-# The web layer's lib/ files (its headers are these names with .h).
+# The web layer's files by name: in lib/, and (attach_http, preset_ui) in
+# cgi-bin/ beside the chat executable; its headers are these names with .h.
 WEB='app http page session attach_http preset_ui quota_http'
 # Templates that may print unescaped HTML, and why.
 RAW_HTML_OK='_message.html'         # the reply's markdown, rendered by lib/markdown.c

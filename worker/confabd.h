@@ -62,6 +62,7 @@ struct stream {
 	const char *end_status;       /* done, failed, stopped */
 	char end_error[400];
 	char *user_key;               /* the user's own key for this provider */
+	char *first_message;          /* a first reply's user message, for the title */
 	char cache_key[65];           /* "" when the cache is off */
 	int cached;                   /* answered from the cache */
 	enum render_state render;     /* its HTML, once ended (render.c) */

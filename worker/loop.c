@@ -141,22 +141,16 @@ static int record_reply(struct stream *s, int64_t now)
  * this was the chat's first reply and the title is still automatic. */
 static void start_title(struct stream *s, int64_t now)
 {
-	char *auto_title, *system = NULL;
-	struct turn *turns = NULL;
-	const char *first = NULL;
-	size_t n;
+	char *auto_title;
 
 	if (strcmp(s->end_status, "done") != 0 || !s->model || w.nstreams >= w.max_streams ||
 	    !reply_is_first(w.db, s->job.chat_id, s->job.message_id) ||
 	    (auto_title = chat_auto_title(w.db, s->job.chat_id)) == NULL)
 		return;
-	n = job_history(w.db, s->job.chat_id, s->job.message_id, &system, &turns);
-	for (size_t i = 0; i < n && !first; i++)
-		if (strcmp(turns[i].role, "user") == 0)
-			first = turns[i].content;
-	if (first) {
+	/* The user message the reply's own history read kept (stream.c). */
+	if (s->first_message) {
 		struct stream *t = stream_new_title(s->job.chat_id, s->job.user_id, s->model,
-						    first, now);
+						    s->first_message, now);
 		memcpy(t->job.ip, s->job.ip, sizeof t->job.ip);
 		memcpy(t->job.user_agent, s->job.user_agent, sizeof t->job.user_agent);
 		/* Not into w.streams: the caller is walking that list. */
@@ -165,12 +159,6 @@ static void start_title(struct stream *s, int64_t now)
 		w.nstreams++;
 		stream_start(t, now);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(turns[i].role);
-		free(turns[i].content);
-	}
-	free(turns);
-	free(system);
 	free(auto_title);
 }
 

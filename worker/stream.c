@@ -3,9 +3,9 @@
 #include "confabd.h"
 #include "hold.h"
 #include "keybox.h"
-#include "store_attach.h"
-#include "store_keys.h"
+#include "own_key.h"
 #include "store_quota.h"
+#include "turn_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,27 +139,33 @@ static int prepare(struct stream *s, const struct gen_request *rq)
 	return 0;
 }
 
-/* The user's own key for the model's provider, if they stored one, into
- * s->user_key. 0 (and s ended failed) when one is stored but cannot be
- * opened: never fall back to the server's key behind the user's back. */
+/* The user's own key for the model's provider, if it pays for this
+ * request (own_key.h), into s->user_key. 0 (and s ended failed) when one
+ * is stored but cannot be opened. */
 static int own_key(struct stream *s)
 {
-	unsigned char *sealed;
-	size_t len;
-	if (!w.user_db)
-		return 1;
-	sealed = provider_key_get(w.user_db, s->job.user_id, s->model->provider->name, &len);
-	if (!sealed)
-		return 1;
-	if (w.have_key)
-		s->user_key = keybox_open(w.key, s->job.user_id, s->model->provider->name,
-					  sealed, len);
-	free(sealed);
-	if (s->user_key)
+	if (own_key_for(w.user_db, w.have_key ? w.key : NULL, s->job.user_id,
+			s->model->provider->name, &s->user_key) != OWN_KEY_UNREADABLE)
 		return 1;
 	stream_end(s, "failed", "Your own key for this provider could not be read (the "
 				"server's key file has changed). Store it again in Settings.");
 	return 0;
+}
+
+/* The chat's first user message, kept for its title request (loop.c
+ * start_title) when nothing was answered before it: the title comes from
+ * the history read here, not from a second read. */
+static void keep_first_message(struct stream *s, struct turn *turns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(turns[i].role, "assistant"))
+			return;
+		if (!strcmp(turns[i].role, "user")) {
+			s->first_message = turns[i].content;
+			turns[i].content = NULL;
+			return;
+		}
+	}
 }
 
 struct stream *stream_new_reply(const struct job *job, int64_t now)
@@ -187,9 +193,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	}
 	if (!own_key(s))
 		return s;
-	n = job_history(w.db, job->chat_id, job->message_id, &system, &turns);
-	job_history_files(w.db, w.cfg.data_dir, job->chat_id, job->message_id,
-			  s->model->images, s->model->pdfs, turns, n);
+	n = turn_files_history(w.db, w.cfg.data_dir, s->model, job->chat_id, job->message_id,
+			       &system, &turns);
 	rq.model = s->model;
 	rq.system = system;
 	rq.turns = turns;
@@ -212,12 +217,8 @@ struct stream *stream_new_reply(const struct job *job, int64_t now)
 	if (!s->ended)
 		prepare(s, &rq);
 	cache_answer(s, now);
-	turn_files_free(turns, n);
-	for (size_t i = 0; i < n; i++) {
-		free(turns[i].role);
-		free(turns[i].content);
-	}
-	free(turns);
+	keep_first_message(s, turns, n);
+	turns_free(turns, n);
 	free(system);
 	return s;
 }
@@ -428,5 +429,6 @@ void stream_free(struct stream *s)
 	sse_free(&s->sse);
 	gen_out_free(&s->out);
 	free(s->job.model);
+	free(s->first_message);
 	free(s);
 }

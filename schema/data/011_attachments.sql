@@ -1,7 +1,8 @@
 -- Files sent with a user's message (images and PDFs). The bytes live under
 -- DATA/files/ab/<hash> (lib/attach.c); a row links one message to one
 -- file. Deleting a chat deletes its messages and so these rows; files no
--- row names any more are removed by `confab vacuum` (attach_sweep).
+-- row names any more are removed by `confab vacuum`
+-- (lib/vacuum_files.c).
 CREATE TABLE attachments (
 	message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
 	idx        INTEGER NOT NULL,          -- order within the message, from 0

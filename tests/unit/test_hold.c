@@ -29,6 +29,7 @@
 #include "store_credits.h"
 #include "store_quota.h"
 #include "store_reply.h"
+#include "turn_files.h"
 
 #define USER "00000000-0000-4000-8000-0000000000aa"
 
@@ -436,7 +437,7 @@ static void test_random(void **state)
 
 		/* The worker's side (worker/stream.c stream_new_reply). */
 		n = job_history(f->db, chat, msg, &sys2, &turns);
-		job_history_files(f->db, f->dir, chat, msg, 1, 1, turns, n);
+		turn_files_load(f->dir, 1, 1, turns, n);
 		in = hold_input_tokens(f->prov.type, sys2, turns, n);
 		held = quota_held_tokens(f->db, msg);
 		job_max = one_int(f->db, "SELECT max_tokens FROM jobs WHERE message_id = ?1", msg);
@@ -453,12 +454,7 @@ static void test_random(void **state)
 		}
 		assert_true(sent >= 1 && sent <= job_max);
 		assert_true(budget < sent);
-		turn_files_free(turns, n);
-		for (size_t i = 0; i < n; i++) {
-			free(turns[i].role);
-			free(turns[i].content);
-		}
-		free(turns);
+		turns_free(turns, n);
 		free(sys2);
 
 		/* The provider bills up to what was sent; now and then past it. */
@@ -511,6 +507,75 @@ next:
 	assert_true(over > 5);
 }
 
+/* sqlite3_trace_v2: count the statements that read a chat's history (the
+ * messages before a reply, by seq). */
+static int count_history_reads(unsigned what, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+	(void)what;
+	(void)x;
+	if (sql && strstr(sql, "FROM messages") && strstr(sql, "seq < (SELECT seq"))
+		++*(int *)ctx;
+	return 0;
+}
+
+/* The history is read once per use: one statement for the send's hold and
+ * one for the worker's request, the files' rows coming with the turns;
+ * the bytes read from disk are the ones the model takes, in order, and a
+ * file gone from disk is left out. */
+static void test_history_read_once(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char img[64];
+	size_t n, np;
+	unsigned char *doc = pdf(3, 0, &np);
+	struct attachment files[3];
+	char chat[UUID_BUF], msg[UUID_BUF], *sys, *path;
+	struct turn *turns;
+	struct quota q;
+	int reads = 0;
+
+	files[0] = stored(f, doc, np, "application/pdf", "d.pdf");
+	files[1] = stored(f, img, png(img, 10, 20), "image/png", "i.png");
+	files[2] = stored(f, (const unsigned char *)"GIF89a\x01\0\x01\0", 10, "image/gif",
+			  "gone.gif");
+	sqlite3_trace_v2(db_handle(f->db), SQLITE_TRACE_STMT, count_history_reads, &reads);
+	assert_int_equal(send_new(f, "sys", "look", files, 3, &q, chat, msg), STORE_OK);
+	assert_int_equal(reads, 1);
+
+	/* The third file is gone from disk by the time the worker reads. */
+	path = attach_path(f->dir, files[2].hash);
+	assert_int_equal(unlink(path), 0);
+	free(path);
+	reads = 0;
+	f->model.pdfs = 0;
+	n = turn_files_history(f->db, f->dir, &f->model, chat, msg, &sys, &turns);
+	assert_int_equal(reads, 1);
+	sqlite3_trace_v2(db_handle(f->db), 0, NULL, NULL);
+	assert_string_equal(sys, "sys");
+	assert_int_equal(n, 3);
+	assert_string_equal(turns[2].content, "look");
+	assert_int_equal(turns[0].nfiles + turns[1].nfiles, 0);
+	assert_int_equal(turns[2].nfiles, 1);
+	assert_string_equal(turns[2].files[0].name, "i.png");
+	assert_string_equal(turns[2].files[0].type, "image/png");
+	assert_int_equal(turns[2].files[0].len, 33);
+	assert_memory_equal(turns[2].files[0].data, img, 33);
+	turns_free(turns, n);
+	free(sys);
+
+	/* The store alone: every row, in order, no bytes. */
+	n = job_history(f->db, chat, msg, &sys, &turns);
+	assert_int_equal(turns[2].nfiles, 3);
+	assert_string_equal(turns[2].files[0].hash, files[0].hash);
+	assert_string_equal(turns[2].files[1].hash, files[1].hash);
+	assert_string_equal(turns[2].files[2].name, "gone.gif");
+	assert_null(turns[2].files[0].data);
+	turns_free(turns, n);
+	free(sys);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +585,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_settle_caps_at_hold, setup, teardown),
 		cmocka_unit_test(test_dims),
 		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_read_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -502,9 +502,7 @@ static void worker_history_gets_composed_prompt(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(sys, "ROLE\n\nCONTEXT");
 	free(sys);
-	free(turns[0].role);
-	free(turns[0].content);
-	free(turns);
+	turns_free(turns, n);
 
 	/* Starting a chat with another user's preset makes no chat. */
 	assert_int_equal(chat_create_with_preset(f->data, ub, p, 5000, chat), STORE_NOT_FOUND);

@@ -17,8 +17,8 @@
 #define PDF_B64 "JVBERg=="
 
 static struct turn_file files[2] = {
-	{ (char *)"image/png", (char *)"a.png", (unsigned char *)"\x89PNG!", 5 },
-	{ (char *)"application/pdf", (char *)"doc.pdf", (unsigned char *)"%PDF", 4 },
+	{ (char *)"image/png", (char *)"a.png", (unsigned char *)"\x89PNG!", 5, "" },
+	{ (char *)"application/pdf", (char *)"doc.pdf", (unsigned char *)"%PDF", 4, "" },
 };
 
 /* The JSON body type's adapter builds for one user turn with both files

@@ -18,7 +18,10 @@
 
 #include "arena.h"
 #include "db.h"
+#include "keybox.h"
+#include "own_key.h"
 #include "store_chat.h"
+#include "store_keys.h"
 #include "store_user.h"
 #include "tz.h"
 #include "util.h"
@@ -1054,6 +1057,44 @@ static void tz_dst_day(void **state)
 			 MIDNIGHT_UTC + DAY + 4 * HOUR);
 }
 
+/* ================= own_key.c ================= */
+
+/* Whose key pays: one stored for the provider pays (the send holds no
+ * credits, the worker sends it); one that no longer opens fails the
+ * request rather than fall back to the server's key; none, or none kept
+ * at all, leaves the server's. */
+static void own_key_decides(void **state)
+{
+	struct fixture *f = *state;
+	static const unsigned char master[32] = { 7 }, other[32] = { 8 };
+	struct user u;
+	unsigned char *sealed;
+	size_t len;
+	char *key = (char *)"unset";
+	assert_int_equal(user_create(f->user, &f->a, "k@x.org", "K", "h", "UTC", &u), STORE_OK);
+	assert_int_equal(own_key_for(f->user, master, u.id, "openai", &key), OWN_KEY_NONE);
+	assert_null(key);
+	assert_int_equal(own_key_for(f->user, NULL, u.id, "openai", NULL), OWN_KEY_NONE);
+	assert_int_equal(keybox_seal(master, u.id, "openai", "sk-own", &sealed, &len), 0);
+	assert_int_equal(provider_key_put(f->user, u.id, "openai", sealed, len, "-own", 1),
+			 STORE_OK);
+	free(sealed);
+	/* The send: stored is enough, nothing is opened. */
+	assert_int_equal(own_key_for(f->user, NULL, u.id, "openai", NULL), OWN_KEY_PAYS);
+	/* The worker: opened. */
+	assert_int_equal(own_key_for(f->user, master, u.id, "openai", &key), OWN_KEY_PAYS);
+	assert_string_equal(key, "sk-own");
+	keybox_free(key);
+	assert_int_equal(own_key_for(f->user, other, u.id, "openai", &key), OWN_KEY_UNREADABLE);
+	assert_null(key);
+	assert_int_equal(own_key_for(f->user, NULL, u.id, "openai", &key), OWN_KEY_UNREADABLE);
+	assert_null(key);
+	/* Another provider, or no user.db at all: the server's key. */
+	assert_int_equal(own_key_for(f->user, master, u.id, "anthropic", &key), OWN_KEY_NONE);
+	assert_int_equal(own_key_for(NULL, master, u.id, "openai", &key), OWN_KEY_NONE);
+	assert_null(key);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1084,6 +1125,7 @@ int main(void)
 		T(chat_changes_scoped),
 		T(chat_delete_cascades),
 		T(messages_in_order),
+		T(own_key_decides),
 		cmocka_unit_test(tz_names),
 		cmocka_unit_test(tz_day_starts),
 		cmocka_unit_test(tz_dst_day),
