@@ -34,6 +34,7 @@
  * Other inputs whose time is quadratic (long runs of "![[]()", "<?",
  * "<![CDATA[") are bounded only by MARKDOWN_MAX_INPUT. */
 #include "markdown.h"
+#include "markdown_code.h"
 #include "buf.h"
 #include "util.h"
 
@@ -373,6 +374,20 @@ static void append_with_rel(struct buf *out, const char *html)
 	buf_puts(out, p);
 }
 
+/* Append html with its code blocks highlighted and rel on its links. */
+static void append_highlighted(struct buf *out, const char *html)
+{
+	struct buf hl = BUF_INIT;
+
+	if (!strstr(html, "<pre><code class=\"language-")) {
+		append_with_rel(out, html);
+		return;
+	}
+	markdown_highlight(html, &hl);
+	append_with_rel(out, buf_str(&hl));
+	buf_free(&hl);
+}
+
 /* Pre-scan, parse (with this thread's cached parser unless tables are off),
  * rewrite, render, append. */
 int markdown_render(const char *text, size_t n, struct buf *out)
@@ -424,7 +439,7 @@ int markdown_render(const char *text, size_t n, struct buf *out)
 		cmark_parser_free(parser);
 	if (!html)
 		return -1;
-	append_with_rel(out, html);
+	append_highlighted(out, html);
 	cmark_get_default_mem_allocator()->free(html);
 	return 0;
 }

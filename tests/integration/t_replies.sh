@@ -80,6 +80,11 @@ M3=$(last_reply "$C2")
 expect_eq "a markdown reply completes" done "$(wait_reply "$M3")"
 check "  ... rendered to HTML with a table" grep -q '<table>' <<<"$(msg_field "$M3" html)"
 check "  ... and fenced code with a language class" grep -q '<code class="language-c">' <<<"$(msg_field "$M3" html)"
+check "  ... highlighted on the server: the #include line as meta" \
+	grep -qF '<span class="hl-m">#include &lt;stdio.h&gt;</span>' <<<"$(msg_field "$M3" html)"
+msg_field "$M3" html >"$TMP/m3.html"
+check "  ... keywords as such" grep -qF '<span class="hl-k">return</span>' "$TMP/m3.html"
+check "  ... and strings" grep -qF '<span class="hl-s">&quot;hello, \&quot;world\&quot;\n&quot;</span>' "$TMP/m3.html"
 send "$A" "$C2" '<script>alert(1)</script> [x](javascript:alert(1))' sim >/dev/null
 M4=$(last_reply "$C2")
 wait_reply "$M4" >/dev/null

@@ -182,7 +182,8 @@ static void fenced_code(void **state)
 {
 	const char *html = render(state, "```c\nint x = a < b;\n```\n");
 	assert_string_equal(html,
-		"<pre><code class=\"language-c\">int x = a &lt; b;\n</code></pre>\n");
+		"<pre><code class=\"language-c\"><span class=\"hl-t\">int</span> x = a &lt; b;\n"
+		"</code></pre>\n");
 	html = render(state, "```\"><script>alert(1)</script>\nx\n```\n");
 	assert_lacks(html, "<script");
 	assert_contains(html, "<pre><code class=\"language-&quot;&gt;&lt;script&gt;alert(1)"
