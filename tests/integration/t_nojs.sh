@@ -81,7 +81,7 @@ check "  ... with a csrf token" test -n "${token:-}"
 check "  ... and a Stop button" grep -q '<button type="submit">Stop</button>' "$TMP/body"
 check "  ... and the composer still shown, to draft the next message" composer_shown
 check "  ... which says the next message can be sent once the reply ends" \
-	grep -qF 'Draft your next message meanwhile: it can be sent once the reply ends.' "$TMP/body"
+	grep -qF 'Draft your next message; send it once this reply ends.' "$TMP/body"
 dump
 check "w3m -dump of the page shows the partial text" has "$TMP/dump" '## Simulated reply'
 check "  ... including its first sentence so far" has "$TMP/dump" 'This is **provsim'
