@@ -174,14 +174,14 @@ static const char *usd(struct arena *a, int64_t micro)
 }
 
 /* What the picker says of a model besides its name: its provider, its
- * prices in and out, and what it takes beyond text. */
+ * prices in/out, and what it takes beyond text. */
 static void model_facts(struct req *r, struct tval *x, const struct model_cfg *m)
 {
 	const char *caps = arena_printf(r->a, "%s%s%s", m->images ? ", images" : "",
 					m->pdfs ? ", PDFs" : "", m->reasoning ? ", reasoning" : "");
 	tv_set(r->a, x, "provider", tv_str_ref(r->a, m->provider ? m->provider->name : ""));
 	if (m->price_in || m->price_out)
-		tv_set(r->a, x, "price", tv_str_ref(r->a, arena_printf(r->a, "%s in, %s out per 1M tokens",
+		tv_set(r->a, x, "price", tv_str_ref(r->a, arena_printf(r->a, "%s/%s per 1M tokens",
 			usd(r->a, m->price_in), usd(r->a, m->price_out))));
 	else
 		tv_set(r->a, x, "price", tv_str_ref(r->a, "free"));

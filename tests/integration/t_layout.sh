@@ -107,9 +107,9 @@ check("the sidebar's recent chats, search and account are behind one menu",
 check("no inline style", "style=" not in html)
 opts = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', html.split('<select id="model"')[1].split("</select>")[0]))
 check("the model picker names the provider and the prices per 1M tokens",
-      opts.get("sim") == "Simulated (echo) · sim · $2.50 in, $10 out per 1M tokens", opts.get("sim"))
+      opts.get("sim") == "Simulated (echo) · sim · $2.50/$10 per 1M tokens", opts.get("sim"))
 check("  ... and what a model takes besides text", opts.get("att-openai") == "Attachments (OpenAI) · sim · free · images, PDFs", opts.get("att-openai"))
-check("  ... or that it reasons", (opts.get("sim-claude") or "").endswith("$3 in, $15 out per 1M tokens · reasoning"), opts.get("sim-claude"))
+check("  ... or that it reasons", (opts.get("sim-claude") or "").endswith("$3/$15 per 1M tokens · reasoning"), opts.get("sim-claude"))
 check("  ... and starts on the chat's model", re.search(r'<option value="sim-slow" selected>', html.split('<select id="model"')[1].split("</select>")[0]))
 PY
 )
