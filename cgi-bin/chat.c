@@ -277,7 +277,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		tv_set_bool(r->a, ctx, "can_regenerate", n && !strcmp(m[n - 1].role, "assistant"));
 	tv_set_bool(r->a, ctx, "busy", busy);
 	if (error)
-		tv_set_str(r->a, ctx, "error", error);
+		tv_set_str(r->a, ctx, "refusal", error);
 	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
 	if (edit_of) {
 		tv_set_str(r->a, ctx, "edit_of", edit_of);
@@ -427,7 +427,7 @@ static int new_chat_post(struct req *r)
 		tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
 		tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
-		tv_set_str(r->a, ctx, "error", err);
+		tv_set_str(r->a, ctx, "refusal", err);
 		add_models(r, ctx, model);
 		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);

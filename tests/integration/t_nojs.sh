@@ -98,6 +98,7 @@ token=$(csrf_from_body)
 expect_eq "a message sent while the reply is written is refused (409)" 409 \
 	"$(http "$A" POST "/chat/$C1" --data-urlencode "csrf=$token" --data-urlencode 'content=My next question, drafted' --data-urlencode model=sim)"
 check "  ... saying why" grep -qF 'A reply is still being written. Wait for it, or stop it, then send your message.' "$TMP/body"
+expect_eq "  ... once, not under each message too" 1 "$(grep -c 'A reply is still being written' "$TMP/body")"
 check "  ... with the draft kept in the composer" grep -qF '>My next question, drafted</textarea>' "$TMP/body"
 check "  ... and the composer shown" composer_shown
 expect_eq "  ... and not stored" 0 "$(sqlite3 "$DATA/data.db" "SELECT count(*) FROM messages WHERE chat_id = '$C1' AND content = 'My next question, drafted'")"
