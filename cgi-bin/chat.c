@@ -160,6 +160,35 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 	return x;
 }
 
+/* USD per million tokens for the model picker: "$2.50", "$10", "$0.000150". */
+static const char *usd(struct arena *a, int64_t micro)
+{
+	char frac[8];
+	int n;
+	if (micro % 1000000 == 0)
+		return arena_printf(a, "$%lld", (long long)(micro / 1000000));
+	n = snprintf(frac, sizeof frac, "%06lld", (long long)(micro % 1000000));
+	while (n > 2 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	return arena_printf(a, "$%lld.%s", (long long)(micro / 1000000), frac);
+}
+
+/* What the picker says of a model besides its name: its provider, its
+ * prices in/out, and what it takes beyond text. */
+static void model_facts(struct req *r, struct tval *x, const struct model_cfg *m)
+{
+	const char *caps = arena_printf(r->a, "%s%s%s", m->images ? ", images" : "",
+					m->pdfs ? ", PDFs" : "", m->reasoning ? ", reasoning" : "");
+	tv_set(r->a, x, "provider", tv_str_ref(r->a, m->provider ? m->provider->name : ""));
+	if (m->price_in || m->price_out)
+		tv_set(r->a, x, "price", tv_str_ref(r->a, arena_printf(r->a, "%s/%s per 1M tokens",
+			usd(r->a, m->price_in), usd(r->a, m->price_out))));
+	else
+		tv_set(r->a, x, "price", tv_str_ref(r->a, "free"));
+	if (*caps)
+		tv_set(r->a, x, "caps", tv_str_ref(r->a, caps + 2));
+}
+
 /* The models the composer offers, with `selected` chosen. */
 static void add_models(struct req *r, struct tval *ctx, const char *selected)
 {
@@ -175,6 +204,7 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 		x = tv_push(r->a, list, tv_map(r->a));
 		tv_set(r->a, x, "id", tv_str_ref(r->a, m->id));
 		tv_set(r->a, x, "name", tv_str_ref(r->a, m->name));
+		model_facts(r, x, m);
 		tv_set_bool(r->a, x, "selected", selected && strcmp(selected, m->id) == 0);
 	}
 	tv_set_bool(r->a, ctx, "no_models", def == NULL);
@@ -214,8 +244,16 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
 	tv_set_bool(r->a, ctx, "pinned", c.pinned);
 	tv_set_bool(r->a, ctx, "empty", n == 0);
-	for (size_t i = 0; i < n; i++)
-		busy |= !strcmp(m[i].status, "running") || !strcmp(m[i].status, "queued");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(m[i].status, "running") && strcmp(m[i].status, "queued"))
+			continue;
+		/* The no-JS refresh lands at the reply. A URL that differs from
+		 * this one only in its #fragment would just scroll, not reload:
+		 * hence the changing query (which the page ignores). */
+		busy = 1;
+		tv_set(r->a, ctx, "refresh_url", tv_str_ref(r->a, arena_printf(r->a,
+		       "/chat/%s?t=%lld#m-%s", c.id, (long long)(now_ms() % 1000000000), m[i].id)));
+	}
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	size_t natt;
 	struct attachment *att = attach_of_chat(g.data_db, r->a, c.id, &natt);
@@ -239,7 +277,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		tv_set_bool(r->a, ctx, "can_regenerate", n && !strcmp(m[n - 1].role, "assistant"));
 	tv_set_bool(r->a, ctx, "busy", busy);
 	if (error)
-		tv_set_str(r->a, ctx, "error", error);
+		tv_set_str(r->a, ctx, "refusal", error);
 	tv_set_str(r->a, ctx, "draft", draft ? draft : "");
 	if (edit_of) {
 		tv_set_str(r->a, ctx, "edit_of", edit_of);
@@ -276,15 +314,28 @@ static int edit_page(struct req *r)
 
 static int new_chat_page(struct req *r)
 {
+	const char *model;
 	struct tval *ctx = page_ctx(r, "New chat", NULL);
 	tv_set_bool(r->a, ctx, "empty", 1);
 	tv_set_bool(r->a, ctx, "new_chat", 1);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");
-	add_models(r, ctx, http_query(r, "model"));
+	model = http_query(r, "model");
+	if (!model || !*model)
+		model = user_last_model(g.data_db, r->a, r->user->id);
+	add_models(r, ctx, model);
 	preset_picker_add(r, ctx, NULL, NULL);
 	return page_render(r, 200, "chat", ctx);
+}
+
+/* After an action, the chat page at msg (its message just sent, or the
+ * newest one): the browser scrolls to it instead of the chat's top. */
+static int landing(struct req *r, const char *chat_id, const char *msg)
+{
+	if (!*msg)
+		return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
+	return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, msg));
 }
 
 /* Start confabd if nobody runs it (shared hosting: no service may run). */
@@ -376,7 +427,7 @@ static int new_chat_post(struct req *r)
 		tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
 		tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 		tv_set_str(r->a, ctx, "draft", content ? content : "");
-		tv_set_str(r->a, ctx, "error", err);
+		tv_set_str(r->a, ctx, "refusal", err);
 		add_models(r, ctx, model);
 		preset_picker_add(r, ctx, NULL, NULL);
 		return page_render(r, status, "chat", ctx);
@@ -384,7 +435,7 @@ static int new_chat_post(struct req *r)
 	if (rc != STORE_OK)
 		return page_error(r, 503, "The server is busy. Your message was not sent; go back and send it again.");
 	wake_worker();
-	return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
+	return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, msg_id));
 }
 
 static int send_post(struct req *r)
@@ -421,7 +472,7 @@ static int send_post(struct req *r)
 					     "Send it again.", content);
 	}
 	wake_worker();
-	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+	return landing(r, id, user_msg);
 }
 
 /* What a refused regenerate or edit says (and its status), or NULL. */
@@ -470,7 +521,7 @@ static int edit_post(struct req *r)
 	if (err)
 		return show_chat_view(r, id, status, err, content, msg);
 	wake_worker();
-	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+	return landing(r, id, user_msg);
 }
 
 /* POST /chat/ID/regenerate: a new reply in place of the last one,
@@ -499,18 +550,21 @@ static int regenerate_post(struct req *r)
 	if (err)
 		return show_chat(r, id, status, err, NULL);
 	wake_worker();
-	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+	return landing(r, id, asst_msg);
 }
 
 static int stop_post(struct req *r)
 {
 	const char *id = r->params[0];
+	char newest[UUID_BUF];
 	struct chat c;
 	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	if (reply_request_stop(g.data_db, r->user->id, id) != STORE_OK)
 		return page_error(r, 503, "The server is busy. Try stopping again.");
-	return http_redirect(r, arena_printf(r->a, "/chat/%s", id));
+	if (chat_newest_message(g.data_db, id, newest) != STORE_OK)
+		*newest = '\0';
+	return landing(r, id, newest);
 }
 
 /* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES — the hot path: a session

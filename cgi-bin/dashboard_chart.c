@@ -30,17 +30,35 @@ void dash_chart_days(struct req *r, struct tval *ctx, const struct dash *d)
 		tv_set_int(r->a, x, "x", i * DAY_W + 2);
 		tv_set_int(r->a, x, "y", 150 - h);
 		tv_set_int(r->a, x, "h", h);
-		/* A label under the first, every seventh and the last day. */
-		if (i % 7 == 0 || i == DASH_DAYS - 1) {
+		/* A label under the first, every seventh and the last day, but
+		 * none so near the last that the two would overlap. */
+		if ((i % 7 == 0 && DASH_DAYS - 1 - i >= 4) || i == DASH_DAYS - 1) {
 			tv_set_bool(r->a, x, "tick", 1);
 			tv_set_str(r->a, x, "short", d->days[i].date + 5);
-			tv_set_int(r->a, x, "tx", i * DAY_W + DAY_W / 2);
+			/* The first and the last end at the chart's edges, not past them. */
+			tv_set_int(r->a, x, "tx", i == 0 ? 0 : i == DASH_DAYS - 1 ? DASH_DAYS * DAY_W
+							: i * DAY_W + DAY_W / 2);
+			tv_set(r->a, x, "anchor", tv_str_ref(r->a, i == 0 ? "start" : i == DASH_DAYS - 1
+								       ? "end" : "middle"));
 		}
 	}
 	tv_set_int(r->a, ctx, "days_max", max);
 	tv_set_int(r->a, ctx, "days_total", total);
 	tv_set_str(r->a, ctx, "days_from", d->days[0].date);
 	tv_set_str(r->a, ctx, "days_to", d->days[DASH_DAYS - 1].date);
+}
+
+/* A bar's label, cut to what fits left of the bars (BAR_LABEL_W at 12px:
+ * 26 characters); the bar's <title> and the table keep the whole name. */
+static const char *bar_label(struct arena *a, const char *label)
+{
+	size_t n = 0, chars = 0;
+	while (label[n] && chars < 26)
+		if (((unsigned char)label[n++] & 0xC0) != 0x80)
+			chars++;
+	while (label[n] && ((unsigned char)label[n] & 0xC0) == 0x80)
+		n++;
+	return label[n] ? arena_printf(a, "%.*s…", (int)n, label) : label;
 }
 
 struct tval *dash_chart_bars(struct req *r, const struct dash_row *rows, size_t n,
@@ -60,6 +78,7 @@ struct tval *dash_chart_bars(struct req *r, const struct dash_row *rows, size_t 
 		int64_t avg = dash_avg_response(&rows[i]), ttft = dash_avg_ttft(&rows[i]);
 		tv_set(r->a, x, "key", tv_str_ref(r->a, rows[i].key));
 		tv_set(r->a, x, "label", tv_str_ref(r->a, m ? m->name : label));
+		tv_set(r->a, x, "short", tv_str_ref(r->a, bar_label(r->a, m ? m->name : label)));
 		tv_set_int(r->a, x, "requests", rows[i].requests);
 		tv_set_int(r->a, x, "tokens_in", rows[i].tokens_in);
 		tv_set_int(r->a, x, "tokens_out", rows[i].tokens_out);

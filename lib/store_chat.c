@@ -193,3 +193,29 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 	sqlite3_reset(st);
 	return m;
 }
+
+enum store_rc chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF])
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id FROM messages WHERE chat_id = ?1 "
+				       "ORDER BY seq DESC LIMIT 1");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, chat_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, UUID_BUF, "%s", db_col_text(st, 0));
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+const char *user_last_model(struct db *db, struct arena *a, const char *user_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT model FROM chats WHERE user_id = ?1 "
+				       "AND coalesce(model, '') <> '' ORDER BY updated_at DESC LIMIT 1");
+	const char *model = NULL;
+	db_bind_text(st, 1, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		model = arena_strdup(a, db_col_text(st, 0));
+	sqlite3_reset(st);
+	return model;
+}

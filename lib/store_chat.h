@@ -59,4 +59,13 @@ enum store_rc chat_delete(struct db *db, const char *user_id, const char *chat_i
  * checked the chat belongs to the user. */
 struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n);
 
+/* The id of the chat's newest message, where a page after an action lands
+ * (/chat/ID#m-MSG); NOT_FOUND in a chat with none. The caller has checked
+ * the chat belongs to the user. */
+enum store_rc chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF]);
+/* The model of the user's most recently used chat (send, edit and
+ * regenerate set it), arena-owned; NULL when there is none yet. The new
+ * chat's composer starts on it. */
+const char *user_last_model(struct db *db, struct arena *a, const char *user_id);
+
 #endif

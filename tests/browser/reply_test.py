@@ -196,7 +196,8 @@ def run(driver):
         return
     driver.find_element(By.CSS_SELECTOR, 'form.composer button[type="submit"]').click()
     try:
-        wait.until(lambda d: re.search("/chat/" + UUID + "$", d.current_url))
+        # The chat page, opened at the reply (/chat/ID#m-REPLY).
+        wait.until(lambda d: re.search("/chat/" + UUID + "#m-" + UUID + "$", d.current_url))
         on_chat, why = True, ""
     except Exception as e:  # noqa: BLE001
         on_chat, why = False, "%s: %s" % (type(e).__name__, str(e).strip()[:300])
@@ -208,7 +209,8 @@ def run(driver):
       var a = document.querySelectorAll('.messages article.msg-assistant');
       a = a[a.length - 1];
       window.__marker = 1;
-      return a ? {id: a.id, status: a.getAttribute('data-status'),
+      var r = a && a.getBoundingClientRect();
+      return a ? {id: a.id, status: a.getAttribute('data-status'), top: r.top, h: innerHeight,
                   poll: !!document.querySelector('script[src="/static/poll.js"]')} : null;""")
     if not check("the page shows the assistant's reply as an article", info, driver.page_source[:2000]):
         return
@@ -216,6 +218,8 @@ def run(driver):
     check("  ... which is queued or running", info["status"] in ("queued", "running"),
           "data-status: %s" % info["status"])
     check("  ... and the page loads poll.js", info["poll"])
+    check("  ... and opens at the reply: it is in the viewport (top %d of %d)" % (info["top"], info["h"]),
+          0 <= info["top"] < info["h"])
 
     # --- sample the reply while it is written
     sample_js = """
@@ -304,7 +308,8 @@ def run(driver):
 
     # --- the same page, loaded afresh, is the same finished reply
     fresh_html = driver.execute_script("return document.getElementById(arguments[0]).outerHTML", art)
-    driver.get(driver.current_url)
+    # Without its #fragment: a URL that differs only there would not reload.
+    driver.get(driver.current_url.split("#")[0])
     again = driver.execute_script("var a = document.getElementById(arguments[0]); return a ? a.outerHTML : null", art)
     check("a reload shows the same finished reply as the live page", again == fresh_html,
           "live:   %r" % (fresh_html or "")[:400], "reload: %r" % (again or "")[:400])

@@ -114,7 +114,7 @@ expect_eq "  ... and the model without images gets none of the history's" "Recei
 token=$(csrf_for "$A" /chat/new)
 expect_eq "a new chat with a file" 303 "$(http "$A" POST /chat/new -F "csrf=$token" -F "content=first" \
 	-F model=att-openai -F "files=@$TMP/dot.png")"
-NCID=$(header Location | sed 's#.*/chat/##')
+NCID=$(header Location | sed 's#.*/chat/##; s/#.*//')
 wait_reply "$(last_reply "$NCID")" >/dev/null
 # Editing a message sends its files again, and any attached to the edit.
 UM=$(user_msg "$NCID")

@@ -41,7 +41,8 @@ check "  ... list shows it with its prices and capability" \
 	grep -q '^echo-added .*3\.000000 12\.500000 .*images.*active *Echo (added)$' "$TMP/list"
 sleep 1.1   # running pages look again at most once a second
 http "$A" GET /chat/new >/dev/null
-check "  ... and the composer offers it" grep -q '<option value="echo-added">Echo (added)</option>' "$TMP/body"
+check "  ... and the composer offers it, with its provider, prices and capability" \
+	grep -qF '<option value="echo-added">Echo (added) · sim · $3/$12.50 per 1M tokens · images</option>' "$TMP/body"
 
 # --- a model switch mid-chat, message by message
 C=$(new_chat "$A" "switching")

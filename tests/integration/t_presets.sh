@@ -164,7 +164,7 @@ expect_eq "  ... starting a chat with it is 404" 404 "$(post "$B" "/presets/$P_F
 
 # --- a chat with a preset: the prompt the simulator receives
 expect_eq "start a chat from a preset" 303 "$(post "$A" "/presets/$P_FULL/chat")"
-CID=$(header Location | sed 's#.*/chat/##')
+CID=$(header Location | sed 's#.*/chat/##; s/#.*//')
 check "  ... to the new chat" grep -Eq '^[0-9a-f-]{36}$' <<<"$CID"
 I5000=$(repeat 5000 i)
 expect_eq "instructions of 5000 characters are accepted" 303 "$(post "$A" "/chat/$CID/instructions" "instructions=$I5000")"
@@ -272,7 +272,7 @@ expect_eq "the new-chat page loads" 200 "$(http "$A" GET /chat/new)"
 valid /chat/new
 check "  ... with a start-with-a-preset form" grep -q '<form method="post" action="/presets/start"' "$TMP/body"
 expect_eq "start from it" 303 "$(post "$A" /presets/start "preset=$P_RM")"
-CID2=$(header Location | sed 's#.*/chat/##')
+CID2=$(header Location | sed 's#.*/chat/##; s/#.*//')
 expect_eq "  ... a chat with that preset" "$P_RM" "$(q "SELECT preset_id FROM chats WHERE id = '$CID2'")"
 expect_eq "  ... another user's preset is 404" 404 "$(post "$A" /presets/start "preset=$B_PRESET")"
 

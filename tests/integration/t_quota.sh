@@ -198,7 +198,7 @@ check "  ... saying so" grep -q 'not have enough credits' "$TMP/body"
 check "grant credits from the command line" "$CONFAB" user grant-credits "$EMAIL" 0.05
 expect_eq "  ... then a send goes through" 303 "$(http "$JAR" POST /chat/new \
 	--data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" --data-urlencode content=hello --data-urlencode model=sim)"
-M=$(last_reply "$(header Location | sed 's#.*/chat/##')")
+M=$(last_reply "$(header Location | sed 's#.*/chat/##; s/#.*//')")
 wait_reply "$M" >/dev/null
 COST=$(msg_field "$M" cost)
 expect_eq "  ... and its real cost is charged" "$((50001 - COST))" \
@@ -209,7 +209,7 @@ check "  ... the ledger sums to the balance" ledger_ok
 BEFORE=$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")
 http "$JAR" POST /chat/new --data-urlencode "csrf=$(csrf_for "$JAR" /chat/new)" \
 	--data-urlencode content=fail --data-urlencode model=sim-500 >/dev/null
-wait_reply "$(last_reply "$(header Location | sed 's#.*/chat/##')")" 20 >/dev/null
+wait_reply "$(last_reply "$(header Location | sed 's#.*/chat/##; s/#.*//')")" 20 >/dev/null
 expect_eq "a failed reply releases its hold and costs nothing" "$BEFORE" \
 	"$(q "SELECT balance FROM credit_accounts WHERE user_id = '$UIDX'")"
 check "taking back more than the balance is refused" sh -c "! '$CONFAB' user grant-credits '$EMAIL' -100 2>/dev/null"

@@ -13,7 +13,7 @@ check "  ... with a composer and the model picker" grep -q '<select id="model" n
 token=$(csrf_from_body)
 expect_eq "the first message creates a chat (303)" 303 \
 	"$(http "$A" POST /chat/new --data-urlencode "csrf=$token" --data-urlencode 'content=Hello there, how are you today?' --data-urlencode model=sim)"
-CID=$(header Location | sed 's#.*/chat/##')
+CID=$(header Location | sed 's#.*/chat/##; s/#.*//')
 check "  ... to the new chat" grep -Eq '^[0-9a-f-]{36}$' <<<"$CID"
 MID=$(last_reply "$CID")
 expect_eq "the reply completes" done "$(wait_reply "$MID")"
@@ -98,7 +98,7 @@ M5=$(last_reply "$C3")
 wait_text "$M5"
 http "$A" GET "/chat/$C3" >/dev/null
 check "a page with a reply in progress refreshes itself without JavaScript" \
-	grep -q '<noscript><meta http-equiv="refresh" content="2"></noscript>' "$TMP/body"
+	grep -q "<noscript><meta http-equiv=\"refresh\" content=\"2;url=/chat/$C3?t=[0-9]*#m-$M5\"></noscript>" "$TMP/body"
 check "  ... has a Stop button that is a form" grep -q "action=\"/chat/$C3/stop\"" "$TMP/body"
 check "  ... and shows the text so far" grep -q 'data-next="[1-9]' "$TMP/body"
 expect_eq "sending while a reply is written is refused (409)" 409 "$(send "$A" "$C3" "more" sim)"

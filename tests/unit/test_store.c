@@ -1095,6 +1095,44 @@ static void own_key_decides(void **state)
 	assert_null(key);
 }
 
+/* Where a page lands after an action: the newest message by seq, not by
+ * insertion; none in an empty chat. */
+static void newest_message(void **state)
+{
+	struct fixture *f = *state;
+	struct chat c, empty;
+	char id[UUID_BUF] = "unchanged";
+	new_chat(f, ua, "c", 100, 0, &c);
+	new_chat(f, ua, "empty", 100, 0, &empty);
+	insert_message(f, c.id, 3, "assistant", "third", NULL, "m", 1, NULL);
+	insert_message(f, c.id, 1, "user", "first", NULL, NULL, -1, NULL);
+	insert_message(f, c.id, 2, "user", "second", NULL, NULL, -1, NULL);
+	assert_int_equal(chat_newest_message(f->data, c.id, id), STORE_OK);
+	assert_int_equal(query_int(f->data, "SELECT seq FROM messages WHERE id = %Q", id), 3);
+	assert_int_equal(chat_newest_message(f->data, empty.id, id), STORE_NOT_FOUND);
+}
+
+/* The model a new chat starts on: that of the user's most recently updated
+ * chat that has one; another user's chats do not count. */
+static void last_model(void **state)
+{
+	struct fixture *f = *state;
+	struct chat a, b, none, theirs;
+	assert_null(user_last_model(f->data, &f->a, ua));
+	new_chat(f, ua, "a", 100, 0, &a);
+	new_chat(f, ua, "b", 300, 0, &b);
+	assert_int_equal(chat_create(f->data, &f->a, ua, "none", NULL, &none), STORE_OK);
+	exec_fmt(f->data, "UPDATE chats SET updated_at = 400 WHERE id = %Q", none.id);
+	new_chat(f, ub, "theirs", 500, 0, &theirs);
+	exec_fmt(f->data, "UPDATE chats SET model = 'model-a' WHERE id = %Q", a.id);
+	exec_fmt(f->data, "UPDATE chats SET model = 'model-b' WHERE id = %Q", b.id);
+	exec_fmt(f->data, "UPDATE chats SET model = 'model-theirs' WHERE id = %Q", theirs.id);
+	assert_string_equal(user_last_model(f->data, &f->a, ua), "model-b");
+	/* Pinned first in the chat list, but b's use is now the oldest. */
+	exec_fmt(f->data, "UPDATE chats SET pinned = 1, updated_at = 50 WHERE id = %Q", b.id);
+	assert_string_equal(user_last_model(f->data, &f->a, ua), "model-a");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1126,6 +1164,8 @@ int main(void)
 		T(chat_delete_cascades),
 		T(messages_in_order),
 		T(own_key_decides),
+		T(newest_message),
+		T(last_model),
 		cmocka_unit_test(tz_names),
 		cmocka_unit_test(tz_day_starts),
 		cmocka_unit_test(tz_dst_day),

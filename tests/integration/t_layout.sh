@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The chat page as an app: each action lands at its message (/chat/ID#m-MSG),
+# the composer stays while a reply is written, the model picker says each
+# model's provider, prices and capabilities and starts on the last one used,
+# the chat's settings sit behind one closed <details>, attach is a label for
+# a hidden file input, and no page scrolls sideways on a 360 px phone
+# (headless Chromium, tests/browser/overflow_test.py).
+. "$(dirname "$0")/lib.sh"
+
+A=$TMP/a.jar
+EMAIL=$(new_email)
+signup "$A" "$EMAIL" 'password layout' >/dev/null
+newest() { # CHAT ROLE: the id of the chat's newest message of that role
+	sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$1' AND role = '$2' ORDER BY seq DESC LIMIT 1"
+}
+at() { header Location | sed 's#^https\?://[^/]*##'; }
+
+# --- landing: every redirect goes to the message the browser should show
+token=$(csrf_for "$A" /chat/new)
+expect_eq "the first message of a new chat is sent (303)" 303 \
+	"$(http "$A" POST /chat/new --data-urlencode "csrf=$token" --data-urlencode content=first --data-urlencode model=sim-fast)"
+loc=$(at); C=$(sed 's#^/chat/##; s/\#.*//' <<<"$loc")
+expect_eq "  ... to the new chat at its reply" "/chat/$C#m-$(newest "$C" assistant)" "$loc"
+wait_reply "$(newest "$C" assistant)" >/dev/null
+expect_eq "a message to the chat is sent (303)" 303 "$(send "$A" "$C" second sim-fast)"
+expect_eq "  ... to the chat at that message" "/chat/$C#m-$(newest "$C" user)" "$(at)"
+wait_reply "$(newest "$C" assistant)" >/dev/null
+expect_eq "regenerate (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/regenerate" model=sim-lorem)"
+expect_eq "  ... to the chat at the new reply" "/chat/$C#m-$(newest "$C" assistant)" "$(at)"
+wait_reply "$(newest "$C" assistant)" >/dev/null
+U=$(newest "$C" user)
+expect_eq "an edit (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$U" content=edited model=sim-fast)"
+expect_eq "  ... to the chat at the edited message" "/chat/$C#m-$(newest "$C" user)" "$(at)"
+wait_reply "$(newest "$C" assistant)" >/dev/null
+
+# --- a reply in progress: the composer stays; the refresh lands at the reply
+send "$A" "$C" "slow one" sim-slow >/dev/null
+R=$(newest "$C" assistant)
+http "$A" GET "/chat/$C" >/dev/null
+check "while a reply is written the composer is shown" \
+	grep -q '<form method="post" action="/chat/[^"]*" enctype="multipart/form-data" class="composer" id="composer">' "$TMP/body"
+check "  ... with its Send button" grep -q '<button type="submit">Send</button>' "$TMP/body"
+check "  ... and the page's refresh goes to the reply" \
+	grep -q "<meta http-equiv=\"refresh\" content=\"2;url=/chat/$C?t=[0-9]*#m-$R\">" "$TMP/body"
+expect_eq "stop (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/stop")"
+expect_eq "  ... to the chat at its newest message" "/chat/$C#m-$R" "$(at)"
+wait_reply "$R" >/dev/null
+
+# --- the page's parts, as the HTML has them
+http "$A" GET "/chat/$C" >/dev/null
+cp "$TMP/body" "$TMP/chat.html"
+tap < <(python3 - "$TMP/chat.html" <<'PY'
+import re, sys
+from html.parser import HTMLParser
+html = open(sys.argv[1], encoding="utf-8").read()
+n = 0
+def check(what, cond, why=""):
+    print(("ok - " if cond else "not ok - ") + what)
+    if not cond and why:
+        print("#   " + str(why)[:400])
+
+class P(HTMLParser):
+    """Where each form control sits: inside which <details> and <form>."""
+    def __init__(self):
+        super().__init__()
+        self.stack, self.found = [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("select", "textarea", "input", "button", "label", "form", "fieldset", "section"):
+            self.found.append((tag, a, [d for d in self.stack]))
+        if tag in ("details", "form", "div", "section", "fieldset", "main", "nav"):
+            self.stack.append((tag, a.get("class", ""), a.get("id", "")))
+    def handle_endtag(self, tag):
+        if tag in ("details", "form", "div", "section", "fieldset", "main", "nav"):
+            while self.stack and self.stack.pop()[0] != tag:
+                pass
+p = P(); p.feed(html)
+def inside(tag_attrs, cls):
+    return any(cls in c.split() for _, c, _ in tag_attrs)
+
+details = re.findall(r'<details class="chat-settings"( open)?>', html)
+check("one Chat settings <details>", len(details) == 1, details)
+check("  ... closed", details == [""], details)
+check("  ... named so", '<details class="chat-settings">\n<summary>Chat settings</summary>' in html)
+for what, pick in (("the Regenerate form", lambda t, a: t == "form" and a.get("action", "").endswith("/regenerate")),
+                   ("the preset picker", lambda t, a: t == "select" and a.get("id") == "preset"),
+                   ("the request tags", lambda t, a: t == "select" and a.get("name") in ("request_type", "category", "complexity"))):
+    where = [s for t, a, s in p.found if pick(t, a)]
+    check("  ... holds %s" % what, where and all(inside(s, "chat-settings") for s in where), where)
+tags = [a for t, a, s in p.found if t == "select" and a.get("name") in ("request_type", "category", "complexity")]
+check("  ... whose request tags belong to the composer (form=composer)",
+      len(tags) == 3 and all(a.get("form") == "composer" for a in tags), tags)
+check("the instructions form is in it too", all(inside(s, "chat-settings") for t, a, s in p.found
+      if t == "form" and a.get("action", "").endswith("/instructions")))
+ctl = {a.get("id") or a.get("for") or a.get("type"): (t, a, s) for t, a, s in p.found if inside(s, "composer-row")}
+check("the model picker, Attach and Send share the composer's row",
+      "model" in ctl and "files" in ctl and any(t == "button" and a.get("type") == "submit" for t, a, s in ctl.values()), sorted(ctl))
+f = [a for t, a, s in p.found if t == "input" and a.get("type") == "file"]
+check("Attach is a label for a visually hidden file input",
+      len(f) == 1 and "visually-hidden" in f[0].get("class", "") and '<label for="files" class="attach"' in html, f)
+check("the chat's actions (rename, pin, delete) come after the messages and the composer",
+      0 < html.find('class="messages"') < html.find('class="composer"') < html.find('class="chat-actions"'))
+check("the main content comes before the sidebar", 0 < html.find('<main') < html.find('<nav class="sidebar"'))
+check("the sidebar's recent chats, search and account are behind one menu",
+      re.search(r'<details class="menu">\n<summary>Menu</summary>\n<div class="menu-body">\n<form method="get" action="/chats" role="search"', html)
+      and html.find('class="menu"') < html.find('class="sidebar-chats"') < html.find('class="account"'))
+check("no inline style", "style=" not in html)
+opts = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', html.split('<select id="model"')[1].split("</select>")[0]))
+check("the model picker names the provider and the prices per 1M tokens",
+      opts.get("sim") == "Simulated (echo) · sim · $2.50/$10 per 1M tokens", opts.get("sim"))
+check("  ... and what a model takes besides text", opts.get("att-openai") == "Attachments (OpenAI) · sim · free · images, PDFs", opts.get("att-openai"))
+check("  ... or that it reasons", (opts.get("sim-claude") or "").endswith("$3/$15 per 1M tokens · reasoning"), opts.get("sim-claude"))
+check("  ... and starts on the chat's model", re.search(r'<option value="sim-slow" selected>', html.split('<select id="model"')[1].split("</select>")[0]))
+PY
+)
+
+# --- the last model used is where a new chat starts
+http "$A" GET /chat/new >/dev/null
+check "a new chat's picker starts on the model last used (sim-slow)" \
+	grep -q '<option value="sim-slow" selected>' "$TMP/body"
+B=$TMP/b.jar
+signup "$B" "$(new_email)" 'password layout b' >/dev/null
+http "$B" GET /chat/new >/dev/null
+check "  ... and, for an account that sent nothing yet, on the default model (sim)" \
+	grep -q '<option value="sim" selected>' "$TMP/body"
+check "the new chat page has no Chat actions (nothing to rename yet)" bash -c "! grep -q 'class=\"chat-actions\"' '$TMP/body'"
+
+# --- no page scrolls sideways at 360 px; the phone's menu reaches the chats
+PY=/usr/bin/python3
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && "$PY" -c 'import selenium' 2>/dev/null; then
+	P=$(sqlite3 "$DATA/data.db" "SELECT id FROM presets WHERE user_id = (SELECT user_id FROM chats WHERE id = '$C') LIMIT 1")
+	timeout -k 5 120 "$PY" "$ROOT/tests/browser/overflow_test.py" "$BASE" "$EMAIL" 'password layout' \
+		/chats "/chat/$C" /chat/new /dashboard /presets /presets/components /presets/new \
+		${P:+"/presets/$P"} /settings /billing >"$TMP/overflow.out" 2>"$TMP/overflow.err"
+	rc=$?
+	tap <"$TMP/overflow.out"
+	expect_eq "the phone-width check ran to its end" 0 "$rc"
+else
+	skip "headless Chromium (chromium, chromium-driver, python3-selenium) is not installed"
+fi
+
+done_testing
