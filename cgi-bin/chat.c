@@ -104,18 +104,33 @@ static const char *model_name(const char *id)
 }
 
 /* The rating form of an ended reply (POST /ratings, cgi-bin/dashboard.c). */
+static const char *usd(struct arena *a, int64_t micro);
+
+/* A finished reply's figures, one line: "120 in · 340 out · first token
+ * 0.41 s · 3.2 s · $0.001234" (what is not known is left out). */
+static const char *reply_stats(struct arena *a, const struct message *m)
+{
+	const char *s = arena_printf(a, "%lld in · %lld out", (long long)m->tokens_in,
+				     (long long)m->tokens_out);
+	if (m->ttft_ms >= 0)
+		s = arena_printf(a, "%s · first token %lld.%02lld s", s, (long long)(m->ttft_ms / 1000),
+				 (long long)(m->ttft_ms % 1000 / 10));
+	if (m->response_ms >= 0)
+		s = arena_printf(a, "%s · %lld.%lld s", s, (long long)(m->response_ms / 1000),
+				 (long long)(m->response_ms % 1000 / 100));
+	return arena_printf(a, "%s · %s", s, usd(a, m->cost));
+}
+
+/* Thumbs up and down on a finished reply: buttons of the page's one
+ * rating form (form="rate"), so the CSRF token is on the page once. */
 static void rating_value(struct req *r, struct tval *x, const struct message *m)
 {
 	struct tval *rate = tv_set(r->a, x, "rate", tv_map(r->a));
-	struct tval *stars = tv_set(r->a, rate, "stars", tv_list(r->a));
-	tv_set(r->a, rate, "csrf", tv_str_ref(r->a, r->csrf ? r->csrf : ""));
+	tv_set_str(r->a, rate, "id", m->id);
 	tv_set_bool(r->a, rate, "up", m->vote == 1);
 	tv_set_bool(r->a, rate, "down", m->vote == -1);
-	for (int i = 1; i <= 5; i++) {
-		struct tval *s = tv_push(r->a, stars, tv_map(r->a));
-		tv_set_int(r->a, s, "n", i);
-		tv_set_bool(r->a, s, "on", m->rating == i);
-	}
+	if (m->tokens_in || m->tokens_out)
+		tv_set(r->a, rate, "stats", tv_str_ref(r->a, reply_stats(r->a, m)));
 }
 
 /* A message as the _message template wants it; text and reasoning are

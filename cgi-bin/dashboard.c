@@ -1,6 +1,7 @@
 /* dashboard — what a user has asked, spent and thought of the answers
  * (README "Dashboard"): GET /dashboard (page, SVG charts drawn here), GET
- * /dashboard.json, POST /ratings (rate a reply; the chat page's form), and
+ * /dashboard.json, POST /ratings (rate a reply: the chat page's thumbs),
+ * GET /ratings?m=ID (its stars), and
  * GET /dashboard/admin (administrators: totals per user and per model). */
 #include "dashboard.h"
 #include "classify.h"
@@ -13,9 +14,16 @@
 
 static const char *const vote_choices[] = { "1", "-1", NULL };
 static const struct field rating_fields[] = {
-	{ "m", V_UUID, 1, 0, 0, NULL, "Reply" },
+	{ "m", V_UUID, 0, 0, 0, NULL, "Reply" },
+	{ "up", V_UUID, 0, 0, 0, NULL, "Reply" },   /* the chat page's thumbs: up=ID */
+	{ "down", V_UUID, 0, 0, 0, NULL, "Reply" },
 	{ "rating", V_INT, 0, 1, 5, NULL, "Rating" },
 	{ "vote", V_ENUM, 0, 0, 0, vote_choices, "Vote" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field rating_page_fields[] = {
+	{ "m", V_UUID, 1, 0, 0, NULL, "Reply" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -85,7 +93,7 @@ static void add_recent(struct req *r, struct tval *ctx, const struct dash *d)
 		if (q->rating)
 			tv_set_int(r->a, x, "rating", q->rating);
 		if (q->vote)
-			tv_set(r->a, x, "vote", tv_str_ref(r->a, q->vote > 0 ? "👍" : "👎"));
+			tv_set(r->a, x, "vote", tv_str_ref(r->a, q->vote > 0 ? "good" : "bad"));
 		if (q->chat_id && q->message_id)
 			tv_set(r->a, x, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s#m-%s",
 									     q->chat_id, q->message_id)));
@@ -155,23 +163,34 @@ static int admin_page(struct req *r)
 	return page_render(r, 200, "dashboard_admin", ctx);
 }
 
-/* POST /ratings: m, and rating (1..5) and/or vote (1, -1). Back to the
- * reply on its chat page. */
+/* POST /ratings: m, and rating (1..5) and/or vote (1, -1); or up=ID or
+ * down=ID (the chat page's thumbs, buttons of one form). Back to the reply
+ * on its chat page, or to the rating page it came from. */
 static int rating_post(struct req *r)
 {
 	const char *m = http_form(r, "m"), *rating = http_form(r, "rating");
-	const char *vote = http_form(r, "vote");
+	const char *vote = http_form(r, "vote"), *up = http_form(r, "up"), *down = http_form(r, "down");
 	int64_t stars = 0;
+	int thumbs = 0;
 	char chat_id[UUID_BUF];
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
+	if (up && *up)
+		m = up, thumbs = 1;
+	else if (down && *down)
+		m = down, thumbs = -1;
+	else if (vote && *vote)
+		thumbs = vote[0] == '-' ? -1 : 1;
+	if (!m || !*m)
+		return page_error(r, 400, "Say which reply to rate.");
 	if (rating && *rating)
 		parse_int64(rating, &stars);
-	if (!stars && !(vote && *vote))
+	if (!stars && !thumbs)
 		return page_error(r, 400, "Choose a rating from 1 to 5, or thumbs up or down.");
-	switch (rating_set(g.data_db, r->user->id, m, (int)stars,
-			   vote && *vote ? (vote[0] == '-' ? -1 : 1) : 0, chat_id)) {
+	switch (rating_set(g.data_db, r->user->id, m, (int)stars, thumbs, chat_id)) {
 	case STORE_OK:
+		if (stars)
+			return http_redirect(r, arena_printf(r->a, "/ratings?m=%s", m));
 		return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, m));
 	case STORE_NOT_FOUND:
 		return page_error(r, 404, "There is no such reply.");
@@ -180,10 +199,50 @@ static int rating_post(struct req *r)
 	}
 }
 
+/* GET /ratings?m=ID: the stars for one reply (kept off the chat page,
+ * where every reply carries only its thumbs). */
+static int rating_page(struct req *r)
+{
+	struct rated_reply rr;
+	struct tval *ctx, *stars;
+	const char *m = http_query(r, "m");
+	size_t n;
+
+	if (r->invalid)
+		return page_error(r, 400, r->invalid);
+	if (rating_get(g.data_db, r->a, r->user->id, m, &rr) != STORE_OK)
+		return page_error(r, 404, "There is no such reply.");
+	ctx = page_ctx(r, "Rate this reply", rr.chat_id);
+	tv_set_str(r->a, ctx, "id", m);
+	tv_set_str(r->a, ctx, "chat_id", rr.chat_id);
+	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *rr.chat_title ? rr.chat_title : "Untitled chat"));
+	/* The first 400 bytes, not cutting a character in two. */
+	n = strlen(rr.content);
+	if (n > 400) {
+		n = 400;
+		while (n > 0 && ((unsigned char)rr.content[n] & 0xC0) == 0x80)
+			n--;
+	}
+	tv_set(r->a, ctx, "excerpt", tv_str_ref(r->a, arena_printf(r->a, "%.*s%s", (int)n, rr.content,
+								  rr.content[n] ? "…" : "")));
+	if (rr.rating)
+		tv_set_int(r->a, ctx, "rating", rr.rating);
+	tv_set_bool(r->a, ctx, "up", rr.vote == 1);
+	tv_set_bool(r->a, ctx, "down", rr.vote == -1);
+	stars = tv_set(r->a, ctx, "stars", tv_list(r->a));
+	for (int i = 1; i <= 5; i++) {
+		struct tval *s = tv_push(r->a, stars, tv_map(r->a));
+		tv_set_int(r->a, s, "n", i);
+		tv_set_bool(r->a, s, "on", rr.rating == i);
+	}
+	return page_render(r, 200, "rating", ctx);
+}
+
 static const struct route routes[] = {
 	{ "GET", "/dashboard", dashboard_page, ROUTE_LOGIN, NULL },
 	{ "GET", "/dashboard.json", dashboard_json, ROUTE_LOGIN, NULL },
 	{ "GET", "/dashboard/admin", admin_page, ROUTE_LOGIN, NULL },
+	{ "GET", "/ratings", rating_page, ROUTE_LOGIN, rating_page_fields },
 	{ "POST", "/ratings", rating_post, ROUTE_LOGIN, rating_fields },
 };
 

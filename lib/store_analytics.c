@@ -100,6 +100,32 @@ enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id,
 	return db_commit(db) == SQLITE_OK ? STORE_OK : STORE_BUSY;
 }
 
+enum store_rc rating_get(struct db *db, struct arena *a, const char *user_id, const char *msg_id,
+			 struct rated_reply *out)
+{
+	sqlite3_stmt *st;
+	enum store_rc rc = STORE_NOT_FOUND;
+
+	memset(out, 0, sizeof *out);
+	st = db_prep(db, "SELECT m.chat_id, c.title, m.content, coalesce(ra.user_rating, 0), "
+			 "coalesce(ra.vote, 0) FROM messages m JOIN chats c ON c.id = m.chat_id "
+			 "LEFT JOIN request_analytics ra ON ra.message_id = m.id "
+			 "WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant' "
+			 "AND m.status NOT IN ('queued', 'running')");
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out->chat_id, sizeof out->chat_id, "%s", db_col_text(st, 0));
+		out->chat_title = arena_strdup(a, db_col_text(st, 1));
+		out->content = arena_strdup(a, db_col_text(st, 2));
+		out->rating = sqlite3_column_int(st, 3);
+		out->vote = sqlite3_column_int(st, 4);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* The sums every rollup query selects after its key. */
 #define ROLLUP_SUMS "sum(requests), sum(ok), sum(cached), sum(other), sum(tokens_in), " \
 	"sum(tokens_out), sum(cost), sum(dur_sum), sum(dur_n), sum(ttft_sum), sum(ttft_n)"

@@ -28,6 +28,16 @@ enum store_rc analytics_on_request(struct db *db, const char *user_id, const cha
 enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id, int rating,
 			 int vote, char chat_id[UUID_BUF]);
 
+/* The user's finished reply msg_id as the rating page shows it. */
+struct rated_reply {
+	char chat_id[UUID_BUF];
+	const char *chat_title, *content; /* in the arena */
+	int rating, vote;                 /* 0: none */
+};
+/* STORE_NOT_FOUND as rating_set has it. */
+enum store_rc rating_get(struct db *db, struct arena *a, const char *user_id, const char *msg_id,
+			 struct rated_reply *out);
+
 /* One line of a rollup: key is the model, category or user id ("" for a
  * total). requests counts type 'chat' usage rows, other the title rows;
  * tokens and cost count every row. */

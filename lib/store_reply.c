@@ -424,7 +424,7 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 	 * so the next poll sees the ended reply and gets its text from there. */
 	st = db_prep(db, "SELECT m.status, m.content, m.html, m.error, coalesce(m.model, ''), "
 			 "m.tokens_in, m.tokens_out, coalesce(m.ttft_ms, -1), "
-			 "coalesce(m.response_ms, -1), m.created_at, m.role, m.reasoning "
+			 "coalesce(m.response_ms, -1), m.created_at, m.role, m.reasoning, m.cost "
 			 "FROM messages m JOIN chats c ON c.id = m.chat_id "
 			 "WHERE m.id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3");
 	db_bind_text(st, 1, msg_id);
@@ -457,6 +457,7 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 			out->msg.response_ms = sqlite3_column_int64(st, 8);
 			out->msg.created_at = sqlite3_column_int64(st, 9);
 			out->msg.reasoning = arena_strdup(a, db_col_text(st, 11));
+			out->msg.cost = sqlite3_column_int64(st, 12);
 		}
 	}
 	sqlite3_reset(st);

@@ -63,8 +63,9 @@ PY
 # Ratings: one's own ended replies only.
 rate() { CSRF_PAGE="/chat/$CID" post "$1" /ratings "m=$2" "${@:3}"; }
 expect_eq "rate a reply 4 stars" 303 "$(rate "$A" "$R1" rating=4)"
-check "back to the reply on its chat page" grep -qi "^location: $BASE/chat/$CID#m-$R1" "$TMP/headers"
+check "back to the reply's rating page" grep -qi "^location: $BASE/ratings?m=$R1" "$TMP/headers"
 expect_eq "thumbs up" 303 "$(rate "$A" "$R1" vote=1)"
+check "  ... back to the reply on its chat page" grep -qi "^location: $BASE/chat/$CID#m-$R1" "$TMP/headers"
 expect_eq "rating and vote stored" "4|1" "$(sqlite3 "$DATA/data.db" "SELECT user_rating || '|' || vote FROM request_analytics WHERE message_id = '$R1'")"
 rate "$A" "$R2" rating=2 vote=-1 >/dev/null
 rate "$A" "$R4" vote=1 >/dev/null
@@ -79,9 +80,22 @@ check "... saying what is wrong" grep -q 'role="alert">Rating' "$TMP/body"
 expect_eq "a rating with nothing chosen is refused" 400 "$(rate "$A" "$R1")"
 expect_eq "a rating without the form token is refused" 403 "$(http "$A" POST /ratings --data-urlencode "m=$R1" --data-urlencode rating=3)"
 http "$A" GET "/chat/$CID" >/dev/null
-check "the chat page shows the rating given" \
-	grep -q "name=\"m\" value=\"$R1\"><button type=\"submit\" name=\"vote\" value=\"1\" aria-pressed=\"true\"" "$TMP/body"
-check "... and its stars" grep -q 'value="4" aria-pressed="true" aria-label="4 of 5"' "$TMP/body"
+check "the chat page shows the thumb given, pressed" \
+	grep -q "<button form=\"rate\" name=\"up\" value=\"$R1\" class=\"up\" aria-pressed=\"true\"" "$TMP/body"
+check "  ... as buttons of one rating form carrying the page's token once" \
+	test "$(grep -o '<form method="post" action="/ratings" id="rate"><input type="hidden" name="csrf"' "$TMP/body" | wc -l)" = 1
+check "  ... with no stars on the chat page" sh -c "! grep -q 'name=\"rating\"' '$TMP/body'"
+check "  ... and a reply's figures: tokens, time to first token, time and cost" \
+	grep -qE '<span class="stats">[0-9]+ in · [0-9]+ out( · first token [0-9]+\.[0-9]{2} s)?( · [0-9]+\.[0-9] s)? · \$[0-9.]+</span>' "$TMP/body"
+expect_eq "the rating page answers" 200 "$(http "$A" GET "/ratings?m=$R1")"
+check "  ... with its stars, 4 pressed" grep -q '<button type="submit" name="rating" value="4" aria-pressed="true">4 ★</button>' "$TMP/body"
+expect_eq "  ... and not for another user's reply (404)" 404 "$(http "$B" GET "/ratings?m=$R1")"
+expect_eq "  ... nor for a bad id (400)" 400 "$(http "$A" GET "/ratings?m=nope")"
+token=$(csrf_for "$A" "/chat/$CID")
+expect_eq "the chat page's thumbs down (down=ID)" 303 "$(http "$A" POST /ratings -H "Origin: $BASE" --data-urlencode "csrf=$token" --data-urlencode "down=$R2")"
+expect_eq "  ... takes the vote it already had back" "" "$(sqlite3 "$DATA/data.db" "SELECT vote FROM request_analytics WHERE message_id = '$R2'")"
+expect_eq "  ... and up=ID votes up" 303 "$(http "$A" POST /ratings -H "Origin: $BASE" --data-urlencode "csrf=$token" --data-urlencode "up=$R2")"
+expect_eq "  ... stored" 1 "$(sqlite3 "$DATA/data.db" "SELECT vote FROM request_analytics WHERE message_id = '$R2'")"
 
 # The plan: A on one of 4 requests a day has sent 4 today; B has no limits.
 sqlite3 "$DATA/user.db" "UPDATE users SET plan = 'daily' WHERE id = '$UA'"
