@@ -57,7 +57,7 @@
     if (bare(l) !== f.outerHTML && !l.contains(D.activeElement)) l.replaceWith(f);
   }
   function sync(tries, title) {
-    fetch(location.pathname, opt).then(function (r) { return r.text(); }).then(function (t) {
+    fetch(location.pathname, opt).then(function (r) { if (!r.ok) throw 0; return r.text(); }).then(function (t) {
       var d = new DOMParser().parseFromString(t, "text/html"), h;
       D.title = d.title;
       [].forEach.call(d.querySelectorAll(".messages > article"), function (f) {
@@ -83,8 +83,8 @@
       if (window.confabCopy) window.confabCopy(list);
       // The first reply's title is written after it: look again, a few times.
       h = D.querySelector("main h1");
-      if (tries && h && h.textContent === title) setTimeout(sync, 1500, tries - 1, title);
-    });
+      if (tries > 0 && h && h.textContent === title) setTimeout(sync, 1500, tries - 1, title);
+    }).catch(function () { if (tries > -3) setTimeout(sync, 2000, tries - 1, title); });
   }
 
   function stream(article) {
