@@ -106,8 +106,11 @@
   addEventListener("submit", function (e) {
     if (!e.defaultPrevented && e.target.matches("form.composer, form.stop, form.regenerate")) sessionStorage.cfFocus = 1;
   });
+  // Once loaded: Chromium clears the focus when it scrolls to a #fragment.
   if (box && sessionStorage.cfFocus) {
     delete sessionStorage.cfFocus;
-    box.focus({ preventScroll: true });
+    addEventListener("load", function () {
+      setTimeout(function () { box.focus({ preventScroll: true }); }, 0);
+    });
   }
 })();

@@ -235,6 +235,7 @@ def run(driver):
           js(driver, "return document.querySelector('.msg-user .msg-body').innerText")
           == "Hello there. Tell me\nabout it?")
     title0 = js(driver, "return document.querySelector('main h1').textContent")
+    focus0 = js(driver, "var e = document.activeElement; return e ? e.tagName + '#' + e.id : null")
 
     # --- the first reply: live sentences, the end swapped in, the title
     live, end = sample_until_end(driver, art, 0.2)
@@ -286,7 +287,9 @@ def run(driver):
           "h1 %(h1)r, title %(title)r, sidebar %(side_current)r" % livep)
     check("  ... still without a reload", js(driver, "return window.__marker === 1"))
     check("  ... and the composer focused after Send, still once the reply ended",
-          js(driver, "return document.activeElement && document.activeElement.id") == "content")
+          js(driver, "return document.activeElement && document.activeElement.id") == "content",
+          "focused at load: %s, now: %s" % (focus0, js(driver, "var e = document.activeElement; "
+                                                       "return e ? e.tagName + '#' + e.id : null")))
 
     # --- Copy: the code block, into the clipboard
     cps = driver.find_elements(By.CSS_SELECTOR, "#%s .cp" % art)
