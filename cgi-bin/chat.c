@@ -83,16 +83,30 @@ static struct tval *text_lines(struct req *r, const char *text)
 	}
 }
 
-/* Words for a state the reader should notice; NULL for done. */
-static const char *status_label(const char *status)
+/* What a reply is doing now: "waiting" (queued, or no token yet),
+ * "thinking" (reasoning but no answer yet), "writing", or once ended its
+ * status. The page and the poll say the same, from what has arrived. */
+static const char *reply_phase(const char *status, int has_text, int has_reasoning)
 {
 	if (strcmp(status, "queued") == 0)
-		return "Waiting…";
+		return "waiting";
 	if (strcmp(status, "running") == 0)
+		return has_text ? "writing" : has_reasoning ? "thinking" : "waiting";
+	return status;
+}
+
+/* Words for a phase the reader should notice; NULL for done. */
+static const char *phase_label(const char *phase)
+{
+	if (strcmp(phase, "waiting") == 0)
+		return "Waiting…";
+	if (strcmp(phase, "thinking") == 0)
+		return "Thinking…";
+	if (strcmp(phase, "writing") == 0)
 		return "Writing…";
-	if (strcmp(status, "failed") == 0)
+	if (strcmp(phase, "failed") == 0)
 		return "Failed";
-	if (strcmp(status, "stopped") == 0)
+	if (strcmp(phase, "stopped") == 0)
 		return "Stopped";
 	return NULL;
 }
@@ -139,6 +153,7 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 				  const char *reasoning)
 {
 	struct tval *x = tv_map(r->a);
+	const char *label;
 	char when[32];
 	tv_set_str(r->a, x, "id", m->id);
 	tv_set(r->a, x, "role", tv_str_ref(r->a, m->role));
@@ -159,8 +174,9 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 		if (text)
 			tv_set_int(r->a, x, "rnext", (int64_t)strlen(reasoning));
 	}
-	if (status_label(m->status))
-		tv_set(r->a, x, "status_label", tv_str_ref(r->a, status_label(m->status)));
+	label = phase_label(reply_phase(m->status, text && *text, reasoning && *reasoning));
+	if (label)
+		tv_set(r->a, x, "status_label", tv_str_ref(r->a, label));
 	if (m->model && *m->model)
 		tv_set(r->a, x, "model", tv_str_ref(r->a, model_name(m->model)));
 	if (m->error)
@@ -585,7 +601,8 @@ static int stop_post(struct req *r)
 /* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES — the hot path: a session
  * this process checked in the last 2 s, one read snapshot, a small JSON answer. rfrom is where
  * the reasoning shown so far ends; while the reply runs, "reasoning" has
- * what came after it and "rnext" the offset to ask from next. */
+ * what came after it and "rnext" the offset to ask from next; "phase" and
+ * "label" say what the reply is doing (reply_phase), as the page does. */
 static int poll_get(struct req *r)
 {
 	const char *id = r->params[0];
@@ -606,15 +623,22 @@ static int poll_get(struct req *r)
 		buf_puts(b, "{\"error\":\"not found\"}");
 		return 404;
 	}
-	const char *rtext = "";
+	const char *rtext = "", *phase;
 	int64_t rfrom = 0, rnext = 0;
 	if (!p.ended) {
 		parse_int64(http_query(r, "rfrom") ? http_query(r, "rfrom") : "0", &rfrom);
 		reply_poll_reasoning(g.data_db, r->a, http_query(r, "m"), rfrom, &rtext, &rnext);
 	}
 	db_read_end(g.data_db);
+	phase = reply_phase(p.status, p.next > 0, rnext > 0 || rfrom > 0);
 	buf_puts(b, "{\"status\":\"");
 	buf_puts(b, p.status);
+	buf_puts(b, "\",\"phase\":\"");
+	buf_puts(b, phase);
+	if (phase_label(phase)) {
+		buf_puts(b, "\",\"label\":\"");
+		buf_puts(b, phase_label(phase));
+	}
 	buf_puts(b, "\",\"next\":");
 	buf_put_int(b, p.next);
 	buf_puts(b, ",\"text\":\"");

@@ -2,37 +2,105 @@
 // page refreshes itself (a <noscript> meta refresh) and works the same.
 (function () {
   "use strict";
-  var list = document.querySelector(".messages[data-chat]");
+  var D = document, list = D.querySelector(".messages[data-chat]");
   if (!list || !window.fetch) return;
-  var chat = list.getAttribute("data-chat");
+  var chat = list.getAttribute("data-chat"), opt = { credentials: "same-origin", cache: "no-store" };
+  var more, heard = "", said = 0, follow = true, lastY = scrollY;
+  // Screen readers hear the reply by sentences, at most one batch per 2 s.
+  var aloud = D.createElement("div");
+  aloud.className = "visually-hidden";
+  aloud.setAttribute("aria-live", "polite");
+  D.body.appendChild(aloud);
 
-  function live() {
-    return list.querySelector('article[data-status="queued"], article[data-status="running"]');
+  function say(t) { aloud.textContent = t; said = Date.now(); }
+  function hear(t, end) {
+    heard += t;
+    var m = end ? [heard] : Date.now() - said < 2000 ? null : /^[\s\S]*[.!?\n](\s|$)/.exec(heard);
+    if (!m) return;
+    heard = heard.slice(m[0].length);
+    m = m[0].replace(/[*_`]+/g, "").replace(/(^\s*>+|[#|\s]|-{2,})+/gm, " ").trim();
+    if (m || end) say(end ? (m && m + " ") + end : m);
   }
 
-  function finish() {
-    var stop = document.querySelector("form.stop");
-    var composer = document.querySelector("form.composer");
-    if (stop) stop.hidden = true;
-    if (composer) composer.hidden = false;
+  function atEnd() { return innerHeight + scrollY >= D.documentElement.scrollHeight - 48; }
+  // Scrolling up stops following; back at the end follows again.
+  addEventListener("scroll", function () {
+    if (scrollY < lastY - 4) follow = false;
+    else if (atEnd()) follow = true;
+    if (follow && more) more.hidden = true;
+    lastY = scrollY;
+  }, { passive: true });
+  // Keep the newest text in view unless the reader scrolled up; then offer to.
+  function grown(follow) {
+    if (follow) return scrollTo(0, D.documentElement.scrollHeight);
+    if (!more) {
+      more = D.createElement("button");
+      more.type = "button";
+      more.className = "more";
+      more.textContent = "↓ New text";
+      more.onclick = function () { scrollTo(0, D.documentElement.scrollHeight); };
+      D.body.appendChild(more);
+    }
+    var dock = D.querySelector(".dock");
+    more.style.bottom = (dock ? dock.offsetHeight : 0) + 16 + "px";
+    more.hidden = false;
   }
 
-  function follow(article) {
-    var id = article.id.slice(2);
-    var body = article.querySelector(".plain");
-    var from = parseInt(article.getAttribute("data-next") || "0", 10);
-    var rfrom = parseInt(article.getAttribute("data-rnext") || "0", 10);
-    var delay = 250;
+  // What a reload would show now, put in place of what the live page shows:
+  // the messages (Edit links), Stop gone, Regenerate back, the new title.
+  function bare(e) {
+    e = e.cloneNode(true);
+    [].forEach.call(e.querySelectorAll(".cp"), function (c) { c.remove(); });
+    return e.outerHTML;
+  }
+  function swap(l, f) {
+    if (bare(l) !== f.outerHTML && !l.contains(D.activeElement)) l.replaceWith(f);
+  }
+  function sync(tries, title) {
+    fetch(location.pathname, opt).then(function (r) { if (!r.ok) throw 0; return r.text(); }).then(function (t) {
+      var d = new DOMParser().parseFromString(t, "text/html"), h;
+      D.title = d.title;
+      [].forEach.call(d.querySelectorAll(".messages > article"), function (f) {
+        var l = D.getElementById(f.id);
+        if (!l) return;
+        if (l.cloneNode(false).outerHTML !== f.cloneNode(false).outerHTML) return l.replaceWith(f);
+        var k = [].slice.call(l.children);
+        [].slice.call(f.children).forEach(function (c, i) { if (k[i]) swap(k[i], c); });
+      });
+      [".stop", ".regenerate", "main h1", ".sidebar-chats", "#chat-title"].forEach(function (s) {
+        var f = d.querySelector(s), l = D.querySelector(s), p, q;
+        if (l && !f) {
+          if (l.contains(D.activeElement)) D.getElementById("content").focus();
+          l.remove();
+        }
+        else if (f && l) swap(l, f);
+        else if (f) {
+          p = f.parentNode;
+          q = p.id ? D.getElementById(p.id) : D.querySelector("." + p.classList[0]);
+          if (q) q.insertBefore(f, q.children[[].indexOf.call(p.children, f)] || null);
+        }
+      });
+      if (window.confabCopy) window.confabCopy(list);
+      // The first reply's title is written after it: look again, a few times.
+      h = D.querySelector("main h1");
+      if (tries > 0 && h && h.textContent === title) setTimeout(sync, 1500, tries - 1, title);
+    }).catch(function () { if (tries > -3) setTimeout(sync, 2000, tries - 1, title); });
+  }
+
+  function stream(article) {
+    var id = article.id.slice(2), body = article.querySelector(".plain");
+    var from = +(article.getAttribute("data-next") || 0), rfrom = +(article.getAttribute("data-rnext") || 0);
+    var delay = 250, phase;
 
     // Reasoning goes in a <details> above the answer, made on first need.
     function thinking() {
       var t = article.querySelector(".reasoning .thinking");
       if (t) return t;
-      var d = document.createElement("details"), s = document.createElement("summary");
+      var d = D.createElement("details"), s = D.createElement("summary");
       d.className = "reasoning";
       d.open = true;
       s.textContent = "Reasoning";
-      t = document.createElement("div");
+      t = D.createElement("div");
       t.className = "thinking";
       d.appendChild(s);
       d.appendChild(t);
@@ -42,23 +110,38 @@
     }
 
     function tick() {
-      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom,
-            { credentials: "same-origin", cache: "no-store" })
+      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom, opt)
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
-          if (d.text && body) body.appendChild(document.createTextNode(d.text));
+          var st = article.querySelector(".msg-meta .status");
+          if (d.text && body) body.appendChild(D.createTextNode(d.text));
           if (d.reasoning) {
-            thinking().appendChild(document.createTextNode(d.reasoning));
+            thinking().appendChild(D.createTextNode(d.reasoning));
             rfrom = d.rnext;
           }
-          if (d.status !== article.getAttribute("data-status") && !d.html)
-            article.setAttribute("data-status", d.status);
+          if (st && d.label) st.textContent = d.label;
+          if (d.phase === "thinking" && phase !== d.phase) say("Thinking…");
+          phase = d.phase;
           from = d.next;
+          if (d.text || d.reasoning) grown(follow);
           if (d.html) {
-            article.outerHTML = d.html;
-            finish();
+            var first = list.querySelectorAll(".msg-assistant").length === 1;
+            article.outerHTML = d.html.trim();
+            article = D.getElementById(article.id);
+            var c = D.querySelector("form.composer"), e = article.querySelector(".error");
+            // (A composer hidden while the reply ran takes the focus back.)
+            if (c && c.hidden) {
+              c.hidden = false;
+              if (D.activeElement === D.body) c.querySelector("textarea").focus();
+            }
+            hear(d.text, d.status === "done" ? "Reply finished." : d.status === "stopped" ? "Reply stopped." :
+                 "Reply failed: " + (e ? e.textContent : d.status));
+            if (follow) grown(1);
+            sync(first && d.status === "done" ? 6 : 0, (D.querySelector("main h1") || {}).textContent);
             return;
           }
+          hear(d.text || "");
+          article.setAttribute("data-status", d.status);
           delay = 250;
           setTimeout(tick, delay);
         })
@@ -71,6 +154,17 @@
     tick();
   }
 
-  var a = live();
-  if (a) follow(a); else finish();
+  // Stop without leaving the page (a draft in the composer stays).
+  D.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!f.matches("form.stop")) return;
+    e.preventDefault();
+    var b = f.querySelector("button");
+    b.disabled = true;
+    fetch(f.action, { method: "POST", body: new FormData(f), credentials: "same-origin" })
+      .then(function (r) { b.disabled = r.ok; }, function () { b.disabled = false; });
+  });
+
+  var a = list.querySelector('article[data-status="queued"], article[data-status="running"]');
+  if (a) stream(a);
 })();

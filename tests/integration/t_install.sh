@@ -18,7 +18,8 @@ for f in bin/confab libexec/confab/login libexec/confab/chats libexec/confab/cha
 	check "  ... installs $f, executable" test -x "$P/$f"
 done
 for f in share/confab/templates/layout.html share/confab/static/confab.css \
-	 share/confab/static/poll.js share/confab/schema/user/001_init.sql \
+	 share/confab/static/poll.js share/confab/static/keys.js \
+	 share/confab/schema/user/001_init.sql \
 	 share/confab/schema/data/001_init.sql etc/confab/confab.ini \
 	 share/man/man1/confab.1 share/man/man8/confabd.8; do
 	check "  ... installs $f" test -s "$P/$f"

@@ -120,7 +120,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["status"] == "running", d
 assert d["reasoning"].startswith("The "), d
-assert d["rnext"] == len(d["reasoning"].encode()), d' "$TMP/body"
+assert d["rnext"] == len(d["reasoning"].encode()), d
+assert d["phase"] == "thinking" and d["label"] == "Thinking…", d' "$TMP/body"
 cp "$TMP/body" "$TMP/poll1"
 RN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rnext"])' "$TMP/poll1")
 sleep 0.3
@@ -137,6 +138,7 @@ assert b["rnext"] == len(got.encode()), b' "$TMP/poll1" "$TMP/body"
 http "$A" GET "/chat/$C2" >/dev/null
 check "  ... the page without JS shows it in an open <details>" \
 	grep -q '<details class="reasoning" open><summary>Reasoning</summary><div class="thinking">The ' "$TMP/body"
+check "  ... labelled Thinking… (no answer yet)" grep -q 'class="status">Thinking…</span>' "$TMP/body"
 check "  ... and tells poll.js where it ends (data-rnext)" grep -q "id=\"m-$MS\"[^>]*data-rnext=\"[1-9]" "$TMP/body"
 CSRF_PAGE="/chat/$C2" post "$A" "/chat/$C2/stop" >/dev/null
 expect_eq "stopped while thinking" stopped "$(wait_reply "$MS")"

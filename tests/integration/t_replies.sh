@@ -48,7 +48,8 @@ d = json.load(open(sys.argv[1]))
 assert d["status"] == "done", d
 assert d["text"] == "You said: Hello there, how are you today?", d
 assert d["next"] == len(d["text"].encode()), d
-assert "data-status=\"done\"" in d["html"], d' "$TMP/body"
+assert "data-status=\"done\"" in d["html"], d
+assert d["phase"] == "done" and "label" not in d, d' "$TMP/body"
 http "$A" GET "/chat/$CID/poll?m=$MID&from=10" >/dev/null
 check "poll from an offset returns the rest" python3 -c '
 import json, sys; d = json.load(open(sys.argv[1])); assert d["text"] == "Hello there, how are you today?", d' "$TMP/body"
@@ -101,6 +102,13 @@ check "a page with a reply in progress refreshes itself without JavaScript" \
 	grep -q "<noscript><meta http-equiv=\"refresh\" content=\"2;url=/chat/$C3?t=[0-9]*#m-$M5\"></noscript>" "$TMP/body"
 check "  ... has a Stop button that is a form" grep -q "action=\"/chat/$C3/stop\"" "$TMP/body"
 check "  ... and shows the text so far" grep -q 'data-next="[1-9]' "$TMP/body"
+check "  ... labelled Writing…, not Waiting…, once text has come" grep -q 'class="status">Writing…</span>' "$TMP/body"
+http "$A" GET "/chat/$C3/poll?m=$M5&from=0" >/dev/null
+check "  ... and its poll says so (phase and label)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "running" and d["text"], d
+assert d["phase"] == "writing" and d["label"] == "Writing…", d' "$TMP/body"
 expect_eq "sending while a reply is written is refused (409)" 409 "$(send "$A" "$C3" "more" sim)"
 expect_eq "stop answers 303" 303 "$(CSRF_PAGE="/chat/$C3" post "$A" "/chat/$C3/stop")"
 expect_eq "  ... the reply ends stopped" stopped "$(wait_reply "$M5")"

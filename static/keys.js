@@ -1,0 +1,116 @@
+// keys.js: keyboard shortcuts, the `?` list of them, Enter to send, copy
+// buttons. Without this script none of them exist and the forms work alone.
+(function () {
+  "use strict";
+  var D = document, box = D.getElementById("content"), dlg;
+  var KEYS = [["Enter", "Send"], ["Shift+Enter", "New line"], ["Ctrl+Shift+O", "New chat"],
+              ["Shift+Esc", "Focus the message box"], ["Esc", "Stop the reply"],
+              ["Ctrl+K", "Search chats"], ["?", "This list"]];
+
+  function el(tag, cls, text) {
+    var e = D.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function help() {
+    if (!dlg) {
+      var dl = el("dl"), b = el("button", "", "Close");
+      dlg = el("dialog", "keys");
+      dlg.setAttribute("aria-labelledby", "keys-h");
+      dlg.appendChild(el("h2", "", "Keyboard shortcuts")).id = "keys-h";
+      KEYS.forEach(function (k) {
+        dl.appendChild(el("dt")).appendChild(el("kbd", "", k[0]));
+        dl.appendChild(el("dd", "", k[1]));
+      });
+      dlg.appendChild(dl);
+      b.type = "button";
+      b.onclick = function () { dlg.close(); };
+      dlg.appendChild(b);
+      D.body.appendChild(dlg);
+    }
+    dlg.showModal();
+  }
+
+  // Copy text; the older way where the Clipboard API is missing (http://).
+  function copy(t) {
+    if (navigator.clipboard) return navigator.clipboard.writeText(t);
+    var a = el("textarea");
+    a.value = t;
+    D.body.appendChild(a);
+    a.select();
+    var ok = D.execCommand("copy");
+    a.remove();
+    return ok ? Promise.resolve() : Promise.reject();
+  }
+  function button(label, text) {
+    var b = el("button", "cp", "Copy");
+    b.type = "button";
+    b.setAttribute("aria-label", label);
+    b.onclick = function () {
+      copy(text()).then(function () {
+        b.textContent = "Copied";
+        b.classList.add("done");
+        setTimeout(function () { b.textContent = "Copy"; b.classList.remove("done"); }, 2000);
+      }, function () { b.textContent = "Copy failed"; });
+    };
+    return b;
+  }
+  // A Copy button on each ended message and before each code block in it.
+  function deco(root) {
+    [].forEach.call(root.querySelectorAll('article:not([data-status="queued"]):not([data-status="running"])'), function (a) {
+      var m = a.querySelector(".msg-meta"), body = a.querySelector(".msg-body");
+      if (!m || !body || m.querySelector(".cp")) return;
+      m.appendChild(button("Copy message", function () {
+        return [].filter.call(body.children, function (c) { return !c.matches("details, .cp"); })
+          .map(function (c) { return c.innerText; }).join("\n\n");
+      }));
+      [].forEach.call(body.querySelectorAll("pre"), function (p) {
+        p.parentNode.insertBefore(button("Copy code", function () { return p.textContent; }), p);
+      });
+    });
+  }
+  window.confabCopy = deco;
+  deco(D);
+
+  D.addEventListener("keydown", function (e) {
+    var t = e.target, k = e.key.toLowerCase(), mod = e.ctrlKey || e.metaKey;
+    var field = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+    var stop = D.querySelector("form.stop");
+    if (e.defaultPrevented || e.isComposing || e.altKey) return;
+    if (t === box && k === "enter" && !e.shiftKey && !mod) {
+      e.preventDefault();
+      box.form.requestSubmit();
+    } else if (k === "escape" && e.shiftKey && box) {
+      e.preventDefault();
+      box.focus();
+    } else if (k === "escape" && !mod && stop && !stop.hidden && !D.querySelector("dialog[open]")) {
+      stop.requestSubmit();
+    } else if (mod && e.shiftKey && k === "o") {
+      e.preventDefault();
+      location.href = "/chat/new";
+    } else if (mod && !e.shiftKey && k === "k") {
+      e.preventDefault();
+      var q = D.querySelector('input[type="search"]');
+      if (!q) return void (location.href = "/chats");
+      if (q.closest("details")) q.closest("details").open = true;
+      q.focus();
+    } else if (k === "?" && !field && !mod) {
+      e.preventDefault();
+      help();
+    }
+  });
+
+  // After Send, Stop or Regenerate (window: after poll.js's own Stop) the new page keeps the message box focused.
+  addEventListener("submit", function (e) {
+    if (!e.defaultPrevented && e.target.matches("form.composer, form.stop, form.regenerate")) sessionStorage.cfFocus = 1;
+  });
+  // Once loaded: Chromium clears the focus when it scrolls to a #fragment.
+  if (box && sessionStorage.cfFocus) {
+    delete sessionStorage.cfFocus;
+    addEventListener("load", function () {
+      setTimeout(function () { box.focus({ preventScroll: true }); }, 0);
+    });
+  }
+})();
