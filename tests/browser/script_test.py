@@ -271,7 +271,7 @@ def run(driver):
               title: document.title, side: q('.sidebar-chats'), regen: q('form.regenerate'),
               stop: document.querySelectorAll('form.stop').length,
               edit: document.querySelectorAll('.msg-user a.edit').length,
-              rate: !!(a && a.querySelector('form.rate')),
+              rate: !!(a && a.querySelector('.rate button[form=rate]')),
               side_current: (document.querySelector('.sidebar-chats .current') || {}).textContent || ''};"""
     try:
         WebDriverWait(driver, 15, 0.2).until(
