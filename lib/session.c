@@ -1,5 +1,6 @@
 /* session.c — see session.h. */
 #include "session.h"
+#include "site_url.h"
 #include "app.h"
 #include "esc.h"
 #include "form.h"
@@ -198,34 +199,6 @@ void session_end(struct req *r)
 	r->user = NULL;
 }
 
-/* Length of the host name in "host[:port]" or "[v6]:port". */
-static size_t hostname_len(const char *s)
-{
-	const char *end = s[0] == '[' ? strchr(s, ']') : strchr(s, ':');
-	if (s[0] == '[')
-		return end ? (size_t)(end - s) + 1 : strlen(s);
-	return end ? (size_t)(end - s) : strlen(s);
-}
-
-/* 1 if the Origin header, when present, names this host. Host names are
- * compared without ports: nginx's stock fastcgi_params pass HTTP_HOST as
- * $host, which has none. Cookies are not port-scoped either. */
-static int origin_ok(const struct req *r)
-{
-	const char *o = r->origin, *rest;
-	size_t n;
-	if (!*o)
-		return 1;
-	if (strncmp(o, "https://", 8) == 0)
-		rest = o + 8;
-	else if (strncmp(o, "http://", 7) == 0)
-		rest = o + 7;
-	else
-		return 0;
-	n = hostname_len(rest);
-	return *r->host && n == hostname_len(r->host) && strncasecmp(rest, r->host, n) == 0;
-}
-
 int csrf_ok(const struct req *r)
 {
 	const char *sent = http_form(r, "csrf");
@@ -233,7 +206,7 @@ int csrf_ok(const struct req *r)
 		return 0;
 	if (sodium_memcmp(sent, r->csrf, strlen(sent)) != 0)
 		return 0;
-	return origin_ok(r);
+	return site_origin_ok(r->origin, r->host);
 }
 
 int password_hash(const char *password, char hash_out[128])

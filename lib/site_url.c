@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* 1 if s is all digits (at least one, at most five). */
 static int port_valid(const char *s, size_t n)
@@ -48,7 +49,8 @@ char *site_url(const char *configured, int https, const char *host, const char *
 			die("out of memory");
 		return url;
 	}
-	if (!host || !*host || !(n = host_part(host)))
+	/* After the host only a port may follow: "[::1]@evil.test" is not one. */
+	if (!host || !*host || !(n = host_part(host)) || (host[n] && host[n] != ':'))
 		return NULL;
 	if (host[n] == ':') {
 		/* The port the browser asked for (Apache and lighttpd pass the
@@ -66,4 +68,29 @@ char *site_url(const char *configured, int https, const char *host, const char *
 		die("out of memory");
 	}
 	return url;
+}
+
+/* Length of the host name in "host[:port]" or "[v6]:port". */
+static size_t hostname_len(const char *s)
+{
+	const char *end = s[0] == '[' ? strchr(s, ']') : strchr(s, ':');
+	if (s[0] == '[')
+		return end ? (size_t)(end - s) + 1 : strlen(s);
+	return end ? (size_t)(end - s) : strlen(s);
+}
+
+int site_origin_ok(const char *o, const char *host)
+{
+	const char *rest;
+	size_t n;
+	if (!*o)
+		return 1;
+	if (strncmp(o, "https://", 8) == 0)
+		rest = o + 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		rest = o + 7;
+	else
+		return 0;
+	n = hostname_len(rest);
+	return *host && n == hostname_len(host) && strncasecmp(rest, host, n) == 0;
 }

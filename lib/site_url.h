@@ -17,4 +17,9 @@
  * [bracketed] IPv6 one with an optional port, or the port not a number. */
 char *site_url(const char *configured, int https, const char *host, const char *server_port);
 
+/* 1 if the Origin header o ("" when absent) names host (HTTP_HOST). Host
+ * names are compared without ports: nginx's stock fastcgi_params pass
+ * HTTP_HOST as $host, which has none. Cookies are not port-scoped either. */
+int site_origin_ok(const char *o, const char *host);
+
 #endif

@@ -505,6 +505,8 @@ static void redirect_absolute(void **state)
 			       "SERVER_PORT=8080", NULL };
 	const char *evil[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/chats",
 			       "HTTP_HOST=evil.com/x?", "SERVER_PORT=8080", NULL };
+	const char *userinfo[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/chats",
+				   "HTTP_HOST=[::1]@evil.test", "SERVER_PORT=8080", NULL };
 	const char *tls[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_HOST=chat.example.org",
 			      "SERVER_PORT=443", "HTTPS=on", NULL };
 
@@ -524,6 +526,12 @@ static void redirect_absolute(void **state)
 
 	buf_clear(&f->headers);
 	assert_int_equal(read_vars(f, evil, NULL, 1024), 0);
+	http_redirect(&f->r, "/chats");
+	assert_string_equal(buf_str(&f->headers), "Location: /chats\r\n");
+
+	/* Found by fuzz_request: after a [v6] host only a port may follow. */
+	buf_clear(&f->headers);
+	assert_int_equal(read_vars(f, userinfo, NULL, 1024), 0);
 	http_redirect(&f->r, "/chats");
 	assert_string_equal(buf_str(&f->headers), "Location: /chats\r\n");
 }
