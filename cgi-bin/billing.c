@@ -4,6 +4,7 @@
  * buyer there with a 303. The payment itself reaches confab later, by the
  * provider's webhook (cgi-bin/webhooks.c): this page never grants. */
 #include "app.h"
+#include "money.h"
 #include "billing_api.h"
 #include "billing_cfg.h"
 #include "log.h"
@@ -45,9 +46,10 @@ static const struct billing_cfg *billing(void)
 	return bc_state > 0 ? &bc : NULL;
 }
 
+/* Prices are sold in cents. */
 static const char *usd(struct arena *a, int64_t cents)
 {
-	return arena_printf(a, "$%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+	return money_format(a, cents * 10000, MONEY_CENTS);
 }
 
 static const char *date(struct req *r, int64_t ms)

@@ -2,6 +2,7 @@
  * reply for confabd), polling a reply in progress, stopping it, and the
  * new-chat page whose first message creates the chat. */
 #include "app.h"
+#include "money.h"
 #include "attach_http.h"
 #include "store_attach.h"
 #include "classify.h"
@@ -118,8 +119,6 @@ static const char *model_name(const char *id)
 }
 
 /* The rating form of an ended reply (POST /ratings, cgi-bin/dashboard.c). */
-static const char *usd(struct arena *a, int64_t micro);
-
 /* A finished reply's figures, one line: "120 in · 340 out · first token
  * 0.41 s · 3.2 s · $0.001234" (what is not known is left out). */
 static const char *reply_stats(struct arena *a, const struct message *m)
@@ -132,7 +131,7 @@ static const char *reply_stats(struct arena *a, const struct message *m)
 	if (m->response_ms >= 0)
 		s = arena_printf(a, "%s · %lld.%lld s", s, (long long)(m->response_ms / 1000),
 				 (long long)(m->response_ms % 1000 / 100));
-	return arena_printf(a, "%s · %s", s, usd(a, m->cost));
+	return arena_printf(a, "%s · %s", s, money_format(a, m->cost, MONEY_SHORT));
 }
 
 /* Thumbs up and down on a finished reply: buttons of the page's one
@@ -191,18 +190,6 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 	return x;
 }
 
-/* USD per million tokens for the model picker: "$2.50", "$10", "$0.000150". */
-static const char *usd(struct arena *a, int64_t micro)
-{
-	char frac[8];
-	int n;
-	if (micro % 1000000 == 0)
-		return arena_printf(a, "$%lld", (long long)(micro / 1000000));
-	n = snprintf(frac, sizeof frac, "%06lld", (long long)(micro % 1000000));
-	while (n > 2 && frac[n - 1] == '0')
-		frac[--n] = '\0';
-	return arena_printf(a, "$%lld.%s", (long long)(micro / 1000000), frac);
-}
 
 /* What the picker says of a model besides its name: its provider, its
  * prices in/out, and what it takes beyond text. */
@@ -213,7 +200,8 @@ static void model_facts(struct req *r, struct tval *x, const struct model_cfg *m
 	tv_set(r->a, x, "provider", tv_str_ref(r->a, m->provider ? m->provider->name : ""));
 	if (m->price_in || m->price_out)
 		tv_set(r->a, x, "price", tv_str_ref(r->a, arena_printf(r->a, "%s/%s per 1M tokens",
-			usd(r->a, m->price_in), usd(r->a, m->price_out))));
+			money_format(r->a, m->price_in, MONEY_SHORT),
+			money_format(r->a, m->price_out, MONEY_SHORT))));
 	else
 		tv_set(r->a, x, "price", tv_str_ref(r->a, "free"));
 	if (*caps)

@@ -1,6 +1,7 @@
 /* dashboard_data.c — the numbers of one user's dashboard, from the rollups
  * (store_analytics.h), with days in the user's time zone. */
 #include "dashboard.h"
+#include "money.h"
 #include "tz.h"
 #include "util.h"
 
@@ -25,8 +26,7 @@ double dash_success_rate(const struct dash_row *x)
 
 const char *dash_money(struct arena *a, int64_t micro)
 {
-	return arena_printf(a, "%s$%lld.%06lld", micro < 0 ? "-" : "",
-			    (long long)(llabs(micro) / 1000000), (long long)(llabs(micro) % 1000000));
+	return money_format(a, micro, MONEY_EXACT);
 }
 
 /* Requests per day over the last DASH_DAYS days, today's and this

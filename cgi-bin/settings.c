@@ -3,6 +3,7 @@
  * (keybox.c), used instead of the server's key for that user's requests,
  * shown again only as its last four characters, and never logged. */
 #include "app.h"
+#include "money.h"
 #include "keybox.h"
 #include "page.h"
 #include "quota_http.h"
@@ -64,13 +65,6 @@ static void add_limit(struct req *r, struct tval *list, const char *label, int64
 		tv_set_str(r->a, x, "resets", resets);
 }
 
-static const char *usd(struct req *r, int64_t micro)
-{
-	return arena_printf(r->a, "%s$%lld.%02lld", micro < 0 ? "−" : "",
-			    (long long)(llabs(micro) / 1000000),
-			    (long long)(llabs(micro) % 1000000 / 10000));
-}
-
 /* The subscription bought through /billing, if any. */
 static void add_subscription(struct req *r, struct tval *ctx)
 {
@@ -123,7 +117,8 @@ static void add_plan(struct req *r, struct tval *ctx)
 	if (pl->max_tokens_per_request >= 0)
 		tv_set_int(r->a, ctx, "max_tokens_per_request", pl->max_tokens_per_request);
 	tv_set_bool(r->a, ctx, "charge_credits", pl->charge_credits);
-	tv_set_str(r->a, ctx, "credits", usd(r, credits_balance(g.data_db, r->user->id)));
+	tv_set_str(r->a, ctx, "credits",
+		   money_format(r->a, credits_balance(g.data_db, r->user->id), MONEY_CENTS));
 	rows = credits_history(g.data_db, r->a, r->user->id, 20, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *x = tv_push(r->a, hist, tv_map(r->a));
@@ -132,7 +127,7 @@ static void add_plan(struct req *r, struct tval *ctx)
 		tv_set_str(r->a, x, "when", when);
 		tv_set(r->a, x, "kind", tv_str_ref(r->a, rows[i].kind));
 		tv_set(r->a, x, "note", tv_str_ref(r->a, rows[i].note));
-		tv_set_str(r->a, x, "amount", usd(r, rows[i].amount));
+		tv_set_str(r->a, x, "amount", money_format(r->a, rows[i].amount, MONEY_CENTS));
 	}
 	tv_set_bool(r->a, ctx, "no_history", n == 0);
 	add_subscription(r, ctx);

@@ -2,6 +2,7 @@
  * `confab plan list`. Credits live in data.db's ledger (store_credits.h):
  * a grant is a ledger row, so the balance always equals the ledger's sum. */
 #include "app.h"
+#include "money.h"
 #include "cli.h"
 #include "session.h"
 #include "store_credits.h"
@@ -135,10 +136,12 @@ static int list(struct arena *a)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		printf("%-32s %-12s %-8s %-6s %7lld.%06lld  %s\n", us[i].email,
+		char credits[32];
+		money_print(credits, sizeof credits, c, MONEY_EXACT | MONEY_BARE);
+		printf("%-32s %-12s %-8s %-6s %14s  %s\n", us[i].email,
 		       plan_effective(&g.plans, us[i].plan, us[i].plan_expires_at, now)->name,
-		       us[i].is_active ? "active" : "disabled", us[i].is_admin ? "yes" : "",
-		       (long long)(c / 1000000), (long long)(c % 1000000), when);
+		       us[i].is_active ? "active" : "disabled", us[i].is_admin ? "yes" : "", credits,
+		       when);
 	}
 	return CLI_OK;
 }
@@ -195,8 +198,8 @@ static int grant(struct arena *a, int argc, char **argv)
 		return cli_fail("cannot write data.db");
 	}
 	amount = credits_balance(g.data_db, u->id);
-	printf("%s now has $%lld.%06lld in credits\n", argv[0], (long long)(amount / 1000000),
-	       (long long)(amount % 1000000));
+	printf("%s now has %s in credits\n", argv[0],
+	       money_format(a, amount, MONEY_EXACT));
 	return CLI_OK;
 }
 

@@ -3,6 +3,7 @@
  * (data.db); any of them can be switched off and on. Running pages and the
  * worker see a change within a second (models_sync). */
 #include "app.h"
+#include "money.h"
 #include "cli.h"
 #include "store_model.h"
 #include "util.h"
@@ -39,7 +40,9 @@ static int id_ok(const char *id)
 
 static void print_usd(int64_t micro)
 {
-	printf("%lld.%06lld", (long long)(micro / 1000000), (long long)(micro % 1000000));
+	char buf[32];
+	money_print(buf, sizeof buf, micro, MONEY_EXACT | MONEY_BARE);
+	fputs(buf, stdout);
 }
 
 static int list(void)

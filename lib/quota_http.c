@@ -1,5 +1,6 @@
 /* quota_http.c — see quota_http.h. */
 #include "quota_http.h"
+#include "money.h"
 #include "app.h"
 #include "own_key.h"
 #include "store_reply.h"
@@ -42,13 +43,6 @@ void quota_headers(struct req *r, const struct quota *q, int refused)
 		http_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
 }
 
-/* Micro-dollars as "$1.234567" (arena). */
-static const char *usd(struct req *r, int64_t micro)
-{
-	return arena_printf(r->a, "$%lld.%06lld", (long long)(micro / 1000000),
-			    (long long)(micro % 1000000));
-}
-
 const char *quota_refusal(struct req *r, const struct quota *q)
 {
 	char when[64];
@@ -61,8 +55,8 @@ const char *quota_refusal(struct req *r, const struct quota *q)
 				    "most it can cost %s (%lld tokens with the chat's instructions, "
 				    "history and files, and the reply), and you have %s. Add "
 				    "credits, start a new chat, or use a model of your own key. "
-				    "Your message is kept below.", usd(r, q->hold_cost),
-				    (long long)q->hold_tokens, usd(r, q->left));
+				    "Your message is kept below.", money_format(r->a, q->hold_cost, MONEY_EXACT),
+				    (long long)q->hold_tokens, money_format(r->a, q->left, MONEY_EXACT));
 	tz_format(r->user->timezone, q->reset_at, "%Y-%m-%d %H:%M", when, sizeof when);
 	mins = (q->reset_at - now + 59999) / 60000;
 	if (!strcmp(q->what, "tokens per month"))
