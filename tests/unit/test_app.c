@@ -17,10 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
-#include "arena.h"
-#include "buf.h"
-#include "http.h"
+#include "app_fixture.h"
 #include "session.h"
 #include "store_user.h"
 
@@ -56,46 +53,18 @@ static const struct route routes[] = {
 	{ "POST", "/hook", on_hook, ROUTE_NO_CSRF, NULL },
 };
 
-struct fixture {
-	char dir[64];
-	struct arena a;
-	struct buf hdr, body;
-	struct req r;
-};
-
-static struct fixture *fix;
+static struct app_fixture *fix;
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/confab-app-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	setenv("CONFAB_DATA_DIR", f->dir, 1);
-	unsetenv("CONFAB_CONFIG");
-	if (!getenv("CONFAB_SHARE_DIR"))
-		setenv("CONFAB_SHARE_DIR", ".", 1);
-	if (app_init("test_app", routes, sizeof routes / sizeof routes[0]))
-		return -1;
-	arena_init(&f->a, 0);
-	*state = fix = f;
-	return 0;
+	fix = app_fixture_new("app", routes, sizeof routes / sizeof routes[0]);
+	*state = fix;
+	return fix ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[128];
-	app_fini();
-	arena_free(&f->a);
-	buf_free(&f->hdr);
-	buf_free(&f->body);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(f);
+	app_fixture_free(*state);
 	return 0;
 }
 
@@ -104,7 +73,7 @@ static int teardown(void **state)
  * The status. */
 static int request(const char *method, const char *path, const char *body, ...)
 {
-	struct fixture *f = fix;
+	struct app_fixture *f = fix;
 	char m[32], uri[256], *vars[16];
 	size_t n = 0;
 	va_list ap;
@@ -122,15 +91,7 @@ static int request(const char *method, const char *path, const char *body, ...)
 	va_end(ap);
 	vars[n] = NULL;
 	memset(&seen, 0, sizeof seen);
-	memset(&f->r, 0, sizeof f->r);
-	arena_reset(&f->a);
-	buf_clear(&f->hdr);
-	buf_clear(&f->body);
-	f->r.a = &f->a;
-	f->r.resp_headers = &f->hdr;
-	f->r.resp_body = &f->body;
-	f->r.status = 200;
-	assert_int_equal(http_read_vars(&f->r, vars, body, body ? strlen(body) : 0, 65536), 0);
+	assert_int_equal(app_fixture_read(f, vars, body), 0);
 	app_dispatch(&f->r);
 	return f->r.status;
 }

@@ -13,10 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
-#include "arena.h"
-#include "buf.h"
-#include "http.h"
+#include "app_fixture.h"
 
 /* What the handler saw; calls counts its runs. */
 static struct {
@@ -44,71 +41,33 @@ static const struct route routes[] = {
 	{ "GET", "/none", handler, 0, NULL },
 };
 
-struct fixture {
-	char dir[64];
-	struct arena a;
-	struct buf hdr, body;
-	struct req r;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/confab-fields-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	setenv("CONFAB_DATA_DIR", f->dir, 1);
-	unsetenv("CONFAB_CONFIG");
-	if (!getenv("CONFAB_SHARE_DIR"))
-		setenv("CONFAB_SHARE_DIR", ".", 1);
-	if (app_init("test_fields", routes, sizeof routes / sizeof routes[0]))
-		return -1;
-	arena_init(&f->a, 0);
-	*state = f;
-	return 0;
+	return (*state = app_fixture_new("fields", routes, sizeof routes / sizeof routes[0])) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[128];
-	app_fini();
-	arena_free(&f->a);
-	buf_free(&f->hdr);
-	buf_free(&f->body);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(f);
+	app_fixture_free(*state);
 	return 0;
 }
 
 /* GET path?query through the dispatcher; the status. */
-static int get(struct fixture *f, const char *path, const char *query)
+static int get(struct app_fixture *f, const char *path, const char *query)
 {
 	char uri[256], qs[256];
 	char *vars[] = { (char *)"REQUEST_METHOD=GET", uri, qs, NULL };
 	snprintf(uri, sizeof uri, "REQUEST_URI=%s?%s", path, query);
 	snprintf(qs, sizeof qs, "QUERY_STRING=%s", query);
 	memset(&seen, 0, sizeof seen);
-	memset(&f->r, 0, sizeof f->r);
-	arena_reset(&f->a);
-	buf_clear(&f->hdr);
-	buf_clear(&f->body);
-	f->r.a = &f->a;
-	f->r.resp_headers = &f->hdr;
-	f->r.resp_body = &f->body;
-	f->r.status = 200;
-	assert_int_equal(http_read_vars(&f->r, vars, NULL, 0, 65536), 0);
+	assert_int_equal(app_fixture_read(f, vars, NULL), 0);
 	app_dispatch(&f->r);
 	return f->r.status;
 }
 
 static void declared_field_read(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	assert_int_equal(get(f, "/plain", "n=5&other=x"), 200);
 	assert_int_equal(seen.calls, 1);
 	assert_non_null(seen.n);
@@ -118,7 +77,7 @@ static void declared_field_read(void **state)
 
 static void undeclared_field_is_null(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	/* "other" is in the query but no route declares it. */
 	assert_int_equal(get(f, "/plain", "n=5&other=x"), 200);
 	assert_null(seen.other);
@@ -130,7 +89,7 @@ static void undeclared_field_is_null(void **state)
 
 static void invalid_field_is_400_before_handler(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	assert_int_equal(get(f, "/plain", "n=99"), 400);
 	assert_int_equal(seen.calls, 0);
 	/* The page names the field. */
@@ -141,7 +100,7 @@ static void invalid_field_is_400_before_handler(void **state)
 
 static void form_errors_route_gets_invalid(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	assert_int_equal(get(f, "/form", "n=99"), 200);
 	assert_int_equal(seen.calls, 1);
 	assert_non_null(seen.invalid);
