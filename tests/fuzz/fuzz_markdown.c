@@ -91,7 +91,8 @@ static int bad_url(const char *v)
 	return 0;
 }
 
-/* Check the tag at p (at its '<'): one cmark-gfm writes, with attributes
+/* Check the tag at p (at its '<'): one cmark-gfm writes (or the
+ * highlighter's <span class="hl-X"> inside a code block), with attributes
  * name="value" (a value holds no '"': cmark escapes it), and no dangerous
  * href. The end of the tag. */
 static const char *check_tag(const char *p)
@@ -99,7 +100,7 @@ static const char *check_tag(const char *p)
 	static const char *const tags[] = {
 		"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol",
 		"li", "pre", "code", "hr", "br", "em", "strong", "del", "a",
-		"table", "thead", "tbody", "tr", "th", "td", "input",
+		"table", "thead", "tbody", "tr", "th", "td", "input", "span",
 	};
 	size_t i, len = 0;
 
