@@ -197,4 +197,18 @@ expect_eq "the idle worker deletes a chat 30 days in the trash for good" "0 0" "
 check "  ... and logs it" grep -q 'chats from the trash for good (in it over 30 days)' "$DATA/log/confabd.log"
 expect_eq "  ... leaving live chats alone" 1 "$(exists "$K")"
 
+# --- With the script (headless Chromium): the list's Delete is at once,
+# with Undo. Needs chromium, chromium-driver and python3-selenium.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+	mkdir -p "$TMP/profile"
+	timeout -k 5 90 /usr/bin/python3 "$ROOT/tests/browser/trash_test.py" "$BASE" "$TMP/profile" \
+		>"$TMP/browser.out" 2>"$TMP/browser.err"
+	rc=$?
+	tap <"$TMP/browser.out"
+	expect_eq "the browser test ran to its end" 0 "$rc"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$TMP/browser.err" | tail -5
+else
+	not_ok "the browser test can run" "missing: apt-get install -y chromium chromium-driver python3-selenium"
+fi
+
 done_testing
