@@ -20,6 +20,13 @@ nmsgs() { db "SELECT count(*) FROM messages WHERE chat_id = '$1'"; }
 stored() { echo "$DATA/files/${1:0:2}/$1"; }
 now_ms() { echo $(( $(date +%s) * 1000 )); }
 DAY=86400000
+# Valid HTML, as t_html.sh checks every page (tidy: 0 clean, 1 warnings, 2 errors).
+tidy_ok() {
+	cp "$TMP/body" "$TMP/page.html"
+	tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/page.html" >"$TMP/tidy.out" 2>&1 && return 0
+	sed 's/^/#   /' "$TMP/tidy.out" | head -10
+	return 1
+}
 # A PDF no other test sends (the store keeps one file per content).
 unique_pdf() { printf '%%PDF-1.4\n%% %s\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' "$(date +%s%N)$RANDOM" >"$1"; }
 # with_file CHAT FILE: a message carrying FILE (a model that reads PDFs); its hash.
@@ -63,6 +70,7 @@ expect_eq "  ... having deleted nothing" 0 "$(trashed "$X")"
 expect_eq "the same question at GET /chats/ID/delete" 200 "$(http "$A" GET "/chats/$X/delete")"
 check "  ... whose Cancel goes to the chat" grep -q "<a href=\"/chat/$X\">Cancel</a>" "$TMP/body"
 check "  ... saying how long the trash keeps it" grep -q 'restore it from the trash for 30 days' "$TMP/body"
+check "  ... valid HTML" tidy_ok
 expect_eq "  ... having deleted nothing" 0 "$(trashed "$X")"
 
 # --- CSRF on every POST: nothing happens without the form's token.
@@ -77,6 +85,7 @@ expect_eq "  ... kept, marked as trashed" "1 $XMSGS" "$(trashed "$X") $(nmsgs "$
 http "$A" GET "/chats?undo=$X" >/dev/null
 check "  ... the notice says so" grep -q 'role="status">Moved “Holiday plans” to the trash.' "$TMP/body"
 check "  ... and offers Undo, a form restoring it" grep -q "<form method=\"post\" action=\"/chats/$X/restore\">" "$TMP/body"
+check "  ... valid HTML" tidy_ok
 check "the list no longer shows it" bash -c "! grep -q 'id=\"c-$X\"' '$TMP/body'"
 check "  ... but links to the trash, counting it" grep -q '<a href="/chats/trash">Trash (1)</a>' "$TMP/body"
 check "  ... nor does the sidebar" bash -c "! grep -q 'href=\"/chat/$X\"' '$TMP/body'"
@@ -105,6 +114,7 @@ check "  ... with its deletion date and the days left" \
 	grep -qE 'Deleted <time datetime="[0-9T:+-]+">[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}</time> · 30 days left' "$TMP/body"
 check "  ... Restore" grep -q "action=\"/chats/$X/restore\"" "$TMP/body"
 check "  ... and Delete forever" grep -q "formaction=\"/chats/$X/purge\" class=\"danger\">Delete forever" "$TMP/body"
+check "  ... valid HTML" tidy_ok
 db "UPDATE chats SET deleted_at = $(( $(now_ms) - 29 * DAY - DAY / 2 )) WHERE id = '$X'"
 http "$A" GET /chats/trash >/dev/null
 check "  ... counting down: 1 day left after 29 and a half" grep -q '· 1 day left' "$TMP/body"
@@ -152,6 +162,7 @@ expect_eq "  ... back to the trash" "$BASE/chats/trash" "$(header Location)"
 http "$A" GET /chats/trash >/dev/null
 check "  ... saying so" grep -q 'role="status">Deleted “Holiday plans” forever.' "$TMP/body"
 check "  ... which is empty now" grep -q 'The trash is empty.' "$TMP/body"
+check "  ... valid HTML" tidy_ok
 expect_eq "  ... the chat and its messages are gone" "0 0" "$(exists "$X") $(nmsgs "$X")"
 expect_eq "  ... what it spent stays counted" "$USAGE" \
 	"$(db "SELECT count(*) || ' ' || sum(tokens_in + tokens_out) FROM usage_logs WHERE chat_id = '$X'")"
