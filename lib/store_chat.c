@@ -213,8 +213,15 @@ enum store_rc chat_purge(struct db *db, const char *user_id, const char *chat_id
 
 int chat_purge_expired(struct db *db, int64_t before, int max)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM chats WHERE deleted_at < ?1 LIMIT 1");
 	int n;
+	/* A read first: the idle worker asks often, and nothing is due most
+	 * of the time, so it should not take the write lock for nothing. */
+	sqlite3_bind_int64(st, 1, before);
+	n = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!n)
+		return 0;
 	if (db_begin(db) != SQLITE_OK)
 		return -1;
 	st = db_prep(db, "DELETE FROM chats WHERE id IN (SELECT id FROM chats "
