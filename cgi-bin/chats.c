@@ -79,6 +79,19 @@ static const char *title_of(const struct chat *c)
 	return *c->title ? c->title : "New chat";
 }
 
+/* The title cut for a notice: a flash holds 300 bytes (session.c), a
+ * title up to 200 characters of up to 4 bytes each. */
+static const char *notice_title(struct req *r, const struct chat *c)
+{
+	const char *t = title_of(c);
+	size_t n = 80;
+	if (strlen(t) <= n)
+		return t;
+	while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+		n--;
+	return arena_printf(r->a, "%.*s…", (int)n, t);
+}
+
 /* The pager's links: prev_page / next_page when there are such pages. */
 static void set_pager(struct req *r, struct tval *ctx, int64_t page, int more)
 {
@@ -334,7 +347,7 @@ static int restore_post(struct req *r)
 		return page_error(r, 404, "There is no such chat in the trash.");
 	if (rc != STORE_OK)
 		return page_error(r, 503, "The server is busy. Try again in a moment.");
-	flash_set(r, arena_printf(r->a, "Restored “%s”.", title_of(&c)));
+	flash_set(r, arena_printf(r->a, "Restored “%s”.", notice_title(r, &c)));
 	return http_redirect(r, back && http_local_path(back) ? back : "/chats");
 }
 
@@ -359,7 +372,7 @@ static int purge_chat(struct req *r)
 		return page_error(r, 404, "There is no such chat in the trash.");
 	if (rc != STORE_OK)
 		return page_error(r, 503, "The server is busy. Try again in a moment.");
-	flash_set(r, arena_printf(r->a, "Deleted “%s” forever.", title_of(&c)));
+	flash_set(r, arena_printf(r->a, "Deleted “%s” forever.", notice_title(r, &c)));
 	return http_redirect(r, "/chats/trash");
 }
 

@@ -149,6 +149,13 @@ expect_eq "its page loads" 200 "$(http "$A" GET "/chat/$X")"
 expect_eq "  ... with all its messages" "$XMSGS" "$(grep -c 'data-role="' "$TMP/body")"
 expect_eq "  ... and its file" 200 "$(http "$A" GET "/chat/$X/file/$XH")"
 expect_eq "restoring a live chat is 404" 404 "$(post "$A" "/chats/$X/restore")"
+# The longest title, in 3-byte characters: 600 bytes, over what a notice holds.
+L=$(new_chat "$A" "$(printf '語%.0s' $(seq 200))")
+post "$A" "/chats/$L/delete" confirm=1 >/dev/null
+post "$A" "/chats/$L/restore" >/dev/null
+http "$A" GET /chats >/dev/null
+check "a chat with the longest title is restored with a notice, its title cut" \
+	grep -q "role=\"status\">Restored “$(printf '語%.0s' $(seq 26))…”." "$TMP/body"
 
 # --- Delete forever: from the trash only, always asked.
 expect_eq "a live chat cannot be deleted forever" 404 "$(post "$A" "/chats/$X/purge" confirm=1)"
