@@ -1,10 +1,13 @@
-/* confab vacuum — give the space of deleted chats and accounts back to the
- * disk now, rather than waiting for the worker's idle-time reclaim. */
+/* confab vacuum — empty the trash of chats past their time, and give the
+ * space of deleted chats and accounts back to the disk now, rather than
+ * waiting for the worker's idle-time reclaim. */
 #include "cli.h"
 #include "app.h"
 #include "files.h"
 #include "vacuum.h"
 #include "vacuum_files.h"
+#include "vacuum_trash.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +17,10 @@
 static int vacuum_usage(FILE *f)
 {
 	fputs("usage: confab vacuum [--full]\n"
-	      "  Return the free pages of user.db and data.db to the file system and\n"
-	      "  truncate their write-ahead logs; print each file's size before and after.\n"
+	      "  Delete for good the chats in the trash for over [chat] trash_days, then\n"
+	      "  the attached files no message refers to any more. Return the free pages\n"
+	      "  of user.db and data.db to the file system and truncate their write-ahead\n"
+	      "  logs; print each file's size before and after.\n"
 	      "  Safe while the site runs. Files made before incremental vacuum are first\n"
 	      "  converted with one VACUUM. --full rewrites each file whole with VACUUM\n"
 	      "  (defragments; needs as much free disk as the file, and holds the write\n"
@@ -67,6 +72,7 @@ static int vacuum_one(const char *file, struct db *db, int full)
 int cmd_vacuum(int argc, char **argv)
 {
 	int full = 0, rc;
+	int64_t trashed;
 	struct config c;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i]))
@@ -81,6 +87,15 @@ int cmd_vacuum(int argc, char **argv)
 	config_free(&c);
 	if (app_init("confab", NULL, 0))
 		return CLI_FAILED;
+	/* The trash first, so its chats' files and pages go in this run. */
+	trashed = vacuum_trash(g.data_db, vacuum_trash_cutoff(now_ms(), g.cfg.trash_days), 1);
+	if (trashed < 0) {
+		cli_error("vacuum", "data.db: busy; try again");
+		app_fini();
+		return CLI_FAILED;
+	}
+	printf("trash: %lld chats deleted for good (in the trash over %d days)\n",
+	       (long long)trashed, g.cfg.trash_days);
 	/* Attached files no message refers to any more (deleted chats'); an
 	 * hour's grace for a send that wrote its file but has not committed. */
 	printf("files: %d unreferenced removed\n",

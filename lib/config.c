@@ -225,6 +225,9 @@ int config_load(struct config *cfg, const char *path, int allow_missing, char **
 	if (config_int(cfg, "chat", "max_attachment_kib", 5120, 1, 100 * 1024, &v, err))
 		return -1;
 	cfg->max_attachment_bytes = (size_t)v * 1024;
+	if (config_int(cfg, "chat", "trash_days", 30, 1, 3650, &v, err))
+		return -1;
+	cfg->trash_days = (int)v;
 	if (config_bool(cfg, "auth", "allow_signup", 1, &cfg->allow_signup, err))
 		return -1;
 	if (config_int(cfg, "auth", "session_idle_hours", 24 * 7, 1, 24 * 365, &v, err))

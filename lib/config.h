@@ -29,6 +29,9 @@ struct config {
 	 * default 5120). */
 	int max_attachments;
 	size_t max_attachment_bytes;
+	/* [chat] trash_days: how long a deleted chat stays in the trash before
+	 * the vacuum deletes it for good (default 30). */
+	int trash_days;
 
 	/* [auth] */
 	int allow_signup;              /* default 1 */

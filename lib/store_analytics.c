@@ -61,7 +61,8 @@ enum store_rc rating_set(struct db *db, const char *user_id, const char *msg_id,
 	if (db_begin(db) != SQLITE_OK)
 		return STORE_BUSY;
 	st = db_prep(db, "SELECT m.chat_id, m.seq FROM messages m JOIN chats c ON c.id = m.chat_id "
-			 "WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant' "
+			 "WHERE m.id = ?1 AND c.user_id = ?2 AND c.deleted_at IS NULL "
+			 "AND m.role = 'assistant' "
 			 "AND m.status NOT IN ('queued', 'running')");
 	db_bind_text(st, 1, msg_id);
 	db_bind_text(st, 2, user_id);
@@ -110,7 +111,8 @@ enum store_rc rating_get(struct db *db, struct arena *a, const char *user_id, co
 	st = db_prep(db, "SELECT m.chat_id, c.title, m.content, coalesce(ra.user_rating, 0), "
 			 "coalesce(ra.vote, 0) FROM messages m JOIN chats c ON c.id = m.chat_id "
 			 "LEFT JOIN request_analytics ra ON ra.message_id = m.id "
-			 "WHERE m.id = ?1 AND c.user_id = ?2 AND m.role = 'assistant' "
+			 "WHERE m.id = ?1 AND c.user_id = ?2 AND c.deleted_at IS NULL "
+			 "AND m.role = 'assistant' "
 			 "AND m.status NOT IN ('queued', 'running')");
 	db_bind_text(st, 1, msg_id);
 	db_bind_text(st, 2, user_id);

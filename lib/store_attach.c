@@ -70,6 +70,7 @@ struct attachment *attach_of_own_message(struct db *db, struct arena *a, const c
 				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
 				       "JOIN chats c ON c.id = m.chat_id "
 				       "WHERE f.message_id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3 "
+				       "AND c.deleted_at IS NULL "
 				       "AND m.role = 'user' ORDER BY f.idx");
 	db_bind_text(st, 1, msg_id);
 	db_bind_text(st, 2, chat_id);
@@ -83,7 +84,8 @@ enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
 				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
 				       "JOIN chats c ON c.id = m.chat_id "
-				       "WHERE f.hash = ?1 AND m.chat_id = ?2 AND c.user_id = ?3 LIMIT 1");
+				       "WHERE f.hash = ?1 AND m.chat_id = ?2 AND c.user_id = ?3 "
+				       "AND c.deleted_at IS NULL LIMIT 1");
 	enum store_rc rc = STORE_NOT_FOUND;
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, chat_id);

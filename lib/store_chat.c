@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define CHAT_COLS "id, title, coalesce(model, ''), system_prompt, visibility, pinned, " \
-		  "total_tokens, created_at, updated_at"
+		  "total_tokens, created_at, updated_at, coalesce(deleted_at, 0)"
 
 static void chat_from_row(sqlite3_stmt *st, struct arena *a, struct chat *c)
 {
@@ -20,6 +20,7 @@ static void chat_from_row(sqlite3_stmt *st, struct arena *a, struct chat *c)
 	c->total_tokens = sqlite3_column_int64(st, 6);
 	c->created_at = sqlite3_column_int64(st, 7);
 	c->updated_at = sqlite3_column_int64(st, 8);
+	c->deleted_at = sqlite3_column_int64(st, 9);
 }
 
 enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
@@ -45,11 +46,10 @@ enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
 	return STORE_OK;
 }
 
-enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
-		       const char *chat_id, struct chat *out)
+/* The row st (?1 chat, ?2 user) finds, into out. */
+static enum store_rc chat_one(sqlite3_stmt *st, struct arena *a, const char *user_id,
+			      const char *chat_id, struct chat *out)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
-				       "WHERE id = ?1 AND user_id = ?2");
 	enum store_rc rc = STORE_NOT_FOUND;
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
@@ -59,6 +59,22 @@ enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
+		       const char *chat_id, struct chat *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
+	return chat_one(st, a, user_id, chat_id, out);
+}
+
+enum store_rc chat_get_trashed(struct db *db, struct arena *a, const char *user_id,
+			       const char *chat_id, struct chat *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NOT NULL");
+	return chat_one(st, a, user_id, chat_id, out);
 }
 
 /* Escape LIKE's wildcards so a search for "50%" finds "50%". */
@@ -77,20 +93,11 @@ static const char *like_pattern(struct arena *a, const char *q)
 	return p;
 }
 
-size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
-		 size_t offset, size_t limit, struct chat *out, int *more)
+/* One page of what st (?1 user, ?2 limit, ?3 offset) lists, into out. */
+static size_t chat_page(sqlite3_stmt *st, struct arena *a, const char *user_id,
+			size_t offset, size_t limit, struct chat *out, int *more)
 {
-	sqlite3_stmt *st;
 	size_t n = 0;
-	if (q && *q) {
-		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
-				 "AND title LIKE ?4 ESCAPE '\\' "
-				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
-		db_bind_text(st, 4, like_pattern(a, q));
-	} else {
-		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
-				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
-	}
 	db_bind_text(st, 1, user_id);
 	/* One row beyond the page says whether there is a next page. */
 	sqlite3_bind_int64(st, 2, (int64_t)limit + 1);
@@ -107,6 +114,44 @@ size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char
 	return n;
 }
 
+size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
+		 size_t offset, size_t limit, struct chat *out, int *more)
+{
+	sqlite3_stmt *st;
+	if (q && *q) {
+		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
+				 "AND deleted_at IS NULL AND title LIKE ?4 ESCAPE '\\' "
+				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
+		db_bind_text(st, 4, like_pattern(a, q));
+	} else {
+		st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
+				 "AND deleted_at IS NULL "
+				 "ORDER BY pinned DESC, updated_at DESC, id LIMIT ?2 OFFSET ?3");
+	}
+	return chat_page(st, a, user_id, offset, limit, out, more);
+}
+
+size_t chat_list_trash(struct db *db, struct arena *a, const char *user_id, size_t offset,
+		       size_t limit, struct chat *out, int *more)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
+				       "AND deleted_at IS NOT NULL "
+				       "ORDER BY deleted_at DESC, id LIMIT ?2 OFFSET ?3");
+	return chat_page(st, a, user_id, offset, limit, out, more);
+}
+
+int64_t chat_trash_count(struct db *db, const char *user_id)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT count(*) FROM chats WHERE user_id = ?1 "
+				       "AND deleted_at IS NOT NULL");
+	int64_t n = 0;
+	db_bind_text(st, 1, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
 /* Run an UPDATE/DELETE scoped to (chat, user): NOT_FOUND if no row matched. */
 static enum store_rc exec_scoped(struct db *db, sqlite3_stmt *st)
 {
@@ -119,7 +164,7 @@ enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_i
 			  const char *title)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?3, title_auto = 0 "
-				       "WHERE id = ?1 AND user_id = ?2");
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	db_bind_text(st, 3, title);
@@ -130,19 +175,65 @@ enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *ch
 			      int pinned)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET pinned = ?3 "
-				       "WHERE id = ?1 AND user_id = ?2");
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	sqlite3_bind_int(st, 3, pinned ? 1 : 0);
 	return exec_scoped(db, st);
 }
 
-enum store_rc chat_delete(struct db *db, const char *user_id, const char *chat_id)
+enum store_rc chat_trash(struct db *db, const char *user_id, const char *chat_id, int64_t now)
 {
-	sqlite3_stmt *st = db_prep(db, "DELETE FROM chats WHERE id = ?1 AND user_id = ?2");
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET deleted_at = ?3 "
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, now);
+	return exec_scoped(db, st);
+}
+
+enum store_rc chat_restore(struct db *db, const char *user_id, const char *chat_id)
+{
+	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET deleted_at = NULL "
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NOT NULL");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	return exec_scoped(db, st);
+}
+
+enum store_rc chat_purge(struct db *db, const char *user_id, const char *chat_id)
+{
+	/* Messages, jobs, file links and preset history go by ON DELETE CASCADE. */
+	sqlite3_stmt *st = db_prep(db, "DELETE FROM chats "
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NOT NULL");
+	db_bind_text(st, 1, chat_id);
+	db_bind_text(st, 2, user_id);
+	return exec_scoped(db, st);
+}
+
+int chat_purge_expired(struct db *db, int64_t before, int max)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM chats WHERE deleted_at < ?1 LIMIT 1");
+	int n;
+	/* A read first: the idle worker asks often, and nothing is due most
+	 * of the time, so it should not take the write lock for nothing. */
+	sqlite3_bind_int64(st, 1, before);
+	n = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!n)
+		return 0;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	st = db_prep(db, "DELETE FROM chats WHERE id IN (SELECT id FROM chats "
+			 "WHERE deleted_at < ?1 ORDER BY deleted_at LIMIT ?2)");
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, max);
+	if (db_exec_stmt(st) != SQLITE_DONE) {
+		db_rollback(db);
+		return -1;
+	}
+	n = sqlite3_changes(db_handle(db));
+	return db_commit(db) == SQLITE_OK ? n : -1;
 }
 
 struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n)

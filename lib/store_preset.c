@@ -215,7 +215,8 @@ enum store_rc preset_delete(struct db *db, const char *user_id, const char *id)
 static enum store_rc use_preset(struct db *db, const char *user_id, const char *chat_id,
 				const char *preset_id, int64_t now)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 AND user_id = ?2");
+	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 AND user_id = ?2 "
+				       "AND deleted_at IS NULL");
 	char current[UUID_BUF] = "", name[4 * PRESET_NAME_MAX + 1] = "";
 	int found;
 
@@ -380,7 +381,7 @@ enum store_rc chat_instructions_set(struct db *db, const char *user_id, const ch
 				    const char *text)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET system_prompt = ?3 "
-				       "WHERE id = ?1 AND user_id = ?2");
+				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	db_bind_text(st, 3, text);

@@ -140,7 +140,8 @@ enum store_rc reply_send(struct db *db, const char *user_id, const char *chat_id
 
 	if (db_begin(db) != SQLITE_OK)
 		return STORE_BUSY;
-	st = db_prep(db, "SELECT 1 FROM chats WHERE id = ?1 AND user_id = ?2");
+	st = db_prep(db, "SELECT 1 FROM chats WHERE id = ?1 AND user_id = ?2 "
+			 "AND deleted_at IS NULL");
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
 	rc = sqlite3_step(st) == SQLITE_ROW ? STORE_OK : STORE_NOT_FOUND;
@@ -208,7 +209,8 @@ static enum store_rc drop_from(struct db *db, const char *chat_id, int64_t seq)
 static enum store_rc chat_ready(struct db *db, const char *user_id, const char *chat_id)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT (SELECT 1 FROM chats WHERE id = ?1 AND "
-				       "user_id = ?2), (SELECT 1 FROM jobs WHERE chat_id = ?1)");
+				       "user_id = ?2 AND deleted_at IS NULL), "
+				       "(SELECT 1 FROM jobs WHERE chat_id = ?1)");
 	enum store_rc rc = STORE_NOT_FOUND;
 	db_bind_text(st, 1, chat_id);
 	db_bind_text(st, 2, user_id);
@@ -426,7 +428,8 @@ enum store_rc reply_poll(struct db *db, struct arena *a, const char *user_id,
 			 "m.tokens_in, m.tokens_out, coalesce(m.ttft_ms, -1), "
 			 "coalesce(m.response_ms, -1), m.created_at, m.role, m.reasoning, m.cost "
 			 "FROM messages m JOIN chats c ON c.id = m.chat_id "
-			 "WHERE m.id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3");
+			 "WHERE m.id = ?1 AND m.chat_id = ?2 AND c.user_id = ?3 "
+			 "AND c.deleted_at IS NULL");
 	db_bind_text(st, 1, msg_id);
 	db_bind_text(st, 2, chat_id);
 	db_bind_text(st, 3, user_id);

@@ -12,6 +12,7 @@
 #include "confabd.h"
 #include "store_cache.h"
 #include "vacuum.h"
+#include "vacuum_trash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,16 @@ static int flush(int check_jobs, int64_t now)
 	return claim(now);
 }
 
+/* Idle: delete for good one slice of the chats past [chat] trash_days in
+ * the trash (vacuum_trash.h); their pages come back with the reclaim. */
+static void empty_trash(int64_t now)
+{
+	int64_t n = vacuum_trash(w.db, vacuum_trash_cutoff(now, w.cfg.trash_days), 0);
+	if (n > 0)
+		log_info("deleted %lld chats from the trash for good (in it over %d days)",
+			 (long long)n, w.cfg.trash_days);
+}
+
 void worker_run(volatile sig_atomic_t *stop)
 {
 	int64_t last_version = -1, last_busy = now_ms(), last_jobs_check = 0, last_reclaim = 0;
@@ -363,7 +374,9 @@ void worker_run(volatile sig_atomic_t *stop)
 		} else if (w.reclaim_ms && now - last_reclaim >= w.reclaim_ms) {
 			/* Idle: hand the pages of deleted chats back to the disk, a
 			 * slice at a time so a stream that starts waits little. */
-			int64_t freed = vacuum_reclaim(w.db, 0);
+			int64_t freed;
+			empty_trash(now);
+			freed = vacuum_reclaim(w.db, 0);
 			last_reclaim = now;
 			if (freed > 0)
 				log_info("gave %lld free pages back to the disk", (long long)freed);

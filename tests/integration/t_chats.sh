@@ -104,11 +104,13 @@ http "$A" GET /chats >/dev/null
 check "  ... and no Pinned group remains" bash -c "! grep -q 'data-group=\"Pinned\"' '$TMP/body'"
 expect_eq "a pin value other than 0 or 1 is 400" 400 "$(post "$A" "/chats/$pin_id/pin" pinned=yes)"
 
-expect_eq "delete a chat" 303 "$(post "$A" "/chats/$cid/delete")"
-http "$A" GET /chats >/dev/null
-check "  ... with a notice" grep -q 'role="status">Chat deleted.' "$TMP/body"
-expect_eq "  ... it is gone" 404 "$(http "$A" GET "/chat/$cid")"
-expect_eq "  ... from the database too" 0 "$(sqlite3 "$DATA/data.db" "SELECT count(*) FROM chats WHERE id = '$cid'")"
+# Delete moves to the trash (t_trash.sh has the rest).
+expect_eq "delete a chat, confirmed" 303 "$(post "$A" "/chats/$cid/delete" confirm=1)"
+http "$A" GET "$(header Location | sed "s|^$BASE||")" >/dev/null
+check "  ... with a notice offering Undo" grep -q 'role="status">Moved “Back again” to the trash.' "$TMP/body"
+expect_eq "  ... it is gone from its page" 404 "$(http "$A" GET "/chat/$cid")"
+expect_eq "  ... and kept in the trash" 1 \
+	"$(sqlite3 "$DATA/data.db" "SELECT count(*) FROM chats WHERE id = '$cid' AND deleted_at IS NOT NULL")"
 
 http "$A" GET "/chat/$(sed -n 10p "$TMP/ids")" >/dev/null
 check "the sidebar lists recent chats and marks the open one" grep -q 'aria-current="page"' "$TMP/body"

@@ -31,7 +31,7 @@ check "  ... revealing nothing of it" bash -c "! grep -q 'secret plans' '$TMP/bo
 expect_eq "renaming another user's chat is 404" 404 \
 	"$(post "$B" "/chats/$CA/rename" 'title=mine now')"
 expect_eq "pinning another user's chat is 404" 404 "$(post "$B" "/chats/$CA/pin" 'pinned=1')"
-expect_eq "deleting another user's chat is 404" 404 "$(post "$B" "/chats/$CA/delete")"
+expect_eq "deleting another user's chat is 404" 404 "$(post "$B" "/chats/$CA/delete" confirm=1)"
 expect_eq "  ... and it is still there" 200 "$(http "$A" GET "/chat/$CA")"
 expect_eq "a chat id that is not a UUID is 404" 404 "$(http "$A" GET "/chat/../../etc/passwd")"
 expect_eq "a random UUID is 404" 404 "$(http "$A" GET "/chat/00000000-0000-4000-8000-000000000000")"

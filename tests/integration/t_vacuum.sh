@@ -54,7 +54,9 @@ C=$(new_chat "$A" "big and doomed")
 fill "$DATA/data.db" "$C"
 before=$(pages "$DATA/data.db")
 CSRF_PAGE=/chats
-expect_eq "deleting a big chat in the browser works" 303 "$(post "$A" "/chats/$C/delete")"
+expect_eq "deleting a big chat in the browser works" 303 "$(post "$A" "/chats/$C/delete" confirm=1)"
+expect_eq "  ... and so does deleting it forever from the trash" 303 \
+	"$(post "$A" "/chats/$C/purge" confirm=1)"
 left=0
 for _ in $(seq 100); do
 	[ "$(freelist "$DATA/data.db")" = 0 ] && [ "$(pages "$DATA/data.db")" -lt $((before - 900)) ] && break

@@ -811,9 +811,10 @@ static void chat_changes_scoped(void **state)
 
 	assert_int_equal(chat_rename(f->data, ub, c.id, "Stolen"), STORE_NOT_FOUND);
 	assert_int_equal(chat_set_pinned(f->data, ub, c.id, 1), STORE_NOT_FOUND);
-	assert_int_equal(chat_delete(f->data, ub, c.id), STORE_NOT_FOUND);
+	assert_int_equal(chat_trash(f->data, ub, c.id, 1), STORE_NOT_FOUND);
 	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_string_equal(got.title, "Original");
+	assert_int_equal(got.deleted_at, 0);
 	assert_int_equal(got.pinned, 0);
 
 	assert_int_equal(query_int(f->data, "SELECT title_auto FROM chats WHERE id = %Q", c.id), 1);
@@ -834,10 +835,14 @@ static void chat_changes_scoped(void **state)
 	assert_int_equal(chat_rename(f->data, ua, ub, "x"), STORE_NOT_FOUND);
 	assert_int_equal(chat_set_pinned(f->data, ua, ub, 1), STORE_NOT_FOUND);
 
-	assert_int_equal(chat_delete(f->data, ua, c.id), STORE_OK);
+	assert_int_equal(chat_trash(f->data, ua, c.id, 1), STORE_OK);
 	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_NOT_FOUND);
-	assert_int_equal(chat_delete(f->data, ua, c.id), STORE_NOT_FOUND);
+	assert_int_equal(chat_trash(f->data, ua, c.id, 1), STORE_NOT_FOUND);
 	assert_int_equal(chat_rename(f->data, ua, c.id, "x"), STORE_NOT_FOUND);
+	assert_int_equal(chat_set_pinned(f->data, ua, c.id, 0), STORE_NOT_FOUND);
+	assert_int_equal(chat_purge(f->data, ua, c.id), STORE_OK);
+	assert_int_equal(chat_purge(f->data, ua, c.id), STORE_NOT_FOUND);
+	assert_int_equal(chat_restore(f->data, ua, c.id), STORE_NOT_FOUND);
 }
 
 /* A message row written directly; html, model, ttft and error may be NULL
@@ -872,11 +877,103 @@ static void chat_delete_cascades(void **state)
 	insert_message(f, y.id, 1, "user", "keep me", NULL, NULL, -1, NULL);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   x.id), 3);
-	assert_int_equal(chat_delete(f->data, ua, x.id), STORE_OK);
+	/* The trash keeps them; deleting forever takes them. */
+	assert_int_equal(chat_trash(f->data, ua, x.id, 1), STORE_OK);
+	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
+				   x.id), 3);
+	assert_int_equal(chat_purge(f->data, ua, x.id), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   x.id), 0);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   y.id), 1);
+	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats"), 1);
+}
+
+/* A trashed chat: out of the list, the search and chat_get; in the trash,
+ * newest deletion first, with its messages; restored as it was; none of
+ * it for another user. */
+static void chat_trash_restore(void **state)
+{
+	struct fixture *f = *state;
+	struct chat a, b, c, got, out[4];
+	int more = 1;
+	new_chat(f, ua, "alpha", 300, 1, &a);
+	new_chat(f, ua, "beta", 200, 0, &b);
+	new_chat(f, ua, "gamma", 100, 0, &c);
+	new_chat(f, ub, "alpha too", 100, 0, &got);
+	insert_message(f, a.id, 1, "user", "hi", NULL, NULL, -1, NULL);
+	assert_int_equal(chat_trash_count(f->data, ua), 0);
+	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 0, 4, out, &more), 0);
+	assert_int_equal(more, 0);
+
+	assert_int_equal(chat_trash(f->data, ua, a.id, 5000), STORE_OK);
+	assert_int_equal(chat_trash(f->data, ua, c.id, 6000), STORE_OK);
+	assert_int_equal(chat_trash_count(f->data, ua), 2);
+	assert_int_equal(chat_trash_count(f->data, ub), 0);
+	assert_int_equal(chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 1);
+	assert_string_equal(out[0].id, b.id);
+	assert_int_equal(chat_list(f->data, &f->a, ua, "alpha", 0, 4, out, &more), 0);
+	assert_int_equal(chat_get(f->data, &f->a, ua, a.id, &got), STORE_NOT_FOUND);
+
+	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 0, 1, out, &more), 1);
+	assert_int_equal(more, 1);
+	assert_string_equal(out[0].id, c.id);
+	assert_int_equal(out[0].deleted_at, 6000);
+	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 1, 1, out, &more), 1);
+	assert_int_equal(more, 0);
+	assert_string_equal(out[0].id, a.id);
+	assert_int_equal(chat_list_trash(f->data, &f->a, ub, 0, 4, out, &more), 0);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, a.id, &got), STORE_OK);
+	assert_int_equal(got.deleted_at, 5000);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, b.id, &got), STORE_NOT_FOUND);
+
+	/* Another user can neither see, restore nor purge it. */
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ub, a.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(chat_restore(f->data, ub, a.id), STORE_NOT_FOUND);
+	assert_int_equal(chat_purge(f->data, ub, a.id), STORE_NOT_FOUND);
+	/* A live chat is not purged: only what is in the trash. */
+	assert_int_equal(chat_purge(f->data, ua, b.id), STORE_NOT_FOUND);
+	assert_int_equal(chat_restore(f->data, ua, b.id), STORE_NOT_FOUND);
+
+	assert_int_equal(chat_restore(f->data, ua, a.id), STORE_OK);
+	assert_int_equal(chat_get(f->data, &f->a, ua, a.id, &got), STORE_OK);
+	assert_int_equal(got.deleted_at, 0);
+	assert_int_equal(got.pinned, 1);
+	assert_int_equal(got.updated_at, 300);
+	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
+				   a.id), 1);
+	assert_int_equal(chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 2);
+	assert_string_equal(out[0].id, a.id);
+	assert_int_equal(chat_trash_count(f->data, ua), 1);
+}
+
+/* The vacuum's purge: only chats trashed before the cutoff, every user's,
+ * oldest first, at most max a call. */
+static void chat_purge_by_age(void **state)
+{
+	struct fixture *f = *state;
+	struct chat c[5], got;
+	const char *owner[5] = { ua, ub, ua, ua, ua };
+	for (int i = 0; i < 5; i++)
+		new_chat(f, owner[i], "c", 100, 0, &c[i]);
+	insert_message(f, c[0].id, 1, "user", "old", NULL, NULL, -1, NULL);
+	assert_int_equal(chat_trash(f->data, ua, c[0].id, 1000), STORE_OK);
+	assert_int_equal(chat_trash(f->data, ub, c[1].id, 2000), STORE_OK);
+	assert_int_equal(chat_trash(f->data, ua, c[2].id, 3000), STORE_OK);
+	assert_int_equal(chat_trash(f->data, ua, c[3].id, 4000), STORE_OK);
+	/* c[4] stays live, however old. */
+	assert_int_equal(chat_purge_expired(f->data, 1000, 10), 0);
+	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 2);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[0].id, &got), STORE_NOT_FOUND);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ub, c[1].id, &got), STORE_NOT_FOUND);
+	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
+				   c[0].id), 0);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[2].id, &got), STORE_OK);
+	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 1);
+	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 0);
+	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[3].id, &got), STORE_OK);
+	assert_int_equal(chat_get(f->data, &f->a, ua, c[4].id, &got), STORE_OK);
+	assert_int_equal(chat_purge_expired(f->data, 1 << 30, 10), 1);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats"), 1);
 }
 
@@ -1162,6 +1259,8 @@ int main(void)
 		T(chat_search_pages),
 		T(chat_changes_scoped),
 		T(chat_delete_cascades),
+		T(chat_trash_restore),
+		T(chat_purge_by_age),
 		T(messages_in_order),
 		T(own_key_decides),
 		T(newest_message),
