@@ -115,6 +115,7 @@ static void assert_defaults(const struct config *c)
 {
 	assert_int_equal(c->max_body, 65536);
 	assert_int_equal(c->page_size, 50);
+	assert_int_equal(c->trash_days, 30);
 	assert_int_equal(c->allow_signup, 1);
 	assert_int_equal(c->session_idle_ms, INT64_C(7) * 24 * 3600 * 1000);  /* 604800000 */
 	assert_int_equal(c->session_max_ms, INT64_C(30) * 24 * 3600 * 1000);  /* 2592000000 */
@@ -254,6 +255,10 @@ static void largest_values(void **state)
 	assert_int_equal(f->cfg.login_window_ms, 1440 * 60 * 1000);
 	assert_int_equal(f->cfg.password_memlimit, (size_t)4194304 * 1024);
 	assert_int_equal(f->cfg.password_opslimit, 10);
+	assert_int_equal(load(f, "[chat]\ntrash_days = 3650\n"), 0);
+	assert_int_equal(f->cfg.trash_days, 3650);
+	assert_int_equal(load(f, "[chat]\ntrash_days = 1\n"), 0);
+	assert_int_equal(f->cfg.trash_days, 1);
 	/* And the bottom. */
 	assert_int_equal(load(f, "[server]\nmax_body = 1024\npage_size = 5\n"), 0);
 	assert_int_equal(f->cfg.max_body, 1024);
@@ -304,6 +309,10 @@ static void out_of_range(void **state)
 		      "[server] page_size = 4: expected a whole number from 5 to 500");
 	load_fails_at(f, "[server]\npage_size = 501\n", 2,
 		      "[server] page_size = 501: expected a whole number from 5 to 500");
+	load_fails_at(f, "[chat]\ntrash_days = 0\n", 2,
+		      "[chat] trash_days = 0: expected a whole number from 1 to 3650");
+	load_fails_at(f, "[chat]\ntrash_days = 3651\n", 2,
+		      "[chat] trash_days = 3651: expected a whole number from 1 to 3650");
 	load_fails_at(f, "[auth]\nsession_idle_hours = 0\n", 2,
 		      "[auth] session_idle_hours = 0: expected a whole number from 1 to 8760");
 	load_fails_at(f, "[auth]\nsession_max_days = -3\n", 2,
