@@ -109,7 +109,7 @@ const char *attach_take_edit(struct req *r, const struct model_cfg *m, const cha
 	size_t nold, nkept = 0;
 	/* Read outside reply_edit's transaction, which is safe: a message's
 	 * files never change, and reply_edit refuses once it is gone. */
-	struct attachment *old = attach_of_own_message(g.data_db, r->a, r->user->id, chat_id,
+	struct attachment *old = store_attach_of_own_message(g.data_db, r->a, r->user->id, chat_id,
 						       msg_id, &nold);
 	struct attachment *all;
 	const char *gone = removed_files(r, nold), *err;
@@ -225,7 +225,7 @@ int attach_file_get(struct req *r)
 	size_t len;
 
 	if (!uuid_valid(chat) || !attach_hash_valid(hash) ||
-	    attach_find(g.data_db, r->a, r->user->id, chat, hash, &a) != STORE_OK)
+	    store_attach_find(g.data_db, r->a, r->user->id, chat, hash, &a) != STORE_OK)
 		return page_error(r, 404, "There is no such file.");
 	if (!(d = attach_load(g.cfg.data_dir, hash, &len))) {
 		log_error("attachment %s is missing from the data directory", hash);

@@ -243,7 +243,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	int busy = 0;
 	const char *model = http_form(r, "model");
 
-	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!uuid_valid(id) || store_chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	m = message_list(g.data_db, r->a, c.id, &n);
 	if (edit_of) {
@@ -275,7 +275,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	}
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
 	size_t natt;
-	struct attachment *att = attach_of_chat(g.data_db, r->a, c.id, &natt);
+	struct attachment *att = store_attach_of_chat(g.data_db, r->a, c.id, &natt);
 	for (size_t i = 0; i < n; i++) {
 		const char *text = NULL, *reasoning = NULL;
 		struct tval *x;
@@ -577,11 +577,11 @@ static int stop_post(struct req *r)
 	const char *id = r->params[0];
 	char newest[UUID_BUF];
 	struct chat c;
-	if (!uuid_valid(id) || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!uuid_valid(id) || store_chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	if (reply_request_stop(g.data_db, r->user->id, id) != STORE_OK)
 		return page_error(r, 503, "The server is busy. Try stopping again.");
-	if (chat_newest_message(g.data_db, id, newest) != STORE_OK)
+	if (store_chat_newest_message(g.data_db, id, newest) != STORE_OK)
 		*newest = '\0';
 	return landing(r, id, newest);
 }

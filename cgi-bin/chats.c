@@ -113,7 +113,7 @@ static void set_undo(struct req *r, struct tval *ctx)
 	const char *id = http_query(r, "undo");
 	struct chat c;
 	struct tval *u;
-	if (!id || !*id || chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!id || !*id || store_chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return;
 	u = tv_set(r->a, ctx, "undo", tv_map(r->a));
 	tv_set_str(r->a, u, "id", c.id);
@@ -136,7 +136,7 @@ static int list_get(struct req *r)
 		return page_error(r, 400, r->invalid);
 	if (pg && *pg)
 		parse_int64(pg, &page);
-	n = chat_list(g.data_db, r->a, r->user->id, q, (size_t)(page - 1) * limit, limit,
+	n = store_chat_list(g.data_db, r->a, r->user->id, q, (size_t)(page - 1) * limit, limit,
 		      chats, &more);
 	bounds[0] = tz_day_start(tzname, now, 0);
 	bounds[1] = tz_day_start(tzname, now, 1);
@@ -174,7 +174,7 @@ static int list_get(struct req *r)
 	}
 	set_pager(r, ctx, page, more);
 	set_undo(r, ctx);
-	if ((trashed = chat_trash_count(g.data_db, r->user->id)) > 0) {
+	if ((trashed = store_chat_trash_count(g.data_db, r->user->id)) > 0) {
 		tv_set_bool(r->a, ctx, "has_trash", 1);
 		tv_set_int(r->a, ctx, "trash_count", trashed);
 	}
@@ -205,7 +205,7 @@ static int trash_get(struct req *r)
 		return page_error(r, 400, r->invalid);
 	if (pg && *pg)
 		parse_int64(pg, &page);
-	n = chat_list_trash(g.data_db, r->a, r->user->id, (size_t)(page - 1) * limit, limit,
+	n = store_chat_list_trash(g.data_db, r->a, r->user->id, (size_t)(page - 1) * limit, limit,
 			    chats, &more);
 	ctx = page_ctx(r, "Trash", NULL);
 	tv_set_int(r->a, ctx, "trash_days", g.cfg.trash_days);
@@ -247,7 +247,7 @@ static int create_post(struct req *r)
 	struct chat c;
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
-	if (chat_create(g.data_db, r->a, r->user->id, title ? title : "", NULL, &c) != STORE_OK)
+	if (store_chat_create(g.data_db, r->a, r->user->id, title ? title : "", NULL, &c) != STORE_OK)
 		return page_error(r, 503, "The server is busy. Try again in a moment.");
 	return http_redirect(r, arena_printf(r->a, "/chat/%s", c.id));
 }
@@ -278,7 +278,7 @@ static int rename_post(struct req *r)
 		return page_error(r, 404, "There is no such chat.");
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
-	return done(r, chat_rename(g.data_db, r->user->id, id, http_form(r, "title")),
+	return done(r, store_chat_rename(g.data_db, r->user->id, id, http_form(r, "title")),
 		    "Chat renamed.");
 }
 
@@ -291,7 +291,7 @@ static int pin_post(struct req *r)
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
 	pinned = strcmp(http_form(r, "pinned"), "1") == 0;
-	return done(r, chat_set_pinned(g.data_db, r->user->id, id, pinned),
+	return done(r, store_chat_set_pinned(g.data_db, r->user->id, id, pinned),
 		    pinned ? "Chat pinned." : "Chat unpinned.");
 }
 
@@ -317,7 +317,7 @@ static int delete_chat(struct req *r)
 	const char *id = chat_param(r);
 	struct chat c;
 	enum store_rc rc;
-	if (!id || chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!id || store_chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
@@ -329,7 +329,7 @@ static int delete_chat(struct req *r)
 						 g.cfg.trash_days),
 				    "Move to trash", arena_printf(r->a, "/chats/%s/delete", c.id),
 				    cancel_to(r, arena_printf(r->a, "/chat/%s", c.id)));
-	rc = chat_trash(g.data_db, r->user->id, id, now_ms());
+	rc = store_chat_trash(g.data_db, r->user->id, id, now_ms());
 	if (rc != STORE_OK)
 		return done(r, rc, "");
 	return http_redirect(r, arena_printf(r->a, "/chats?undo=%s", id));
@@ -340,9 +340,9 @@ static int restore_post(struct req *r)
 	const char *id = chat_param(r), *back = http_form(r, "back");
 	struct chat c;
 	enum store_rc rc;
-	if (!id || chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!id || store_chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat in the trash.");
-	rc = chat_restore(g.data_db, r->user->id, id);
+	rc = store_chat_restore(g.data_db, r->user->id, id);
 	if (rc == STORE_NOT_FOUND)
 		return page_error(r, 404, "There is no such chat in the trash.");
 	if (rc != STORE_OK)
@@ -357,7 +357,7 @@ static int purge_chat(struct req *r)
 	const char *id = chat_param(r);
 	struct chat c;
 	enum store_rc rc;
-	if (!id || chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
+	if (!id || store_chat_get_trashed(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat in the trash.");
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
@@ -367,7 +367,7 @@ static int purge_chat(struct req *r)
 				    "Its messages and files cannot be brought back.",
 				    "Delete forever", arena_printf(r->a, "/chats/%s/purge", c.id),
 				    "/chats/trash");
-	rc = chat_purge(g.data_db, r->user->id, id);
+	rc = store_chat_purge(g.data_db, r->user->id, id);
 	if (rc == STORE_NOT_FOUND)
 		return page_error(r, 404, "There is no such chat in the trash.");
 	if (rc != STORE_OK)

@@ -144,18 +144,18 @@ static int admin_page(struct req *r)
 	if (!r->user->is_admin)
 		return page_error(r, 404, "There is no page at this address.");
 	ctx = page_ctx(r, "Dashboard: whole instance", NULL);
-	dash_read_begin(g.data_db);
-	if (dash_rollup_all(g.data_db, r->a, DASH_TOTAL, &total) == 1)
+	store_analytics_dash_read_begin(g.data_db);
+	if (store_analytics_dash_rollup_all(g.data_db, r->a, DASH_TOTAL, &total) == 1)
 		add_summary(r, tv_set(r->a, ctx, "total", tv_map(r->a)), total);
-	n = dash_rollup_all(g.data_db, r->a, DASH_BY_MODEL, &rows);
+	n = store_analytics_dash_rollup_all(g.data_db, r->a, DASH_BY_MODEL, &rows);
 	tv_set(r->a, ctx, "by_model", bars(r, rows, n, 0, "models", "Requests by model, all accounts"));
-	n = dash_rollup_by_user(g.data_db, r->a, &rows);
-	dash_read_end(g.data_db);
+	n = store_analytics_dash_rollup_by_user(g.data_db, r->a, &rows);
+	store_analytics_dash_read_end(g.data_db);
 	users = tv_set(r->a, ctx, "users", tv_list(r->a));
 	tv_set_bool(r->a, ctx, "has_users", n > 0);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *x = tv_push(r->a, users, tv_map(r->a));
-		const char *email = dash_user_email(g.user_db, r->a, rows[i].key);
+		const char *email = store_analytics_dash_user_email(g.user_db, r->a, rows[i].key);
 		tv_set(r->a, x, "email", tv_str_ref(r->a, email ? email : "(deleted account)"));
 		tv_set(r->a, x, "id", tv_str_ref(r->a, rows[i].key));
 		add_summary(r, x, &rows[i]);

@@ -42,7 +42,7 @@ static void load_days(struct req *r, struct dash *d, int64_t now)
 
 	for (int i = 0; i <= N; i++) {
 		start[i] = tz_day_start(tz, now, N - 1 - i);   /* start[N]: tomorrow */
-		dash_totals_before(g.data_db, r->user->id, start[i], &cum[i]);
+		store_analytics_dash_totals_before(g.data_db, r->user->id, start[i], &cum[i]);
 	}
 	for (int i = N - 1; i >= 0 && start[i] >= mstart; i--)
 		d->month = cum[N].requests - cum[i].requests;
@@ -61,16 +61,16 @@ void dash_load(struct req *r, struct dash *d)
 {
 	struct dash_rollups u;
 	memset(d, 0, sizeof *d);
-	dash_read_begin(g.data_db);
-	dash_rollup_user(g.data_db, r->a, r->user->id, &u);
+	store_analytics_dash_read_begin(g.data_db);
+	store_analytics_dash_rollup_user(g.data_db, r->a, r->user->id, &u);
 	d->total = u.total;
 	d->models = u.models;
 	d->nmodels = u.nmodels;
 	d->cats = u.cats;
 	d->ncats = u.ncats;
 	load_days(r, d, now_ms());
-	dash_ratings(g.data_db, r->user->id, &d->rating_sum, &d->rating_n, &d->up, &d->down);
-	d->nrecent = dash_recent(g.data_db, r->a, r->user->id, DASH_RECENT, &d->recent);
+	store_analytics_dash_ratings(g.data_db, r->user->id, &d->rating_sum, &d->rating_n, &d->up, &d->down);
+	d->nrecent = store_analytics_dash_recent(g.data_db, r->a, r->user->id, DASH_RECENT, &d->recent);
 	dash_limits_get(r, &d->limits);
-	dash_read_end(g.data_db);
+	store_analytics_dash_read_end(g.data_db);
 }

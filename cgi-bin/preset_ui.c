@@ -46,7 +46,7 @@ static void add_history(struct req *r, struct tval *picker, const char *chat_id)
 {
 	struct preset_change *h;
 	int more;
-	size_t n = chat_preset_history(g.data_db, r->a, chat_id, HISTORY_SHOWN, &h, &more);
+	size_t n = store_preset_chat_preset_history(g.data_db, r->a, chat_id, HISTORY_SHOWN, &h, &more);
 	struct tval *list = tv_set(r->a, picker, "history", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
 		struct tval *x = tv_push(r->a, list, tv_map(r->a));
@@ -74,7 +74,7 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 	if (preset_starter_ensure(g.data_db, r->user->id))
 		log_warn("could not give the starter presets (busy); next visit");
 	if (chat_id) {
-		if (chat_preset_id(g.data_db, chat_id, cur) != STORE_OK)
+		if (store_preset_chat_preset_id(g.data_db, chat_id, cur) != STORE_OK)
 			cur[0] = '\0';
 		tv_set(r->a, picker, "action",
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s/preset", chat_id)));
@@ -124,7 +124,7 @@ int preset_use_post(struct req *r)
 	if (preset_id && preset_get(g.data_db, r->a, r->user->id, preset_id, &p) != STORE_OK)
 		return page_error(r, 404, "There is no such preset.");
 	back = arena_printf(r->a, "/chat/%s", chat_id);
-	switch (chat_preset_use(g.data_db, r->user->id, chat_id, preset_id, now_ms())) {
+	switch (store_preset_chat_preset_use(g.data_db, r->user->id, chat_id, preset_id, now_ms())) {
 	case STORE_OK:
 		/* A flash holds 300 bytes: a long name is left out. */
 		flash_set(r, !preset_id ? "This chat no longer uses a preset."
@@ -149,7 +149,7 @@ int chat_instructions_post(struct req *r)
 	struct tval *ctx, *f;
 	struct chat c;
 
-	if (!uuid_valid(chat_id) || chat_get(g.data_db, r->a, r->user->id, chat_id, &c) != STORE_OK)
+	if (!uuid_valid(chat_id) || store_chat_get(g.data_db, r->a, r->user->id, chat_id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
 	if (r->invalid) {
 		/* The form alone, with what was typed and why it was refused. */
@@ -165,7 +165,7 @@ int chat_instructions_post(struct req *r)
 		tv_set_bool(r->a, f, "open", 1);
 		return page_render(r, 400, "chat_instructions", ctx);
 	}
-	switch (chat_instructions_set(g.data_db, r->user->id, chat_id, text ? text : "")) {
+	switch (store_preset_chat_instructions_set(g.data_db, r->user->id, chat_id, text ? text : "")) {
 	case STORE_OK:
 		flash_set(r, text && *text ? "Instructions saved: they follow the preset in the "
 					     "system prompt." : "Instructions removed.");

@@ -279,7 +279,7 @@ static int start_chat(struct req *r, const char *preset_id)
 	char chat_id[UUID_BUF];
 	if (!preset_id)
 		return page_error(r, 404, "There is no such preset.");
-	switch (chat_create_with_preset(g.data_db, r->user->id, preset_id, now_ms(), chat_id)) {
+	switch (store_preset_chat_create_with_preset(g.data_db, r->user->id, preset_id, now_ms(), chat_id)) {
 	case STORE_OK:
 		return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
 	case STORE_NOT_FOUND:

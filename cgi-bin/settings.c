@@ -138,7 +138,7 @@ static int show_settings(struct req *r, int status, const char *error)
 	struct tval *ctx = page_ctx(r, "Settings", NULL);
 	struct tval *list = tv_set(r->a, ctx, "providers", tv_list(r->a));
 	size_t n;
-	struct key_info *keys = provider_key_list(g.user_db, r->a, r->user->id, &n);
+	struct key_info *keys = store_keys_provider_key_list(g.user_db, r->a, r->user->id, &n);
 
 	for (size_t i = 0; i < g.models.nproviders; i++) {
 		const struct provider_cfg *p = &g.models.providers[i];
@@ -191,7 +191,7 @@ static int key_post(struct req *r)
 	last4[4] = '\0';
 	if (keybox_seal(g.key, r->user->id, p->name, key, &sealed, &len))
 		return show_settings(r, 503, "The key could not be stored. Try again.");
-	if (provider_key_put(g.user_db, r->user->id, p->name, sealed, len, last4,
+	if (store_keys_provider_key_put(g.user_db, r->user->id, p->name, sealed, len, last4,
 			     now_ms()) != STORE_OK) {
 		free(sealed);
 		return show_settings(r, 503, "The server is busy; the key was not stored. Try again.");
@@ -207,7 +207,7 @@ static int key_delete_post(struct req *r)
 	const char *prov = http_form(r, "provider");
 	if (r->invalid || !provider_named(prov))
 		return show_settings(r, 400, "There is no such provider on this server.");
-	if (provider_key_delete(g.user_db, r->user->id, prov) == STORE_OK)
+	if (store_keys_provider_key_delete(g.user_db, r->user->id, prov) == STORE_OK)
 		flash_set(r, arena_printf(r->a, "Your %s key is removed; the server's key is "
 					  "used again.", prov));
 	return http_redirect(r, "/settings");

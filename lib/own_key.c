@@ -12,7 +12,7 @@ enum own_key own_key_for(struct db *user_db, const unsigned char *master, const 
 	size_t len;
 	if (key)
 		*key = NULL;
-	if (!user_db || !(sealed = provider_key_get(user_db, user_id, provider, &len)))
+	if (!user_db || !(sealed = store_keys_provider_key_get(user_db, user_id, provider, &len)))
 		return OWN_KEY_NONE;
 	if (key && master)
 		*key = keybox_open(master, user_id, provider, sealed, len);

@@ -15,7 +15,7 @@ static void add_sidebar(struct req *r, struct tval *ctx, const char *active_id)
 {
 	struct chat *chats = arena_alloc(r->a, SIDEBAR_CHATS * sizeof *chats);
 	int more = 0;
-	size_t n = chat_list(g.data_db, r->a, r->user->id, NULL, 0, SIDEBAR_CHATS, chats, &more);
+	size_t n = store_chat_list(g.data_db, r->a, r->user->id, NULL, 0, SIDEBAR_CHATS, chats, &more);
 	struct tval *list = tv_set(r->a, ctx, "sidebar_chats", tv_list(r->a));
 	for (size_t i = 0; i < n; i++) {
 		struct tval *c = tv_push(r->a, list, tv_map(r->a));

@@ -148,7 +148,7 @@ void session_identify(struct req *r, unsigned route_flags)
 			return;
 		}
 		token_hash(tok, h);
-		if (session_user(g.user_db, r->a, h, now, g.cfg.session_idle_ms, u) ==
+		if (store_user_session_user(g.user_db, r->a, h, now, g.cfg.session_idle_ms, u) ==
 		    STORE_OK) {
 			r->user = u;
 			r->csrf = csrf_for(r, "session", h);
@@ -177,7 +177,7 @@ int session_start(struct req *r, const struct user *u)
 	int64_t now = now_ms();
 	token_new(tok);
 	token_hash(tok, h);
-	if (session_create(g.user_db, h, u->id, now, now + g.cfg.session_max_ms,
+	if (store_user_session_create(g.user_db, h, u->id, now, now + g.cfg.session_max_ms,
 			   r->remote_addr, r->user_agent) != STORE_OK)
 		return -1;
 	user_record_login(g.user_db, u->id, now);
@@ -193,7 +193,7 @@ void session_end(struct req *r)
 	if (token_plausible(tok)) {
 		char h[65];
 		token_hash(tok, h);
-		session_delete(g.user_db, h);
+		store_user_session_delete(g.user_db, h);
 	}
 	http_cookie_set(r, SESSION_COOKIE, "", 0);
 	r->user = NULL;

@@ -210,7 +210,7 @@ static size_t read_rows(sqlite3_stmt *st, struct arena *a, struct dash_row **out
 	return r.n;
 }
 
-size_t dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out)
+size_t store_analytics_dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out)
 {
 	return read_rows(g == DASH_TOTAL
 			 ? db_prep(db, "SELECT '', " ROLLUP_SUMS " FROM usage_rollup")
@@ -238,7 +238,7 @@ static int by_requests(const void *x, const void *y)
 	return strcmp(p->key, q->key);
 }
 
-void dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
+void store_analytics_dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
 		      struct dash_rollups *out)
 {
 	/* The user's lines as they are, added up here: SQLite's sum() per
@@ -273,13 +273,13 @@ void dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
 	out->ncats = cats.n;
 }
 
-size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out)
+size_t store_analytics_dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out)
 {
 	return read_rows(db_prep(db, "SELECT user_id, " ROLLUP_SUMS " FROM usage_rollup "
 				     "GROUP BY user_id ORDER BY 2 DESC, 8 DESC, 1"), a, out);
 }
 
-void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+void store_analytics_dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
 			struct dash_bucket *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT cum_requests, cum_tokens, cum_cost FROM usage_buckets "
@@ -305,7 +305,7 @@ static int64_t int_or(sqlite3_stmt *st, int i, int64_t dflt)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
 }
 
-size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
+size_t store_analytics_dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
 		   struct dash_request **out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT u.id, u.chat_id, u.message_id, u.type, u.model, "
@@ -346,7 +346,7 @@ size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t l
 	return n;
 }
 
-void dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
+void store_analytics_dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
 		  int64_t *down)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT rating_sum, rating_n, up, down FROM rating_rollup "
@@ -362,17 +362,17 @@ void dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, 
 	sqlite3_reset(st);
 }
 
-void dash_read_begin(struct db *db)
+void store_analytics_dash_read_begin(struct db *db)
 {
 	db_exec_stmt(db_prep(db, "BEGIN"));
 }
 
-void dash_read_end(struct db *db)
+void store_analytics_dash_read_end(struct db *db)
 {
 	db_exec_stmt(db_prep(db, "COMMIT"));
 }
 
-const char *dash_user_email(struct db *user_db, struct arena *a, const char *id)
+const char *store_analytics_dash_user_email(struct db *user_db, struct arena *a, const char *id)
 {
 	sqlite3_stmt *st = db_prep(user_db, "SELECT email FROM users WHERE id = ?1");
 	const char *email = NULL;

@@ -55,15 +55,15 @@ struct dash_rollups {
 	struct dash_row *models, *cats;
 	size_t nmodels, ncats;
 };
-void dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
+void store_analytics_dash_rollup_user(struct db *db, struct arena *a, const char *user_id,
 		      struct dash_rollups *out);
 
 enum dash_group { DASH_TOTAL, DASH_BY_MODEL };
 /* The whole instance's rollup (the administrator's view), grouped; most
  * requests first. Returns the count (a total is always one row). */
-size_t dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out);
+size_t store_analytics_dash_rollup_all(struct db *db, struct arena *a, enum dash_group g, struct dash_row **out);
 /* Every user's totals (the administrator's view), most requests first. */
-size_t dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out);
+size_t store_analytics_dash_rollup_by_user(struct db *db, struct arena *a, struct dash_row **out);
 
 struct dash_bucket {
 	int64_t requests, tokens, cost;
@@ -72,7 +72,7 @@ struct dash_bucket {
  * t_ms, a whole quarter hour (the rollup's grain: every zone in use is
  * offset from UTC by whole quarter hours). One index lookup; a span is the
  * difference of two. */
-void dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
+void store_analytics_dash_totals_before(struct db *db, const char *user_id, int64_t t_ms,
 			struct dash_bucket *out);
 
 struct dash_request {
@@ -85,19 +85,19 @@ struct dash_request {
 	int64_t created_at;
 };
 /* The user's newest usage rows. */
-size_t dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
+size_t store_analytics_dash_recent(struct db *db, struct arena *a, const char *user_id, size_t limit,
 		   struct dash_request **out);
 
 /* The user's ratings: sum and count of 1..5 ratings, thumbs up and down. */
-void dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
+void store_analytics_dash_ratings(struct db *db, const char *user_id, int64_t *sum, int64_t *n, int64_t *up,
 		  int64_t *down);
 
 /* Begin and end a read transaction on data.db, so the numbers of one page
  * agree with each other. */
-void dash_read_begin(struct db *db);
-void dash_read_end(struct db *db);
+void store_analytics_dash_read_begin(struct db *db);
+void store_analytics_dash_read_end(struct db *db);
 
 /* The email of user id in user.db (arena), or NULL. */
-const char *dash_user_email(struct db *user_db, struct arena *a, const char *id);
+const char *store_analytics_dash_user_email(struct db *user_db, struct arena *a, const char *id);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum store_rc attach_link(struct db *db, const char *msg_id, const struct attachment *files,
+enum store_rc store_attach_link(struct db *db, const char *msg_id, const struct attachment *files,
 			  size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ static struct attachment *collect(struct arena *a, sqlite3_stmt *st, size_t *n)
 	return l;
 }
 
-struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
+struct attachment *store_attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
 				  size_t *n)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
@@ -63,7 +63,7 @@ struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *ch
 	return collect(a, st, n);
 }
 
-struct attachment *attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
+struct attachment *store_attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
 					 const char *chat_id, const char *msg_id, size_t *n)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
@@ -78,7 +78,7 @@ struct attachment *attach_of_own_message(struct db *db, struct arena *a, const c
 	return collect(a, st, n);
 }
 
-enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_attach_find(struct db *db, struct arena *a, const char *user_id,
 			  const char *chat_id, const char *hash, struct attachment *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
@@ -98,7 +98,7 @@ enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
 	return rc;
 }
 
-int attach_referenced(struct db *db, const char *hash)
+int store_attach_referenced(struct db *db, const char *hash)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM attachments WHERE hash = ?1 LIMIT 1");
 	int yes;

@@ -18,26 +18,26 @@ struct attachment {
 };
 
 /* Link files[0..n) to msg_id, in order (inside the send's transaction). */
-enum store_rc attach_link(struct db *db, const char *msg_id, const struct attachment *files,
+enum store_rc store_attach_link(struct db *db, const char *msg_id, const struct attachment *files,
 			  size_t n);
 
 /* Every attachment of the chat's messages, in message and file order
  * (arena). */
-struct attachment *attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
+struct attachment *store_attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
 				  size_t *n);
 
 /* The files of user message msg_id, in order (arena), when it is in
  * chat_id and the chat is user_id's; none otherwise. What an edit keeps
  * comes from here, never from names in the form. */
-struct attachment *attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
+struct attachment *store_attach_of_own_message(struct db *db, struct arena *a, const char *user_id,
 					 const char *chat_id, const char *msg_id, size_t *n);
 
 /* The attachment with hash on a message of chat_id, if the chat is
  * user_id's: STORE_OK (out filled, arena) or STORE_NOT_FOUND. */
-enum store_rc attach_find(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_attach_find(struct db *db, struct arena *a, const char *user_id,
 			  const char *chat_id, const char *hash, struct attachment *out);
 
 /* 1 if some message still refers to the file. */
-int attach_referenced(struct db *db, const char *hash);
+int store_attach_referenced(struct db *db, const char *hash);
 
 #endif

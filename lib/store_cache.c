@@ -1,7 +1,7 @@
 /* store_cache.c — see store_cache.h. */
 #include "store_cache.h"
 
-int cache_get(struct db *db, const char *hash, int64_t now, struct cached *out)
+int store_cache_get(struct db *db, const char *hash, int64_t now, struct cached *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT response, tokens_in, tokens_out FROM model_cache "
 				       "WHERE hash = ?1 AND expires_at > ?2");
@@ -20,7 +20,7 @@ int cache_get(struct db *db, const char *hash, int64_t now, struct cached *out)
 	return hit;
 }
 
-void cache_put(struct db *db, const char *hash, const char *model, const char *response,
+void store_cache_put(struct db *db, const char *hash, const char *model, const char *response,
 	       size_t len, int64_t tokens_in, int64_t tokens_out, int64_t now,
 	       int64_t expires_at)
 {
@@ -37,7 +37,7 @@ void cache_put(struct db *db, const char *hash, const char *model, const char *r
 	db_exec_stmt(st);
 }
 
-int cache_purge(struct db *db, int64_t now)
+int store_cache_purge(struct db *db, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "DELETE FROM model_cache WHERE expires_at <= ?1");
 	sqlite3_bind_int64(st, 1, now);

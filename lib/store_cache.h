@@ -15,12 +15,12 @@ struct cached {
 
 /* 1 and *out filled (caller frees out->response) when hash has an answer
  * that has not expired at now; 0 otherwise. */
-int cache_get(struct db *db, const char *hash, int64_t now, struct cached *out);
+int store_cache_get(struct db *db, const char *hash, int64_t now, struct cached *out);
 /* Store (or replace) an answer, kept until expires_at. */
-void cache_put(struct db *db, const char *hash, const char *model, const char *response,
+void store_cache_put(struct db *db, const char *hash, const char *model, const char *response,
 	       size_t len, int64_t tokens_in, int64_t tokens_out, int64_t now,
 	       int64_t expires_at);
 /* Delete expired answers; returns how many. */
-int cache_purge(struct db *db, int64_t now);
+int store_cache_purge(struct db *db, int64_t now);
 
 #endif

@@ -23,7 +23,7 @@ static void chat_from_row(sqlite3_stmt *st, struct arena *a, struct chat *c)
 	c->deleted_at = sqlite3_column_int64(st, 9);
 }
 
-enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_create(struct db *db, struct arena *a, const char *user_id,
 			  const char *title, const char *model, struct chat *out)
 {
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO chats (id, user_id, title, model, "
@@ -61,7 +61,7 @@ static enum store_rc chat_one(sqlite3_stmt *st, struct arena *a, const char *use
 	return rc;
 }
 
-enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_get(struct db *db, struct arena *a, const char *user_id,
 		       const char *chat_id, struct chat *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
@@ -69,7 +69,7 @@ enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
 	return chat_one(st, a, user_id, chat_id, out);
 }
 
-enum store_rc chat_get_trashed(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_get_trashed(struct db *db, struct arena *a, const char *user_id,
 			       const char *chat_id, struct chat *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats "
@@ -114,7 +114,7 @@ static size_t chat_page(sqlite3_stmt *st, struct arena *a, const char *user_id,
 	return n;
 }
 
-size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
+size_t store_chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
 		 size_t offset, size_t limit, struct chat *out, int *more)
 {
 	sqlite3_stmt *st;
@@ -131,7 +131,7 @@ size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char
 	return chat_page(st, a, user_id, offset, limit, out, more);
 }
 
-size_t chat_list_trash(struct db *db, struct arena *a, const char *user_id, size_t offset,
+size_t store_chat_list_trash(struct db *db, struct arena *a, const char *user_id, size_t offset,
 		       size_t limit, struct chat *out, int *more)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT " CHAT_COLS " FROM chats WHERE user_id = ?1 "
@@ -140,7 +140,7 @@ size_t chat_list_trash(struct db *db, struct arena *a, const char *user_id, size
 	return chat_page(st, a, user_id, offset, limit, out, more);
 }
 
-int64_t chat_trash_count(struct db *db, const char *user_id)
+int64_t store_chat_trash_count(struct db *db, const char *user_id)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT count(*) FROM chats WHERE user_id = ?1 "
 				       "AND deleted_at IS NOT NULL");
@@ -160,7 +160,7 @@ static enum store_rc exec_scoped(struct db *db, sqlite3_stmt *st)
 	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_chat_rename(struct db *db, const char *user_id, const char *chat_id,
 			  const char *title)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?3, title_auto = 0 "
@@ -171,7 +171,7 @@ enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_i
 	return exec_scoped(db, st);
 }
 
-enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
 			      int pinned)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET pinned = ?3 "
@@ -182,7 +182,7 @@ enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *ch
 	return exec_scoped(db, st);
 }
 
-enum store_rc chat_trash(struct db *db, const char *user_id, const char *chat_id, int64_t now)
+enum store_rc store_chat_trash(struct db *db, const char *user_id, const char *chat_id, int64_t now)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET deleted_at = ?3 "
 				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL");
@@ -192,7 +192,7 @@ enum store_rc chat_trash(struct db *db, const char *user_id, const char *chat_id
 	return exec_scoped(db, st);
 }
 
-enum store_rc chat_restore(struct db *db, const char *user_id, const char *chat_id)
+enum store_rc store_chat_restore(struct db *db, const char *user_id, const char *chat_id)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET deleted_at = NULL "
 				       "WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NOT NULL");
@@ -201,7 +201,7 @@ enum store_rc chat_restore(struct db *db, const char *user_id, const char *chat_
 	return exec_scoped(db, st);
 }
 
-enum store_rc chat_purge(struct db *db, const char *user_id, const char *chat_id)
+enum store_rc store_chat_purge(struct db *db, const char *user_id, const char *chat_id)
 {
 	/* Messages, jobs, file links and preset history go by ON DELETE CASCADE. */
 	sqlite3_stmt *st = db_prep(db, "DELETE FROM chats "
@@ -211,7 +211,7 @@ enum store_rc chat_purge(struct db *db, const char *user_id, const char *chat_id
 	return exec_scoped(db, st);
 }
 
-int chat_purge_expired(struct db *db, int64_t before, int max)
+int store_chat_purge_expired(struct db *db, int64_t before, int max)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM chats WHERE deleted_at < ?1 LIMIT 1");
 	int n;
@@ -285,7 +285,7 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 	return m;
 }
 
-enum store_rc chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF])
+enum store_rc store_chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF])
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT id FROM messages WHERE chat_id = ?1 "
 				       "ORDER BY seq DESC LIMIT 1");

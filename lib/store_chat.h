@@ -40,40 +40,40 @@ struct message {
 };
 
 /* Create an empty chat; fills out. */
-enum store_rc chat_create(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_create(struct db *db, struct arena *a, const char *user_id,
 			  const char *title, const char *model, struct chat *out);
 /* The chat if it is user_id's and not in the trash. Every page but the
  * trash's goes through this or a query with the same condition, so a
  * trashed chat is a 404 there. */
-enum store_rc chat_get(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_get(struct db *db, struct arena *a, const char *user_id,
 		       const char *chat_id, struct chat *out);
 /* The chat if it is user_id's and in the trash. */
-enum store_rc chat_get_trashed(struct db *db, struct arena *a, const char *user_id,
+enum store_rc store_chat_get_trashed(struct db *db, struct arena *a, const char *user_id,
 			       const char *chat_id, struct chat *out);
 /* One page of the user's live chats, pinned first then newest first; q (may be
  * NULL or "") matches titles containing it, ignoring ASCII case. Returns
  * the number filled in (at most limit) and sets *more if another page follows. */
-size_t chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
+size_t store_chat_list(struct db *db, struct arena *a, const char *user_id, const char *q,
 		 size_t offset, size_t limit, struct chat *out, int *more);
-enum store_rc chat_rename(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_chat_rename(struct db *db, const char *user_id, const char *chat_id,
 			  const char *title);
-enum store_rc chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_chat_set_pinned(struct db *db, const char *user_id, const char *chat_id,
 			      int pinned);
 /* Move the user's live chat to the trash, deleted_at = now. */
-enum store_rc chat_trash(struct db *db, const char *user_id, const char *chat_id, int64_t now);
+enum store_rc store_chat_trash(struct db *db, const char *user_id, const char *chat_id, int64_t now);
 /* Bring the user's chat back from the trash, as it was. */
-enum store_rc chat_restore(struct db *db, const char *user_id, const char *chat_id);
+enum store_rc store_chat_restore(struct db *db, const char *user_id, const char *chat_id);
 /* Delete the user's chat forever, with its messages: only one in the trash. */
-enum store_rc chat_purge(struct db *db, const char *user_id, const char *chat_id);
-/* One page of the user's trash, most recently deleted first (as chat_list). */
-size_t chat_list_trash(struct db *db, struct arena *a, const char *user_id, size_t offset,
+enum store_rc store_chat_purge(struct db *db, const char *user_id, const char *chat_id);
+/* One page of the user's trash, most recently deleted first (as store_chat_list). */
+size_t store_chat_list_trash(struct db *db, struct arena *a, const char *user_id, size_t offset,
 		       size_t limit, struct chat *out, int *more);
 /* How many chats the user has in the trash. */
-int64_t chat_trash_count(struct db *db, const char *user_id);
+int64_t store_chat_trash_count(struct db *db, const char *user_id);
 /* Every user's: delete forever at most max chats trashed before `before`
  * (ms), oldest first, in one transaction. How many went, or -1 when the
  * database was busy or failed. The vacuum's (vacuum_trash.h). */
-int chat_purge_expired(struct db *db, int64_t before, int max);
+int store_chat_purge_expired(struct db *db, int64_t before, int max);
 
 /* Every message of a chat in order; *n set to the count. The caller has
  * checked the chat belongs to the user. */
@@ -82,7 +82,7 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 /* The id of the chat's newest message, where a page after an action lands
  * (/chat/ID#m-MSG); NOT_FOUND in a chat with none. The caller has checked
  * the chat belongs to the user. */
-enum store_rc chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF]);
+enum store_rc store_chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF]);
 /* The model of the user's most recently used chat (send, edit and
  * regenerate set it), arena-owned; NULL when there is none yet. The new
  * chat's composer starts on it. */

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-enum store_rc provider_key_put(struct db *db, const char *user_id, const char *provider,
+enum store_rc store_keys_provider_key_put(struct db *db, const char *user_id, const char *provider,
 			       const unsigned char *sealed, size_t len, const char *last4,
 			       int64_t now)
 {
@@ -18,7 +18,7 @@ enum store_rc provider_key_put(struct db *db, const char *user_id, const char *p
 	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-unsigned char *provider_key_get(struct db *db, const char *user_id, const char *provider,
+unsigned char *store_keys_provider_key_get(struct db *db, const char *user_id, const char *provider,
 				size_t *len)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT sealed FROM provider_keys WHERE user_id = ?1 "
@@ -35,7 +35,7 @@ unsigned char *provider_key_get(struct db *db, const char *user_id, const char *
 	return out;
 }
 
-enum store_rc provider_key_delete(struct db *db, const char *user_id, const char *provider)
+enum store_rc store_keys_provider_key_delete(struct db *db, const char *user_id, const char *provider)
 {
 	sqlite3_stmt *st = db_prep(db, "DELETE FROM provider_keys WHERE user_id = ?1 AND provider = ?2");
 	db_bind_text(st, 1, user_id);
@@ -45,7 +45,7 @@ enum store_rc provider_key_delete(struct db *db, const char *user_id, const char
 	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-struct key_info *provider_key_list(struct db *db, struct arena *a, const char *user_id,
+struct key_info *store_keys_provider_key_list(struct db *db, struct arena *a, const char *user_id,
 				   size_t *n)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT provider, last4, created_at FROM provider_keys "

@@ -14,15 +14,15 @@ struct key_info {
 	int64_t created_at;
 };
 
-enum store_rc provider_key_put(struct db *db, const char *user_id, const char *provider,
+enum store_rc store_keys_provider_key_put(struct db *db, const char *user_id, const char *provider,
 			       const unsigned char *sealed, size_t len, const char *last4,
 			       int64_t now);
 /* The sealed key (malloc'd) or NULL when the user has none. */
-unsigned char *provider_key_get(struct db *db, const char *user_id, const char *provider,
+unsigned char *store_keys_provider_key_get(struct db *db, const char *user_id, const char *provider,
 				size_t *len);
-enum store_rc provider_key_delete(struct db *db, const char *user_id, const char *provider);
+enum store_rc store_keys_provider_key_delete(struct db *db, const char *user_id, const char *provider);
 /* The user's stored keys (arena), by provider. */
-struct key_info *provider_key_list(struct db *db, struct arena *a, const char *user_id,
+struct key_info *store_keys_provider_key_list(struct db *db, struct arena *a, const char *user_id,
 				   size_t *n);
 
 #endif

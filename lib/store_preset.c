@@ -211,7 +211,7 @@ enum store_rc preset_delete(struct db *db, const char *user_id, const char *id)
 	return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-/* Inside a transaction: the work of chat_preset_use. */
+/* Inside a transaction: the work of store_preset_chat_preset_use. */
 static enum store_rc use_preset(struct db *db, const char *user_id, const char *chat_id,
 				const char *preset_id, int64_t now)
 {
@@ -274,7 +274,7 @@ static enum store_rc use_preset(struct db *db, const char *user_id, const char *
 	return db_exec_stmt(st) == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_preset_chat_preset_use(struct db *db, const char *user_id, const char *chat_id,
 			      const char *preset_id, int64_t now)
 {
 	enum store_rc rc;
@@ -288,7 +288,7 @@ enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *ch
 	return finish(db, rc);
 }
 
-enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
+enum store_rc store_preset_chat_create_with_preset(struct db *db, const char *user_id,
 				      const char *preset_id, int64_t now, char chat_id[UUID_BUF])
 {
 	sqlite3_stmt *st;
@@ -308,7 +308,7 @@ enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
 	return finish(db, rc == STORE_EXISTS ? STORE_ERROR : rc);
 }
 
-enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF])
+enum store_rc store_preset_chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF])
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT preset_id FROM chats WHERE id = ?1 "
 				       "AND preset_id IS NOT NULL");
@@ -351,7 +351,7 @@ size_t preset_choices(struct db *db, struct arena *a, const char *user_id,
 	return n;
 }
 
-size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
+size_t store_preset_chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 			   size_t limit, struct preset_change **out, int *more)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT preset_id, preset_name, changed_at "
@@ -377,7 +377,7 @@ size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 	return n;
 }
 
-enum store_rc chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_preset_chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
 				    const char *text)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET system_prompt = ?3 "
@@ -407,7 +407,7 @@ char *preset_compose(const char *const parts[COMPONENT_TYPES + 1])
 	return s;
 }
 
-char *chat_system_prompt(struct db *db, const char *chat_id)
+char *store_preset_chat_system_prompt(struct db *db, const char *chat_id)
 {
 	/* The components are joined through the preset's owner as well, so a
 	 * row that somehow pointed at another user's preset or component

@@ -67,17 +67,17 @@ enum store_rc preset_delete(struct db *db, const char *user_id, const char *id);
  * its components (usage_count + 1, last_used_at = now). STORE_NOT_FOUND
  * when the chat or the preset is not the user's; STORE_EXISTS when it is
  * already the chat's preset (nothing changes). */
-enum store_rc chat_preset_use(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_preset_chat_preset_use(struct db *db, const char *user_id, const char *chat_id,
 			      const char *preset_id, int64_t now);
 
 /* A new chat of the user's with preset_id as its preset (counted as a use),
  * in one transaction. Fills chat_id. STORE_NOT_FOUND if not the user's. */
-enum store_rc chat_create_with_preset(struct db *db, const char *user_id,
+enum store_rc store_preset_chat_create_with_preset(struct db *db, const char *user_id,
 				      const char *preset_id, int64_t now, char chat_id[UUID_BUF]);
 
 /* The chat's current preset's id into id: STORE_OK, or STORE_NOT_FOUND
  * when it has none. The caller has checked the chat is the user's. */
-enum store_rc chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF]);
+enum store_rc store_preset_chat_preset_id(struct db *db, const char *chat_id, char id[UUID_BUF]);
 
 /* The presets to choose from on a chat page: no joins, most used first. */
 struct preset_choice {
@@ -95,17 +95,17 @@ struct preset_change {
 };
 /* The chat's preset history, newest first, at most limit; *more set if
  * older entries exist. *out is an arena array. */
-size_t chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
+size_t store_preset_chat_preset_history(struct db *db, struct arena *a, const char *chat_id,
 			   size_t limit, struct preset_change **out, int *more);
 
 /* Set the chat's own instructions (chats.system_prompt), the last part of
  * the composition. STORE_NOT_FOUND when the chat is not the user's. */
-enum store_rc chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
+enum store_rc store_preset_chat_instructions_set(struct db *db, const char *user_id, const char *chat_id,
 				    const char *text);
 
 /* The system prompt for the next request of a chat, composed as above.
  * Heap string ("" when none); the caller frees. */
-char *chat_system_prompt(struct db *db, const char *chat_id);
+char *store_preset_chat_system_prompt(struct db *db, const char *chat_id);
 /* The composition itself: parts[] are role, context, style, mode (the
  * component_types order) and the chat's own prompt, each may be NULL or "".
  * Heap string. */

@@ -114,7 +114,7 @@ static enum store_rc insert_turn(struct db *db, const char *user_id, const char 
 	sqlite3_bind_int64(st, 5, now);
 	if (db_exec_stmt(st) != SQLITE_DONE)
 		return STORE_ERROR;
-	if (from && from->nfiles && attach_link(db, user_msg, from->files, from->nfiles))
+	if (from && from->nfiles && store_attach_link(db, user_msg, from->files, from->nfiles))
 		return STORE_ERROR;
 	return insert_reply(db, user_id, chat_id, seq + 2, model, from, now, asst_msg);
 }
@@ -563,7 +563,7 @@ size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
 	char last[UUID_BUF] = "";
 	*turns = xmalloc(cap * sizeof **turns);
 	/* The chat's preset and its own prompt, composed (store_preset.h). */
-	*system_prompt = chat_system_prompt(db, chat_id);
+	*system_prompt = store_preset_chat_system_prompt(db, chat_id);
 	/* Done exchanges, and the partial text of stopped replies (the user
 	 * saw it); failed replies and empty ones are left out. A user
 	 * message comes once per attached file, in the files' order. */
@@ -817,7 +817,7 @@ int reply_recover(struct db *db, const struct models *models, const char *error,
 	return rc ? -1 : (int)n;
 }
 
-char *chat_auto_title(struct db *db, const char *chat_id)
+char *store_reply_chat_auto_title(struct db *db, const char *chat_id)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT title FROM chats WHERE id = ?1 AND title_auto = 1");
 	char *t = NULL;
@@ -828,7 +828,7 @@ char *chat_auto_title(struct db *db, const char *chat_id)
 	return t;
 }
 
-int chat_set_generated_title(struct db *db, const char *chat_id, const char *title)
+int store_reply_chat_set_generated_title(struct db *db, const char *chat_id, const char *title)
 {
 	sqlite3_stmt *st = db_prep(db, "UPDATE chats SET title = ?2, title_auto = 0 "
 				       "WHERE id = ?1 AND title_auto = 1");

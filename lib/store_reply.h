@@ -121,7 +121,7 @@ size_t job_stop_requests(struct db *db, int64_t *ids, size_t max);
 
 /* The conversation before assistant message msg_id, oldest first, in one
  * read: the chat's system prompt (composed with its preset:
- * chat_system_prompt; heap) and done user/assistant messages, each user
+ * store_preset_chat_system_prompt; heap) and done user/assistant messages, each user
  * message with the rows of its attached files (type, name, hash; the
  * bytes are read by turn_files.h). Free the turns with turns_free. */
 size_t job_history(struct db *db, const char *chat_id, const char *msg_id,
@@ -174,8 +174,8 @@ struct models;
 int reply_recover(struct db *db, const struct models *models, const char *error, int64_t now);
 
 /* Titles: the chat's title if it is still automatic, else NULL (heap). */
-char *chat_auto_title(struct db *db, const char *chat_id);
-int chat_set_generated_title(struct db *db, const char *chat_id, const char *title);
+char *store_reply_chat_auto_title(struct db *db, const char *chat_id);
+int store_reply_chat_set_generated_title(struct db *db, const char *chat_id, const char *title);
 /* 1 if msg_id is the first assistant message of its chat. */
 int reply_is_first(struct db *db, const char *chat_id, const char *msg_id);
 

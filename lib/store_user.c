@@ -102,7 +102,7 @@ void user_record_login(struct db *db, const char *user_id, int64_t now)
 	db_exec_stmt(st);
 }
 
-enum store_rc session_create(struct db *db, const char *token_hash, const char *user_id,
+enum store_rc store_user_session_create(struct db *db, const char *token_hash, const char *user_id,
 			     int64_t now, int64_t expires_at, const char *ip,
 			     const char *user_agent)
 {
@@ -124,7 +124,7 @@ enum store_rc session_create(struct db *db, const char *token_hash, const char *
 	return STORE_OK;
 }
 
-enum store_rc session_user(struct db *db, struct arena *a, const char *token_hash,
+enum store_rc store_user_session_user(struct db *db, struct arena *a, const char *token_hash,
 			   int64_t now, int64_t idle_ms, struct user *out)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT " USER_COLS ", s.last_seen_at FROM sessions s "
@@ -153,7 +153,7 @@ enum store_rc session_user(struct db *db, struct arena *a, const char *token_has
 	return rc;
 }
 
-void session_delete(struct db *db, const char *token_hash)
+void store_user_session_delete(struct db *db, const char *token_hash)
 {
 	sqlite3_stmt *st = db_prep(db, "DELETE FROM sessions WHERE token_hash = ?1");
 	db_bind_text(st, 1, token_hash);

@@ -46,15 +46,15 @@ enum store_rc user_set_password(struct db *db, const char *user_id, const char *
 void user_record_login(struct db *db, const char *user_id, int64_t now);
 
 /* Sessions, by the hex SHA-256 of the cookie value. */
-enum store_rc session_create(struct db *db, const char *token_hash, const char *user_id,
+enum store_rc store_user_session_create(struct db *db, const char *token_hash, const char *user_id,
 			     int64_t now, int64_t expires_at, const char *ip,
 			     const char *user_agent);
 /* The session's user if the session is live (not past its absolute expiry,
  * seen within idle_ms, user active); refreshes last_seen at most once a
  * minute. STORE_NOT_FOUND otherwise. */
-enum store_rc session_user(struct db *db, struct arena *a, const char *token_hash,
+enum store_rc store_user_session_user(struct db *db, struct arena *a, const char *token_hash,
 			   int64_t now, int64_t idle_ms, struct user *out);
-void session_delete(struct db *db, const char *token_hash);
+void store_user_session_delete(struct db *db, const char *token_hash);
 
 /* Sign-in failures: kind is "email" or "ip". */
 void login_failure_add(struct db *db, const char *kind, const char *key, int64_t now,

@@ -45,7 +45,7 @@ int vacuum_files(struct db *db, const char *data_dir, int64_t min_age_ms)
 				if (asprintf(&p, "%s/%s", sub, f->d_name) < 0)
 					die("out of memory");
 				if (stat(p, &st) == 0 && st.st_mtime < cutoff &&
-				    (tmp || !attach_referenced(db, f->d_name)) && unlink(p) == 0)
+				    (tmp || !store_attach_referenced(db, f->d_name)) && unlink(p) == 0)
 					gone++;
 				free(p);
 			}

@@ -1,7 +1,7 @@
 /* vacuum_files.h — giving back the disk space of attachment files: the
  * files under DATA/files/ (attach.h) that no message refers to any more,
  * a deleted chat's or one ticked off an edited message. The rows are
- * asked of the store (store_attach.h attach_referenced); the files are
+ * asked of the store (store_attach.h store_attach_referenced); the files are
  * this module's. Run by `confab vacuum`. */
 #ifndef CONFAB_VACUUM_FILES_H
 #define CONFAB_VACUUM_FILES_H

@@ -13,7 +13,7 @@ int64_t vacuum_trash(struct db *db, int64_t cutoff, int all)
 	int64_t total = 0;
 	int n;
 	do {
-		n = chat_purge_expired(db, cutoff, VACUUM_TRASH_SLICE);
+		n = store_chat_purge_expired(db, cutoff, VACUUM_TRASH_SLICE);
 		if (n < 0) {
 			log_warn("emptying the trash: the database is busy or failed; later");
 			return -1;

@@ -1,7 +1,7 @@
 /* vacuum_trash.h — the end of the trash: a chat deleted more than [chat]
  * trash_days ago is deleted for good, with its messages, replies in
  * progress, file links and preset history (store_chat.h
- * chat_purge_expired), as deleting a chat did before there was a trash.
+ * store_chat_purge_expired), as deleting a chat did before there was a trash.
  * Its files go at the next vacuum_files, its pages at the next
  * vacuum_reclaim. Run by `confab vacuum` and by the idle worker. */
 #ifndef CONFAB_VACUUM_TRASH_H

@@ -41,7 +41,7 @@ int cache_answer(struct stream *s, int64_t now)
 	if (s->ended || !s->model || !cache_on_for(s->model))
 		return 0;
 	cache_key(s);
-	if (!s->job.use_cache || !cache_get(w.db, s->cache_key, now, &c))
+	if (!s->job.use_cache || !store_cache_get(w.db, s->cache_key, now, &c))
 		return 0;
 	buf_clear(&s->out.text);
 	buf_append(&s->out.text, c.response.data ? c.response.data : "", c.response.len);
@@ -60,6 +60,6 @@ void cache_keep(struct stream *s, int64_t now)
 	if (!*s->cache_key || s->cached || !s->out.text.len ||
 	    strcmp(s->end_status, "done") != 0)
 		return;
-	cache_put(w.db, s->cache_key, s->model->id, buf_str(&s->out.text), s->out.text.len,
+	store_cache_put(w.db, s->cache_key, s->model->id, buf_str(&s->out.text), s->out.text.len,
 		  s->out.tokens_in, s->out.tokens_out, now, now + w.cache_ttl_ms);
 }

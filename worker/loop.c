@@ -81,7 +81,7 @@ static int record_title(struct stream *s, int64_t now)
 	int64_t tin = s->out.usage_seen ? s->out.tokens_in : (s->prompt_bytes + 3) / 4;
 	int64_t tout = s->out.usage_seen ? s->out.tokens_out : ((int64_t)s->out.text.len + 3) / 4;
 	clean_title(buf_str(&s->out.text), title, sizeof title);
-	if (ok && *title && chat_set_generated_title(w.db, s->job.chat_id, title))
+	if (ok && *title && store_reply_chat_set_generated_title(w.db, s->job.chat_id, title))
 		return -1;
 	if (s->attempts)
 		return usage_log_add(w.db, s->job.user_id, s->job.chat_id, NULL, "title",
@@ -146,7 +146,7 @@ static void start_title(struct stream *s, int64_t now)
 
 	if (strcmp(s->end_status, "done") != 0 || !s->model || w.nstreams >= w.max_streams ||
 	    !reply_is_first(w.db, s->job.chat_id, s->job.message_id) ||
-	    (auto_title = chat_auto_title(w.db, s->job.chat_id)) == NULL)
+	    (auto_title = store_reply_chat_auto_title(w.db, s->job.chat_id)) == NULL)
 		return;
 	/* The user message the reply's own history read kept (stream.c). */
 	if (s->first_message) {
@@ -286,7 +286,7 @@ static int write_tick(int purge, int64_t now)
 	for (struct stream *s = w.streams; s && !failed; s = s->next)
 		failed = write_stream(s, now) != 0;
 	if (!failed && purge)
-		cache_purge(w.db, now);
+		store_cache_purge(w.db, now);
 	if (!failed && db_commit(w.db) == SQLITE_OK) {
 		tick_committed(now);
 		return 0;

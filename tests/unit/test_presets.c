@@ -412,39 +412,39 @@ static void chat_prompt_and_history(void **state)
 	assert_int_equal(preset_create(f->data, ua, "All four", "", all, p1, &bad), STORE_OK);
 	assert_int_equal(preset_create(f->data, ua, "Role and mode", "", rm, p2, &bad), STORE_OK);
 	assert_int_equal(preset_create(f->data, ub, "B's", "", bs, pb, &bad), STORE_OK);
-	assert_int_equal(chat_create(f->data, &f->a, ua, "t", "m", &c), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, ua, "t", "m", &c), STORE_OK);
 	memcpy(chat, c.id, sizeof chat);
-	assert_int_equal(chat_instructions_set(f->data, ub, chat, "B's"), STORE_NOT_FOUND);
-	assert_int_equal(chat_instructions_set(f->data, ua, chat, "CHAT"), STORE_OK);
+	assert_int_equal(store_preset_chat_instructions_set(f->data, ub, chat, "B's"), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_instructions_set(f->data, ua, chat, "CHAT"), STORE_OK);
 
-	sys = chat_system_prompt(f->data, chat);
+	sys = store_preset_chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
 	free(sys);
-	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
 
 	/* Another user's preset, or another user's chat: not found, nothing changes. */
-	assert_int_equal(chat_preset_use(f->data, ua, chat, pb, 100), STORE_NOT_FOUND);
-	assert_int_equal(chat_preset_use(f->data, ub, chat, pb, 100), STORE_NOT_FOUND);
-	assert_int_equal(chat_preset_use(f->data, ub, chat, NULL, 100), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, pb, 100), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ub, chat, pb, 100), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ub, chat, NULL, 100), STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chat_preset_history"), 0);
 
-	assert_int_equal(chat_preset_use(f->data, ua, chat, p1, 1000), STORE_OK);
-	sys = chat_system_prompt(f->data, chat);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, p1, 1000), STORE_OK);
+	sys = store_preset_chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "ROLE\n\nCONTEXT\n\nSTYLE\n\nMODE\n\nCHAT");
 	free(sys);
-	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_OK);
+	assert_int_equal(store_preset_chat_preset_id(f->data, chat, cur), STORE_OK);
 	assert_string_equal(cur, p1);
 	/* The same preset again: nothing to do, nothing counted. */
-	assert_int_equal(chat_preset_use(f->data, ua, chat, p1, 1500), STORE_EXISTS);
-	assert_int_equal(chat_preset_use(f->data, ua, chat, p2, 2000), STORE_OK);
-	sys = chat_system_prompt(f->data, chat);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, p1, 1500), STORE_EXISTS);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, p2, 2000), STORE_OK);
+	sys = store_preset_chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "ROLE\n\nMODE\n\nCHAT");
 	free(sys);
-	assert_int_equal(chat_preset_use(f->data, ua, chat, NULL, 3000), STORE_OK);
-	sys = chat_system_prompt(f->data, chat);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, NULL, 3000), STORE_OK);
+	sys = store_preset_chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
 	free(sys);
-	assert_int_equal(chat_preset_use(f->data, ua, chat, p1, 4000), STORE_OK);
+	assert_int_equal(store_preset_chat_preset_use(f->data, ua, chat, p1, 4000), STORE_OK);
 
 	/* Usage: p1 twice, p2 once; role and mode in both, three times. */
 	assert_int_equal(query_int(f->data, "SELECT usage_count FROM presets WHERE id = %Q", p1), 2);
@@ -460,7 +460,7 @@ static void chat_prompt_and_history(void **state)
 	/* History, newest first, names kept after a rename and a delete. */
 	exec_fmt(f->data, "UPDATE presets SET name = 'Renamed' WHERE id = %Q", p2);
 	assert_int_equal(preset_delete(f->data, ua, p1), STORE_OK);
-	n = chat_preset_history(f->data, &f->a, chat, 10, &h, &more);
+	n = store_preset_chat_preset_history(f->data, &f->a, chat, 10, &h, &more);
 	assert_int_equal(n, 4);
 	assert_false(more);
 	assert_string_equal(h[0].preset_id, p1);
@@ -470,12 +470,12 @@ static void chat_prompt_and_history(void **state)
 	assert_int_equal(h[1].at, 3000);
 	assert_string_equal(h[2].name, "Role and mode");
 	assert_int_equal(h[3].at, 1000);
-	n = chat_preset_history(f->data, &f->a, chat, 3, &h, &more);
+	n = store_preset_chat_preset_history(f->data, &f->a, chat, 3, &h, &more);
 	assert_int_equal(n, 3);
 	assert_true(more);
 	/* The deleted preset left the chat without one (SET NULL). */
-	assert_int_equal(chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
-	sys = chat_system_prompt(f->data, chat);
+	assert_int_equal(store_preset_chat_preset_id(f->data, chat, cur), STORE_NOT_FOUND);
+	sys = store_preset_chat_system_prompt(f->data, chat);
 	assert_string_equal(sys, "CHAT");
 	free(sys);
 }
@@ -494,7 +494,7 @@ static void worker_history_gets_composed_prompt(void **state)
 	new_kit(f, ua, &a);
 	slots[0] = a.role; slots[1] = a.context; slots[2] = NULL; slots[3] = NULL;
 	assert_int_equal(preset_create(f->data, ua, "P", "", slots, p, &bad), STORE_OK);
-	assert_int_equal(chat_create_with_preset(f->data, ua, p, 5000, chat), STORE_OK);
+	assert_int_equal(store_preset_chat_create_with_preset(f->data, ua, p, 5000, chat), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT usage_count FROM presets WHERE id = %Q", p), 1);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chat_preset_history WHERE chat_id = %Q", chat), 1);
 	assert_int_equal(reply_send(f->data, ua, chat, "hello", "m", NULL, umsg, amsg), STORE_OK);
@@ -505,7 +505,7 @@ static void worker_history_gets_composed_prompt(void **state)
 	turns_free(turns, n);
 
 	/* Starting a chat with another user's preset makes no chat. */
-	assert_int_equal(chat_create_with_preset(f->data, ub, p, 5000, chat), STORE_NOT_FOUND);
+	assert_int_equal(store_preset_chat_create_with_preset(f->data, ub, p, 5000, chat), STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats WHERE user_id = %Q", ub), 0);
 }
 

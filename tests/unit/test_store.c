@@ -423,7 +423,7 @@ static void user_find(void **state)
 static void make_session(struct fixture *f, struct user *u, int64_t t0, int64_t expires)
 {
 	assert_int_equal(user_create(f->user, &f->a, "s@x.org", "S", "h", "UTC", u), STORE_OK);
-	assert_int_equal(session_create(f->user, "tok", u->id, t0, expires, "192.0.2.1", "UA"),
+	assert_int_equal(store_user_session_create(f->user, "tok", u->id, t0, expires, "192.0.2.1", "UA"),
 			 STORE_OK);
 }
 
@@ -434,11 +434,11 @@ static void session_found(void **state)
 	const int64_t t0 = INT64_C(1700000000000);
 	make_session(f, &u, t0, t0 + 3600000);
 	memset(&got, 0, sizeof got);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got), STORE_OK);
 	assert_string_equal(got.id, u.id);
 	assert_string_equal(got.email, "s@x.org");
 	assert_int_equal(got.is_active, 1);
-	assert_int_equal(session_user(f->user, &f->a, "other", t0 + 1, 600000, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "other", t0 + 1, 600000, &got),
 			 STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->user, "SELECT count(*) FROM sessions WHERE ip = '192.0.2.1' "
 					    "AND user_agent = 'UA' AND created_at = %lld",
@@ -452,11 +452,11 @@ static void session_expired(void **state)
 	const int64_t t0 = INT64_C(1700000000000);
 	const int64_t idle = INT64_C(1000000000);
 	make_session(f, &u, t0, t0 + 10000);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 9999, idle, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 9999, idle, &got), STORE_OK);
 	/* At the absolute expiry and after it: gone, though the row remains. */
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 10000, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 10000, idle, &got),
 			 STORE_NOT_FOUND);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 20000, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 20000, idle, &got),
 			 STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->user, "SELECT count(*) FROM sessions"), 1);
 }
@@ -468,11 +468,11 @@ static void session_idle(void **state)
 	const int64_t t0 = INT64_C(1700000000000), idle = 5000;
 	make_session(f, &u, t0, t0 + 86400000);
 	/* Seen at t0: idle at t0 + idle exactly, live a millisecond before. */
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + idle, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + idle, idle, &got),
 			 STORE_NOT_FOUND);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + idle + 100000, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + idle + 100000, idle, &got),
 			 STORE_NOT_FOUND);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + idle - 1, idle, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + idle - 1, idle, &got), STORE_OK);
 }
 
 static void session_last_seen_refresh(void **state)
@@ -482,15 +482,15 @@ static void session_last_seen_refresh(void **state)
 	const int64_t t0 = INT64_C(1700000000000), idle = 100000;
 	make_session(f, &u, t0, t0 + 86400000);
 	/* Within a minute of the last write: no write. */
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 30000, idle, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 30000, idle, &got), STORE_OK);
 	assert_int_equal(query_int(f->user, "SELECT last_seen_at FROM sessions"), t0);
 	/* After a minute: last_seen_at moves to now... */
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 61000, idle, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 61000, idle, &got), STORE_OK);
 	assert_int_equal(query_int(f->user, "SELECT last_seen_at FROM sessions"), t0 + 61000);
 	/* ...so the session outlives t0 + idle. */
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 61000 + idle - 1, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 61000 + idle - 1, idle, &got),
 			 STORE_OK);
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 61000 + 2 * idle, idle, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 61000 + 2 * idle, idle, &got),
 			 STORE_NOT_FOUND);
 }
 
@@ -501,10 +501,10 @@ static void session_inactive_user(void **state)
 	const int64_t t0 = INT64_C(1700000000000);
 	make_session(f, &u, t0, t0 + 86400000);
 	exec_sql(f->user, "UPDATE users SET is_active = 0");
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got),
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got),
 			 STORE_NOT_FOUND);
 	exec_sql(f->user, "UPDATE users SET is_active = 1");
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got), STORE_OK);
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got), STORE_OK);
 }
 
 static void session_delete_and_errors(void **state)
@@ -514,21 +514,21 @@ static void session_delete_and_errors(void **state)
 	const int64_t t0 = INT64_C(1700000000000);
 	char ua[401];
 	make_session(f, &u, t0, t0 + 86400000);
-	session_delete(f->user, "tok");
-	assert_int_equal(session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got),
+	store_user_session_delete(f->user, "tok");
+	assert_int_equal(store_user_session_user(f->user, &f->a, "tok", t0 + 1, 600000, &got),
 			 STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->user, "SELECT count(*) FROM sessions"), 0);
-	session_delete(f->user, "tok");  /* again: harmless */
+	store_user_session_delete(f->user, "tok");  /* again: harmless */
 
 	/* The same token twice, and an unknown user (foreign key), fail. */
-	assert_int_equal(session_create(f->user, "t2", u.id, t0, t0 + 1000, "", ""), STORE_OK);
-	assert_int_equal(session_create(f->user, "t2", u.id, t0, t0 + 1000, "", ""), STORE_ERROR);
-	assert_int_equal(session_create(f->user, "t3", "no-such-user", t0, t0 + 1000, "", ""),
+	assert_int_equal(store_user_session_create(f->user, "t2", u.id, t0, t0 + 1000, "", ""), STORE_OK);
+	assert_int_equal(store_user_session_create(f->user, "t2", u.id, t0, t0 + 1000, "", ""), STORE_ERROR);
+	assert_int_equal(store_user_session_create(f->user, "t3", "no-such-user", t0, t0 + 1000, "", ""),
 			 STORE_ERROR);
 	/* The user agent is cut to 300 characters. */
 	memset(ua, 'u', 400);
 	ua[400] = '\0';
-	assert_int_equal(session_create(f->user, "t4", u.id, t0, t0 + 1000, "", ua), STORE_OK);
+	assert_int_equal(store_user_session_create(f->user, "t4", u.id, t0, t0 + 1000, "", ua), STORE_OK);
 	assert_int_equal(query_int(f->user, "SELECT length(user_agent) FROM sessions "
 					    "WHERE token_hash = 't4'"), 300);
 	/* Deleting the user takes the sessions with it. */
@@ -542,7 +542,7 @@ static void session_create_prunes_expired(void **state)
 	struct user u;
 	const int64_t t0 = INT64_C(1700000000000);
 	make_session(f, &u, t0, t0 + 1000);
-	assert_int_equal(session_create(f->user, "later", u.id, t0 + 5000, t0 + 99999, "", ""),
+	assert_int_equal(store_user_session_create(f->user, "later", u.id, t0 + 5000, t0 + 99999, "", ""),
 			 STORE_OK);
 	assert_int_equal(query_int(f->user, "SELECT count(*) FROM sessions WHERE token_hash = 'tok'"), 0);
 	assert_int_equal(query_int(f->user, "SELECT count(*) FROM sessions"), 1);
@@ -597,7 +597,7 @@ static const char ub[] = "22222222-2222-4222-8222-222222222222";
 static void new_chat(struct fixture *f, const char *user, const char *title,
 		     int64_t updated, int pinned, struct chat *c)
 {
-	assert_int_equal(chat_create(f->data, &f->a, user, title, "model-x", c), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, user, title, "model-x", c), STORE_OK);
 	exec_fmt(f->data, "UPDATE chats SET updated_at = %lld, pinned = %d WHERE id = %Q",
 		 (long long)updated, pinned, c->id);
 }
@@ -607,7 +607,7 @@ static void chat_create_get(void **state)
 	struct fixture *f = *state;
 	struct chat c, got;
 	int64_t before = now_ms();
-	assert_int_equal(chat_create(f->data, &f->a, ua, "Hello", "gpt-x", &c), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, ua, "Hello", "gpt-x", &c), STORE_OK);
 	assert_true(uuid_valid(c.id));
 	assert_string_equal(c.title, "Hello");
 	assert_string_equal(c.model, "gpt-x");
@@ -619,7 +619,7 @@ static void chat_create_get(void **state)
 	assert_int_equal(c.updated_at, c.created_at);
 
 	memset(&got, 0, sizeof got);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_string_equal(got.id, c.id);
 	assert_string_equal(got.title, "Hello");
 	assert_string_equal(got.model, "gpt-x");
@@ -630,21 +630,21 @@ static void chat_create_get(void **state)
 	assert_int_equal(got.updated_at, c.updated_at);
 
 	/* Another user's id, or no such chat: not found. */
-	assert_int_equal(chat_get(f->data, &f->a, ub, c.id, &got), STORE_NOT_FOUND);
-	assert_int_equal(chat_get(f->data, &f->a, ua, ub, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get(f->data, &f->a, ub, c.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, ub, &got), STORE_NOT_FOUND);
 }
 
 static void chat_without_model(void **state)
 {
 	struct fixture *f = *state;
 	struct chat c1, c2, got;
-	assert_int_equal(chat_create(f->data, &f->a, ua, "", "", &c1), STORE_OK);
-	assert_int_equal(chat_create(f->data, &f->a, ua, "t", NULL, &c2), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, ua, "", "", &c1), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, ua, "t", NULL, &c2), STORE_OK);
 	assert_string_equal(c1.model, "");
 	assert_string_equal(c2.model, "");
 	/* Stored as NULL (the default model), read back as "". */
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats WHERE model IS NULL"), 2);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c1.id, &got), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c1.id, &got), STORE_OK);
 	assert_string_equal(got.model, "");
 	assert_string_equal(got.title, "");
 }
@@ -672,7 +672,7 @@ static void chat_list_order_and_pages(void **state)
 	{
 		/* Pinned first (newest first among them), then the rest newest first. */
 		const struct chat *const all[] = { &c5, &c4, &c2, &c3, &c1 };
-		n = chat_list(f->data, &f->a, ua, NULL, 0, 10, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 0, 10, out, &more);
 		assert_page(out, n, all, 5);
 		assert_int_equal(more, 0);
 		assert_string_equal(out[0].title, "five");
@@ -680,34 +680,34 @@ static void chat_list_order_and_pages(void **state)
 		assert_int_equal(out[0].updated_at, 400);
 		assert_int_equal(out[4].pinned, 0);
 
-		n = chat_list(f->data, &f->a, ua, "", 0, 2, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, "", 0, 2, out, &more);
 		assert_page(out, n, all, 2);
 		assert_int_equal(more, 1);
-		n = chat_list(f->data, &f->a, ua, NULL, 2, 2, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 2, 2, out, &more);
 		assert_page(out, n, all + 2, 2);
 		assert_int_equal(more, 1);
-		n = chat_list(f->data, &f->a, ua, NULL, 4, 2, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 4, 2, out, &more);
 		assert_page(out, n, all + 4, 1);
 		assert_int_equal(more, 0);
 		/* A page that ends exactly at the last chat has no next page. */
-		n = chat_list(f->data, &f->a, ua, NULL, 3, 2, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 3, 2, out, &more);
 		assert_page(out, n, all + 3, 2);
 		assert_int_equal(more, 0);
 		more = -1;
-		n = chat_list(f->data, &f->a, ua, NULL, 5, 2, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 5, 2, out, &more);
 		assert_int_equal(n, 0);
 		assert_int_equal(more, 0);
-		n = chat_list(f->data, &f->a, ua, NULL, 0, 5, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 0, 5, out, &more);
 		assert_page(out, n, all, 5);
 		assert_int_equal(more, 0);
-		n = chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more);
+		n = store_chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more);
 		assert_page(out, n, all, 4);
 		assert_int_equal(more, 1);
 	}
-	n = chat_list(f->data, &f->a, ub, NULL, 0, 10, out, &more);
+	n = store_chat_list(f->data, &f->a, ub, NULL, 0, 10, out, &more);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].id, other.id);
-	n = chat_list(f->data, &f->a, "nobody", NULL, 0, 10, out, &more);
+	n = store_chat_list(f->data, &f->a, "nobody", NULL, 0, 10, out, &more);
 	assert_int_equal(n, 0);
 	assert_int_equal(more, 0);
 }
@@ -723,18 +723,18 @@ static void chat_list_ties_by_id(void **state)
 	 * chance only once in 8! = 40320 runs.) */
 	for (int i = 0; i < 8; i++)
 		new_chat(f, ua, "same", 100, 0, &c);
-	n = chat_list(f->data, &f->a, ua, NULL, 0, 10, out, &more);
+	n = store_chat_list(f->data, &f->a, ua, NULL, 0, 10, out, &more);
 	assert_int_equal(n, 8);
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(out[i - 1].id, out[i].id) < 0);
 }
 
-/* The titles chat_list finds for q, in list order, joined by "|". */
+/* The titles store_chat_list finds for q, in list order, joined by "|". */
 static const char *titles(struct fixture *f, const char *user, const char *q)
 {
 	struct chat out[20];
 	int more;
-	size_t n = chat_list(f->data, &f->a, user, q, 0, 20, out, &more);
+	size_t n = store_chat_list(f->data, &f->a, user, q, 0, 20, out, &more);
 	char *s = arena_strdup(&f->a, "");
 	for (size_t i = 0; i < n; i++)
 		s = arena_printf(&f->a, "%s%s%s", s, i ? "|" : "", out[i].title);
@@ -788,12 +788,12 @@ static void chat_search_pages(void **state)
 		new_chat(f, ua, t, 100 + i, 0, &c);
 		new_chat(f, ua, "other", 200 + i, 0, &c);
 	}
-	n = chat_list(f->data, &f->a, ua, "MATCH", 0, 3, out, &more);
+	n = store_chat_list(f->data, &f->a, ua, "MATCH", 0, 3, out, &more);
 	assert_int_equal(n, 3);
 	assert_int_equal(more, 1);
 	assert_string_equal(out[0].title, "match 4");
 	assert_string_equal(out[2].title, "match 2");
-	n = chat_list(f->data, &f->a, ua, "MATCH", 3, 3, out, &more);
+	n = store_chat_list(f->data, &f->a, ua, "MATCH", 3, 3, out, &more);
 	assert_int_equal(n, 2);
 	assert_int_equal(more, 0);
 	assert_string_equal(out[0].title, "match 1");
@@ -809,40 +809,40 @@ static void chat_changes_scoped(void **state)
 	 * it the user's own. */
 	exec_fmt(f->data, "UPDATE chats SET title_auto = 1 WHERE id = %Q", c.id);
 
-	assert_int_equal(chat_rename(f->data, ub, c.id, "Stolen"), STORE_NOT_FOUND);
-	assert_int_equal(chat_set_pinned(f->data, ub, c.id, 1), STORE_NOT_FOUND);
-	assert_int_equal(chat_trash(f->data, ub, c.id, 1), STORE_NOT_FOUND);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
+	assert_int_equal(store_chat_rename(f->data, ub, c.id, "Stolen"), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_set_pinned(f->data, ub, c.id, 1), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_trash(f->data, ub, c.id, 1), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_string_equal(got.title, "Original");
 	assert_int_equal(got.deleted_at, 0);
 	assert_int_equal(got.pinned, 0);
 
 	assert_int_equal(query_int(f->data, "SELECT title_auto FROM chats WHERE id = %Q", c.id), 1);
-	assert_int_equal(chat_rename(f->data, ua, c.id, "Renamed"), STORE_OK);
+	assert_int_equal(store_chat_rename(f->data, ua, c.id, "Renamed"), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT title_auto FROM chats WHERE id = %Q", c.id), 0);
-	assert_int_equal(chat_set_pinned(f->data, ua, c.id, 1), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
+	assert_int_equal(store_chat_set_pinned(f->data, ua, c.id, 1), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_string_equal(got.title, "Renamed");
 	assert_int_equal(got.pinned, 1);
-	assert_int_equal(chat_set_pinned(f->data, ua, c.id, 0), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
+	assert_int_equal(store_chat_set_pinned(f->data, ua, c.id, 0), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_int_equal(got.pinned, 0);
 	/* Any non-zero pins. */
-	assert_int_equal(chat_set_pinned(f->data, ua, c.id, 7), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
+	assert_int_equal(store_chat_set_pinned(f->data, ua, c.id, 7), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_OK);
 	assert_int_equal(got.pinned, 1);
 
-	assert_int_equal(chat_rename(f->data, ua, ub, "x"), STORE_NOT_FOUND);
-	assert_int_equal(chat_set_pinned(f->data, ua, ub, 1), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_rename(f->data, ua, ub, "x"), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_set_pinned(f->data, ua, ub, 1), STORE_NOT_FOUND);
 
-	assert_int_equal(chat_trash(f->data, ua, c.id, 1), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c.id, &got), STORE_NOT_FOUND);
-	assert_int_equal(chat_trash(f->data, ua, c.id, 1), STORE_NOT_FOUND);
-	assert_int_equal(chat_rename(f->data, ua, c.id, "x"), STORE_NOT_FOUND);
-	assert_int_equal(chat_set_pinned(f->data, ua, c.id, 0), STORE_NOT_FOUND);
-	assert_int_equal(chat_purge(f->data, ua, c.id), STORE_OK);
-	assert_int_equal(chat_purge(f->data, ua, c.id), STORE_NOT_FOUND);
-	assert_int_equal(chat_restore(f->data, ua, c.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_trash(f->data, ua, c.id, 1), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_trash(f->data, ua, c.id, 1), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_rename(f->data, ua, c.id, "x"), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_set_pinned(f->data, ua, c.id, 0), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_purge(f->data, ua, c.id), STORE_OK);
+	assert_int_equal(store_chat_purge(f->data, ua, c.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_restore(f->data, ua, c.id), STORE_NOT_FOUND);
 }
 
 /* A message row written directly; html, model, ttft and error may be NULL
@@ -878,10 +878,10 @@ static void chat_delete_cascades(void **state)
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   x.id), 3);
 	/* The trash keeps them; deleting forever takes them. */
-	assert_int_equal(chat_trash(f->data, ua, x.id, 1), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ua, x.id, 1), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   x.id), 3);
-	assert_int_equal(chat_purge(f->data, ua, x.id), STORE_OK);
+	assert_int_equal(store_chat_purge(f->data, ua, x.id), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   x.id), 0);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
@@ -889,7 +889,7 @@ static void chat_delete_cascades(void **state)
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats"), 1);
 }
 
-/* A trashed chat: out of the list, the search and chat_get; in the trash,
+/* A trashed chat: out of the list, the search and store_chat_get; in the trash,
  * newest deletion first, with its messages; restored as it was; none of
  * it for another user. */
 static void chat_trash_restore(void **state)
@@ -902,49 +902,49 @@ static void chat_trash_restore(void **state)
 	new_chat(f, ua, "gamma", 100, 0, &c);
 	new_chat(f, ub, "alpha too", 100, 0, &got);
 	insert_message(f, a.id, 1, "user", "hi", NULL, NULL, -1, NULL);
-	assert_int_equal(chat_trash_count(f->data, ua), 0);
-	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 0, 4, out, &more), 0);
+	assert_int_equal(store_chat_trash_count(f->data, ua), 0);
+	assert_int_equal(store_chat_list_trash(f->data, &f->a, ua, 0, 4, out, &more), 0);
 	assert_int_equal(more, 0);
 
-	assert_int_equal(chat_trash(f->data, ua, a.id, 5000), STORE_OK);
-	assert_int_equal(chat_trash(f->data, ua, c.id, 6000), STORE_OK);
-	assert_int_equal(chat_trash_count(f->data, ua), 2);
-	assert_int_equal(chat_trash_count(f->data, ub), 0);
-	assert_int_equal(chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 1);
+	assert_int_equal(store_chat_trash(f->data, ua, a.id, 5000), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ua, c.id, 6000), STORE_OK);
+	assert_int_equal(store_chat_trash_count(f->data, ua), 2);
+	assert_int_equal(store_chat_trash_count(f->data, ub), 0);
+	assert_int_equal(store_chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 1);
 	assert_string_equal(out[0].id, b.id);
-	assert_int_equal(chat_list(f->data, &f->a, ua, "alpha", 0, 4, out, &more), 0);
-	assert_int_equal(chat_get(f->data, &f->a, ua, a.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_list(f->data, &f->a, ua, "alpha", 0, 4, out, &more), 0);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, a.id, &got), STORE_NOT_FOUND);
 
-	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 0, 1, out, &more), 1);
+	assert_int_equal(store_chat_list_trash(f->data, &f->a, ua, 0, 1, out, &more), 1);
 	assert_int_equal(more, 1);
 	assert_string_equal(out[0].id, c.id);
 	assert_int_equal(out[0].deleted_at, 6000);
-	assert_int_equal(chat_list_trash(f->data, &f->a, ua, 1, 1, out, &more), 1);
+	assert_int_equal(store_chat_list_trash(f->data, &f->a, ua, 1, 1, out, &more), 1);
 	assert_int_equal(more, 0);
 	assert_string_equal(out[0].id, a.id);
-	assert_int_equal(chat_list_trash(f->data, &f->a, ub, 0, 4, out, &more), 0);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, a.id, &got), STORE_OK);
+	assert_int_equal(store_chat_list_trash(f->data, &f->a, ub, 0, 4, out, &more), 0);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ua, a.id, &got), STORE_OK);
 	assert_int_equal(got.deleted_at, 5000);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, b.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ua, b.id, &got), STORE_NOT_FOUND);
 
 	/* Another user can neither see, restore nor purge it. */
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ub, a.id, &got), STORE_NOT_FOUND);
-	assert_int_equal(chat_restore(f->data, ub, a.id), STORE_NOT_FOUND);
-	assert_int_equal(chat_purge(f->data, ub, a.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ub, a.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_restore(f->data, ub, a.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_purge(f->data, ub, a.id), STORE_NOT_FOUND);
 	/* A live chat is not purged: only what is in the trash. */
-	assert_int_equal(chat_purge(f->data, ua, b.id), STORE_NOT_FOUND);
-	assert_int_equal(chat_restore(f->data, ua, b.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_purge(f->data, ua, b.id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_restore(f->data, ua, b.id), STORE_NOT_FOUND);
 
-	assert_int_equal(chat_restore(f->data, ua, a.id), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, a.id, &got), STORE_OK);
+	assert_int_equal(store_chat_restore(f->data, ua, a.id), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, a.id, &got), STORE_OK);
 	assert_int_equal(got.deleted_at, 0);
 	assert_int_equal(got.pinned, 1);
 	assert_int_equal(got.updated_at, 300);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   a.id), 1);
-	assert_int_equal(chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 2);
+	assert_int_equal(store_chat_list(f->data, &f->a, ua, NULL, 0, 4, out, &more), 2);
 	assert_string_equal(out[0].id, a.id);
-	assert_int_equal(chat_trash_count(f->data, ua), 1);
+	assert_int_equal(store_chat_trash_count(f->data, ua), 1);
 }
 
 /* The vacuum's purge: only chats trashed before the cutoff, every user's,
@@ -957,23 +957,23 @@ static void chat_purge_by_age(void **state)
 	for (int i = 0; i < 5; i++)
 		new_chat(f, owner[i], "c", 100, 0, &c[i]);
 	insert_message(f, c[0].id, 1, "user", "old", NULL, NULL, -1, NULL);
-	assert_int_equal(chat_trash(f->data, ua, c[0].id, 1000), STORE_OK);
-	assert_int_equal(chat_trash(f->data, ub, c[1].id, 2000), STORE_OK);
-	assert_int_equal(chat_trash(f->data, ua, c[2].id, 3000), STORE_OK);
-	assert_int_equal(chat_trash(f->data, ua, c[3].id, 4000), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ua, c[0].id, 1000), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ub, c[1].id, 2000), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ua, c[2].id, 3000), STORE_OK);
+	assert_int_equal(store_chat_trash(f->data, ua, c[3].id, 4000), STORE_OK);
 	/* c[4] stays live, however old. */
-	assert_int_equal(chat_purge_expired(f->data, 1000, 10), 0);
-	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 2);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[0].id, &got), STORE_NOT_FOUND);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ub, c[1].id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_purge_expired(f->data, 1000, 10), 0);
+	assert_int_equal(store_chat_purge_expired(f->data, 3001, 2), 2);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ua, c[0].id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ub, c[1].id, &got), STORE_NOT_FOUND);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM messages WHERE chat_id = %Q",
 				   c[0].id), 0);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[2].id, &got), STORE_OK);
-	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 1);
-	assert_int_equal(chat_purge_expired(f->data, 3001, 2), 0);
-	assert_int_equal(chat_get_trashed(f->data, &f->a, ua, c[3].id, &got), STORE_OK);
-	assert_int_equal(chat_get(f->data, &f->a, ua, c[4].id, &got), STORE_OK);
-	assert_int_equal(chat_purge_expired(f->data, 1 << 30, 10), 1);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ua, c[2].id, &got), STORE_OK);
+	assert_int_equal(store_chat_purge_expired(f->data, 3001, 2), 1);
+	assert_int_equal(store_chat_purge_expired(f->data, 3001, 2), 0);
+	assert_int_equal(store_chat_get_trashed(f->data, &f->a, ua, c[3].id, &got), STORE_OK);
+	assert_int_equal(store_chat_get(f->data, &f->a, ua, c[4].id, &got), STORE_OK);
+	assert_int_equal(store_chat_purge_expired(f->data, 1 << 30, 10), 1);
 	assert_int_equal(query_int(f->data, "SELECT count(*) FROM chats"), 1);
 }
 
@@ -1173,7 +1173,7 @@ static void own_key_decides(void **state)
 	assert_null(key);
 	assert_int_equal(own_key_for(f->user, NULL, u.id, "openai", NULL), OWN_KEY_NONE);
 	assert_int_equal(keybox_seal(master, u.id, "openai", "sk-own", &sealed, &len), 0);
-	assert_int_equal(provider_key_put(f->user, u.id, "openai", sealed, len, "-own", 1),
+	assert_int_equal(store_keys_provider_key_put(f->user, u.id, "openai", sealed, len, "-own", 1),
 			 STORE_OK);
 	free(sealed);
 	/* The send: stored is enough, nothing is opened. */
@@ -1204,9 +1204,9 @@ static void newest_message(void **state)
 	insert_message(f, c.id, 3, "assistant", "third", NULL, "m", 1, NULL);
 	insert_message(f, c.id, 1, "user", "first", NULL, NULL, -1, NULL);
 	insert_message(f, c.id, 2, "user", "second", NULL, NULL, -1, NULL);
-	assert_int_equal(chat_newest_message(f->data, c.id, id), STORE_OK);
+	assert_int_equal(store_chat_newest_message(f->data, c.id, id), STORE_OK);
 	assert_int_equal(query_int(f->data, "SELECT seq FROM messages WHERE id = %Q", id), 3);
-	assert_int_equal(chat_newest_message(f->data, empty.id, id), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_newest_message(f->data, empty.id, id), STORE_NOT_FOUND);
 }
 
 /* The model a new chat starts on: that of the user's most recently updated
@@ -1218,7 +1218,7 @@ static void last_model(void **state)
 	assert_null(user_last_model(f->data, &f->a, ua));
 	new_chat(f, ua, "a", 100, 0, &a);
 	new_chat(f, ua, "b", 300, 0, &b);
-	assert_int_equal(chat_create(f->data, &f->a, ua, "none", NULL, &none), STORE_OK);
+	assert_int_equal(store_chat_create(f->data, &f->a, ua, "none", NULL, &none), STORE_OK);
 	exec_fmt(f->data, "UPDATE chats SET updated_at = 400 WHERE id = %Q", none.id);
 	new_chat(f, ub, "theirs", 500, 0, &theirs);
 	exec_fmt(f->data, "UPDATE chats SET model = 'model-a' WHERE id = %Q", a.id);
