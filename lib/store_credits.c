@@ -15,18 +15,6 @@ int64_t credits_balance(struct db *db, const char *user_id)
 	return b;
 }
 
-int64_t credits_ledger_sum(struct db *db, const char *user_id)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT coalesce(sum(amount), 0) FROM credit_ledger "
-				       "WHERE user_id = ?1");
-	int64_t s = 0;
-	db_bind_text(st, 1, user_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return s;
-}
-
 /* Move the balance by amount and write the row; the CHECK on balance and
  * the UNIQUE (kind, ref) refuse what must not happen. */
 static enum store_rc apply(struct db *db, const char *user_id, const char *kind,

@@ -40,7 +40,5 @@ struct credit_row {
 /* The user's newest rows, at most max (arena). */
 struct credit_row *credits_history(struct db *db, struct arena *a, const char *user_id,
 				   size_t max, size_t *n);
-/* The sum of the user's ledger: always equal to the balance. */
-int64_t credits_ledger_sum(struct db *db, const char *user_id);
 
 #endif

@@ -266,11 +266,6 @@ const char *valid_check(const struct field *f, const char *val)
 			if (strcmp(*c, val) == 0)
 				return NULL;
 		return say(f, " is not one of the allowed choices.");
-	case V_BOOL:
-		if (!strcmp(val, "1") || !strcmp(val, "on") || !strcmp(val, "true") ||
-		    !strcmp(val, "0") || !strcmp(val, "off") || !strcmp(val, "false"))
-			return NULL;
-		return say(f, " must be on or off.");
 	}
 	/* An unknown kind is a programming error: refuse rather than pass. */
 	return say(f, " cannot be checked.");

@@ -17,8 +17,7 @@ enum valid_kind {
 	V_EMAIL,    /* local@domain (two or more labels, not an IP), at most 254
 		       bytes, no spaces or controls */
 	V_UUID,     /* 8-4-4-4-12 hex digits, either case */
-	V_ENUM,     /* one of choices[] */
-	V_BOOL      /* "1"/"on"/"true" or "0"/"off"/"false"/"" */
+	V_ENUM      /* one of choices[] */
 };
 
 struct field {

@@ -30,7 +30,6 @@ static const struct field fields[] = {
 	{ "email", V_EMAIL, 1, 0, 0, NULL, "Email" },
 	{ "room", V_UUID, 1, 0, 0, NULL, "Room" },
 	{ "sort", V_ENUM, 0, 0, 0, sorts, "Sort" },
-	{ "remember", V_BOOL, 0, 0, 0, NULL, "Remember me" },
 };
 
 /* No byte that could end an HTML text run, attribute or script block. */

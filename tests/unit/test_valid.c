@@ -314,28 +314,6 @@ static void enum_kind(void **state)
 	assert_msg(&none, "a", "X is not one of the allowed choices.");
 }
 
-static void bool_kind(void **state)
-{
-	const struct field b = { "remember", V_BOOL, 0, 0, 0, NULL, "Remember me" };
-	const struct field rb = { "agree", V_BOOL, 1, 0, 0, NULL, "Agreement" };
-	const char *m = "Remember me must be on or off.";
-	(void)state;
-	assert_ok(&b, "1");
-	assert_ok(&b, "on");
-	assert_ok(&b, "true");
-	assert_ok(&b, "0");
-	assert_ok(&b, "off");
-	assert_ok(&b, "false");
-	assert_ok(&b, "");
-	assert_ok(&b, NULL);
-	assert_msg(&b, "yes", m);
-	assert_msg(&b, "ON", m);
-	assert_msg(&b, "2", m);
-	assert_msg(&b, "on ", m);
-	assert_msg(&rb, "", "Agreement is required.");
-	assert_ok(&rb, "on");
-}
-
 static void unknown_kind(void **state)
 {
 	const struct field f = { "f", (enum valid_kind)99, 0, 0, 0, NULL, "Thing" };
@@ -392,7 +370,6 @@ int main(void)
 		cmocka_unit_test(email_lengths),
 		cmocka_unit_test(uuid_kind),
 		cmocka_unit_test(enum_kind),
-		cmocka_unit_test(bool_kind),
 		cmocka_unit_test(unknown_kind),
 		cmocka_unit_test(long_label),
 		cmocka_unit_test(utf8_count_cases),
