@@ -207,10 +207,9 @@ static size_t hostname_len(const char *s)
 	return end ? (size_t)(end - s) : strlen(s);
 }
 
-/* 1 if the Origin header, when present, names this host. Host names are
- * compared without ports: nginx's stock fastcgi_params pass HTTP_HOST as
- * $host, which has none. Cookies are not port-scoped either. */
-static int origin_ok(const struct req *r)
+/* Host names are compared without ports: nginx's stock fastcgi_params pass
+ * HTTP_HOST as $host, which has none. Cookies are not port-scoped either. */
+int origin_ok(const struct req *r)
 {
 	const char *o = r->origin, *rest;
 	size_t n;
