@@ -28,6 +28,9 @@ void session_end(struct req *r);
 /* 1 if the POST carries the right csrf field and, when the browser sent an
  * Origin header, it names this host. */
 int csrf_ok(const struct req *r);
+/* Its second half: 1 if r->origin is empty or names r->host. Exposed for
+ * its fuzz target (tests/fuzz/fuzz_origin.c). */
+int origin_ok(const struct req *r);
 
 /* argon2id. hash_out must hold crypto_pwhash_STRBYTES (128). 0 on success. */
 int password_hash(const char *password, char hash_out[128]);

@@ -10,9 +10,6 @@
  * per-connection output buffer, so one slow client never stalls the others.
  * Plain C11 + POSIX + Linux epoll; no libraries. See tools/provsim.md.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>

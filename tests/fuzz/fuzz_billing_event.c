@@ -4,8 +4,7 @@
  * of confab's three statuses (or none), a credit event a user, a
  * checkout and a positive amount.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib tests/fuzz/fuzz_billing_event.c \
- *   lib/billing_event.c lib/arena.c lib/util.c -ljansson -lsodium -o fuzz_billing_event */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,7 @@
  * n; the checks are the parser's promises: names are non-empty token
  * characters, values are cookie-octets without their quotes.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib tests/fuzz/fuzz_cookie.c \
- *   lib/form.c lib/arena.c lib/util.c -lsodium -o fuzz_cookie */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,7 @@
  * block), it checks the documented guarantees and a round trip: every pair
  * that parsed, re-encoded with esc_url, must parse back to the same pairs.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib tests/fuzz/fuzz_form.c \
- *   lib/form.c lib/esc.c lib/buf.c lib/arena.c lib/util.c -lsodium -o fuzz_form */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

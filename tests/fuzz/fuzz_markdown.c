@@ -5,10 +5,7 @@
  * dangerous URL in an href; valid UTF-8; and a size linear in the input (the
  * guards against table padding and reference expansion hold).
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *   tests/fuzz/fuzz_markdown.c lib/markdown.c lib/buf.c lib/util.c \
- *   -lcmark-gfm -lcmark-gfm-extensions -lsodium -o fuzz_markdown
- * ./fuzz_markdown -max_total_time=30 corpus/ */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

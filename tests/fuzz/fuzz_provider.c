@@ -9,9 +9,7 @@
  * Input byte 0 picks the adapter (mod 4), byte 1 the split point; the rest
  * is the body.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *   tests/fuzz/fuzz_provider.c lib/provider*.c lib/sse.c lib/buf.c lib/util.c \
- *   -ljansson -lcurl -lsodium -o fuzz_provider */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

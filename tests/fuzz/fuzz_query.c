@@ -3,9 +3,7 @@
  * each, then the escapers a page or a JSON answer would apply to the values.
  * The input sits in an exactly-sized heap block so ASan catches over-reads.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib tests/fuzz/fuzz_query.c \
- *   lib/form.c lib/valid.c lib/esc.c lib/buf.c lib/arena.c lib/util.c -lsodium \
- *   -o fuzz_query */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

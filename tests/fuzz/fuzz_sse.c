@@ -11,8 +11,7 @@
  * (bits 0-6) so the event-size error runs too; when that error (or the
  * line one) ends a run, the parser must have released its buffers.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *   tests/fuzz/fuzz_sse.c lib/sse.c lib/buf.c lib/util.c -lsodium -o fuzz_sse */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,7 @@
  * repeated, no upper-case ASCII, no space at either end of a tag nor two in
  * a row, and normalising again changes nothing.
  *
- * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib tests/fuzz/fuzz_tags.c \
- *   lib/tags.c lib/valid.c lib/arena.c lib/util.c -lsodium -o fuzz_tags */
+ * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -21,7 +21,7 @@ for f in share/confab/templates/layout.html share/confab/static/confab.css \
 	 share/confab/static/poll.js share/confab/static/keys.js \
 	 share/confab/schema/user/001_init.sql \
 	 share/confab/schema/data/001_init.sql etc/confab/confab.ini \
-	 share/man/man1/confab.1 share/man/man8/confabd.8; do
+	 share/man/man1/confab.1 share/man/man8/confabd.8 share/man/man5/confab.ini.5; do
 	check "  ... installs $f" test -s "$P/$f"
 done
 expect_eq "  ... makes the data directory, 0700" 700 "$(stat -c %a "$P/var/lib/confab")"
@@ -34,8 +34,9 @@ else
 fi
 check "  ... and the installed confab.ini names it" grep -qx ";data_dir = $P/var/lib/confab" "$P/etc/confab/confab.ini"
 check "the man pages name the configured paths" grep -q "$P/etc/confab/confab.ini" "$P/share/man/man1/confab.1"
-check "  ... with no placeholder left" bash -c "! grep -q '@[A-Z_]*@' '$P/share/man/man1/confab.1' '$P/share/man/man8/confabd.8'"
-for m in man1/confab.1 man8/confabd.8; do
+check "  ... with no placeholder left" bash -c "! grep -q '@[A-Z_]*@' '$P/share/man/man1/confab.1' '$P/share/man/man8/confabd.8' '$P/share/man/man5/confab.ini.5'"
+check "confab.ini(5) names the installed config" grep -q "$P/etc/confab/confab.ini" "$P/share/man/man5/confab.ini.5"
+for m in man1/confab.1 man8/confabd.8 man5/confab.ini.5; do
 	groff -man -ww -z "$P/share/man/$m" >"$TMP/groff" 2>&1
 	check "  ... $m formats without a warning" test ! -s "$TMP/groff"
 done
@@ -92,11 +93,22 @@ expect_eq "make install DESTDIR=... succeeds" 0 "$rc"
 check "  ... staging under DESTDIR" test -x "$TMP/stage$P/bin/confab" -a -s "$TMP/stage$P/etc/confab/confab.ini"
 expect_eq "  ... its confab.ini 0600" 600 "$(stat -c %a "$TMP/stage$P/etc/confab/confab.ini")"
 
-# --- uninstall leaves only the data
+# --- uninstall keeps an edited confab.ini, and says so
 make -s -C "$TMP/b" uninstall >"$TMP/out" 2>&1 && rc=0 || rc=$?
 expect_eq "make uninstall succeeds" 0 "$rc"
-expect_eq "  ... removing every installed file but the data" "" \
+check "  ... keeping the edited confab.ini" grep -q 'edited by the administrator' "$P/etc/confab/confab.ini"
+check "  ... and saying so" grep -q "kept $P/etc/confab/confab.ini: it differs from the one installed" "$TMP/out"
+check "  ... removing the unedited confab.ini.new" test ! -e "$P/etc/confab/confab.ini.new"
+expect_eq "  ... and every other installed file but the data" "$P/etc/confab/confab.ini" \
 	"$(find "$P" -type f -not -path "$P/var/*" | head -5)"
 check "  ... keeping the data" test -s "$P/var/lib/confab/data.db"
+
+# --- an unedited confab.ini goes with the rest
+rm "$P/etc/confab/confab.ini"
+make -s -C "$TMP/b" install >"$TMP/out" 2>&1
+make -s -C "$TMP/b" uninstall >"$TMP/out" 2>&1 && rc=0 || rc=$?
+expect_eq "make uninstall after a fresh install succeeds" 0 "$rc"
+expect_eq "  ... removing every installed file but the data, confab.ini too" "" \
+	"$(find "$P" -type f -not -path "$P/var/*" | head -5)"
 
 done_testing
