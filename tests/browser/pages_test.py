@@ -141,24 +141,45 @@ class Site:
         self.submit("form.composer button[type=submit]")
 
 
-def set_look(driver, theme, size):
-    width, height, mobile = size
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
-        "features": [{"name": "prefers-color-scheme", "value": theme}]})
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
-    # Let the new media queries lay the page out before it is measured.
+def settle(driver):
+    """Two animation frames: the page is laid out for new media queries."""
     driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"
         "requestAnimationFrame(function () { requestAnimationFrame(function () { done(); }); });")
 
 
-def screenshot(driver, file, width):
-    height = driver.execute_script(
-        "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight, innerHeight)")
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT), "scale": 1}})
+def set_look(driver, theme, size):
+    """The colour scheme (None: leave it) and the viewport."""
+    width, height, mobile = size
+    if theme:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-color-scheme", "value": theme}]})
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    settle(driver)
+
+
+def screenshot(driver, file, size):
+    """The whole page, as a window as tall as the page shows it (so what is
+    fixed or sticky to the window's bottom sits at the page's bottom, not
+    over its middle); the size is set back after."""
+    width, height, mobile = size
+    tall = height
+    for _ in range(3):  # a taller window may lay the page out taller
+        h = driver.execute_script(
+            "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+        h = min(max(h, height), MAX_SHOT_HEIGHT)
+        if h <= tall:
+            break
+        tall = h
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": tall, "deviceScaleFactor": 1, "mobile": mobile})
+        settle(driver)
+    try:
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    finally:
+        if tall != height:
+            set_look(driver, None, size)
     with open(file, "wb") as f:
         f.write(base64.b64decode(shot["data"]))
 
@@ -207,12 +228,6 @@ def audit(site, axe_js, shots, name, path, expect=None):
             width = size[0]
             label = "%s %s %d" % (name, theme, width)
             set_look(d, theme, size)
-            file = os.path.join(shots, "%s-%s-%d.png" % (name, theme, width))
-            try:
-                screenshot(d, file, width)
-                check(label + ": screenshot " + os.path.basename(file), os.path.getsize(file) > 0)
-            except Exception as e:  # noqa: BLE001 — report and go on with the checks
-                not_ok(label + ": screenshot " + os.path.basename(file), repr(e)[:300])
             vs = axe_violations(d, axe_js)
             check(label + ": axe finds no violations", not vs,
                   *[line for v in vs for line in describe(v)])
@@ -220,6 +235,12 @@ def audit(site, axe_js, shots, name, path, expect=None):
                 "return [document.documentElement.scrollWidth, innerWidth]")
             check(label + ": no sideways scrolling (scrollWidth %d, innerWidth %d)" % (sw, iw),
                   sw <= iw)
+            file = os.path.join(shots, "%s-%s-%d.png" % (name, theme, width))
+            try:
+                screenshot(d, file, size)
+                check(label + ": screenshot " + os.path.basename(file), os.path.getsize(file) > 0)
+            except Exception as e:  # noqa: BLE001 — report and go on with the checks
+                not_ok(label + ": screenshot " + os.path.basename(file), repr(e)[:300])
 
 
 def run(site, axe_js, shots):
