@@ -102,10 +102,12 @@ class Site:
         self.Select(self.d.find_element(self.By.ID, field_id)).select_by_value(value)
 
     def submit(self, css):
-        before = self.d.current_url
-        self.d.find_element(self.By.CSS_SELECTOR, css).click()
-        self.wait.until(lambda d: d.current_url != before or
-                        d.execute_script("return document.readyState") == "complete")
+        """Clicks the button and waits for the next page to have loaded."""
+        from selenium.webdriver.support.expected_conditions import staleness_of
+        button = self.d.find_element(self.By.CSS_SELECTOR, css)
+        button.click()
+        self.wait.until(staleness_of(button))
+        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def replies_done(self, chat, seconds=60):
         """Reloads the chat until no message is queued or running."""
