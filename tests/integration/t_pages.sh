@@ -55,8 +55,9 @@ fi
 SHOTS=$BUILD/test-logs/screenshots
 mkdir -p "$SHOTS"
 start=$(date +%s)
+# SAVE_DOCS=DIR: also copy README.md's screenshots there (docs/HACKING.md).
 timeout -k 5 240 "$PY" "$ROOT/tests/browser/pages_test.py" "$B" "$SHOTS" \
-	>"$TMP/browser.out" 2>"$TMP/browser.err"
+	${SAVE_DOCS:+--save-docs "$SAVE_DOCS"} >"$TMP/browser.out" 2>"$TMP/browser.err"
 rc=$?
 tap <"$TMP/browser.out"
 case $rc in
