@@ -49,6 +49,13 @@ static const struct field edit_page_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
+/* GET /chat/ID: ?edit=SEQ, ?rate=SEQ, and the no-JS refresh's t (ignored). */
+static const struct field chat_page_fields[] = {
+	{ "edit", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Message" },
+	{ "rate", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reply" },
+	{ "t", V_INT, 0, 0, INT64_C(1) << 40, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
 /* GET /chat/new?model=ID: the model the composer starts on. */
 static const struct field new_page_fields[] = {
 	{ "model", V_STRING, 0, 0, 100, NULL, "Model" },
@@ -118,7 +125,6 @@ static const char *model_name(const char *id)
 	return m ? m->name : id;
 }
 
-/* The rating form of an ended reply (POST /ratings, cgi-bin/dashboard.c). */
 /* A finished reply's figures, one line: "120 in · 340 out · first token
  * 0.41 s · 3.2 s · $0.001234" (what is not known is left out). */
 static const char *reply_stats(struct arena *a, const struct message *m)
@@ -134,16 +140,20 @@ static const char *reply_stats(struct arena *a, const struct message *m)
 	return arena_printf(a, "%s · %s", s, money_format(a, m->cost, MONEY_SHORT));
 }
 
-/* Thumbs up and down on a finished reply: buttons of the page's one
- * rating form (form="rate"), so the CSRF token is on the page once. */
-static void rating_value(struct req *r, struct tval *x, const struct message *m)
+/* The line under an ended reply: its model and figures, and its Rate
+ * link (?rate=SEQ: the rating page, cgi-bin/dashboard.c; static/keys.js
+ * makes it the thumbs of the page's one rating form). The link is short
+ * because a chat of 100 messages carries 50 of them. */
+static void reply_meta(struct req *r, struct tval *x, const struct message *m)
 {
-	struct tval *rate = tv_set(r->a, x, "rate", tv_map(r->a));
-	tv_set_str(r->a, rate, "id", m->id);
-	tv_set_bool(r->a, rate, "up", m->vote == 1);
-	tv_set_bool(r->a, rate, "down", m->vote == -1);
+	const char *meta = m->model && *m->model ? model_name(m->model) : "Assistant";
 	if (m->tokens_in || m->tokens_out)
-		tv_set(r->a, rate, "stats", tv_str_ref(r->a, reply_stats(r->a, m)));
+		meta = arena_printf(r->a, "%s · %s", meta, reply_stats(r->a, m));
+	tv_set(r->a, x, "meta", tv_str_ref(r->a, meta));
+	if (m->vote)
+		tv_set(r->a, x, "vote", tv_str_ref(r->a, m->vote > 0 ? "up" : "down"));
+	tv_set(r->a, x, "rate_label", tv_str_ref(r->a, m->vote > 0 ? "Rated good"
+						   : m->vote < 0 ? "Rated bad" : "Rate"));
 }
 
 /* A message as the _message template wants it; text and reasoning are
@@ -153,8 +163,8 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 {
 	struct tval *x = tv_map(r->a);
 	const char *label;
-	char when[32];
 	tv_set_str(r->a, x, "id", m->id);
+	tv_set_int(r->a, x, "seq", m->seq);
 	tv_set(r->a, x, "role", tv_str_ref(r->a, m->role));
 	tv_set(r->a, x, "status", tv_str_ref(r->a, m->status));
 	tv_set_bool(r->a, x, "is_user", strcmp(m->role, "user") == 0);
@@ -176,17 +186,13 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 	label = phase_label(reply_phase(m->status, text && *text, reasoning && *reasoning));
 	if (label)
 		tv_set(r->a, x, "status_label", tv_str_ref(r->a, label));
-	if (m->model && *m->model)
-		tv_set(r->a, x, "model", tv_str_ref(r->a, model_name(m->model)));
 	if (m->error)
 		tv_set(r->a, x, "error", tv_str_ref(r->a, m->error));
 	/* Where poll.js starts asking from: the bytes already on the page. */
 	if (text && *text)
 		tv_set_int(r->a, x, "next", (int64_t)strlen(text));
-	tz_format(r->user->timezone, m->created_at, "%Y-%m-%d %H:%M", when, sizeof when);
-	tv_set_str(r->a, x, "when", when);
 	if (!strcmp(m->role, "assistant") && strcmp(m->status, "queued") && strcmp(m->status, "running"))
-		rating_value(r, x, m);
+		reply_meta(r, x, m);
 	return x;
 }
 
@@ -285,15 +291,17 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		}
 		x = tv_push(r->a, list, message_value(r, &m[i], text, reasoning));
 		attach_show(r, c.id, x, m[i].id, att, natt);
+		/* Edit is ?edit=SEQ, this page's own address: short, as Rate's. */
 		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
-			tv_set(r->a, x, "edit_href", tv_str_ref(r->a, arena_printf(r->a,
-			       "/chat/%s/edit?m=%s", c.id, m[i].id)));
+			tv_set_bool(r->a, x, "can_edit", 1);
 	}
 	if (edit_of)
 		attach_edit_show(r, c.id, ctx, edit_of, att, natt);
 	/* Edit and regenerate only between replies, and not while editing. */
-	if (!busy && !edit_of)
-		tv_set_bool(r->a, ctx, "can_regenerate", n && !strcmp(m[n - 1].role, "assistant"));
+	if (!busy && !edit_of && n && !strcmp(m[n - 1].role, "assistant")) {
+		tv_set_bool(r->a, ctx, "can_regenerate", 1);
+		tv_set(r->a, ctx, "regen_model", tv_str_ref(r->a, m[n - 1].model ? m[n - 1].model : ""));
+	}
 	tv_set_bool(r->a, ctx, "busy", busy);
 	if (error)
 		tv_set_str(r->a, ctx, "refusal", error);
@@ -307,8 +315,36 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		       tv_str_ref(r->a, arena_printf(r->a, "/chat/%s", c.id)));
 	}
 	add_models(r, ctx, model && *model ? model : c.model);
-	preset_picker_add(r, ctx, c.id, c.system_prompt);
+	preset_current_add(r, ctx, c.id);
 	return page_render(r, status, "chat", ctx);
+}
+
+/* GET /chat/ID/settings: what changes the chat rather than its next
+ * message (title, pin, preset and instructions, regenerating with another
+ * model, delete), off the chat page, which stays the messages and the
+ * composer. */
+static int chat_settings_page(struct req *r)
+{
+	struct chat c;
+	struct message *m;
+	struct tval *ctx;
+	size_t n;
+	if (!uuid_valid(r->params[0]) ||
+	    store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) != STORE_OK)
+		return page_error(r, 404, "There is no such chat.");
+	m = message_list(g.data_db, r->a, c.id, &n);
+	ctx = page_ctx(r, "Chat settings", c.id);
+	tv_set_str(r->a, ctx, "chat_id", c.id);
+	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
+	tv_set_bool(r->a, ctx, "pinned", c.pinned);
+	tv_set_int(r->a, ctx, "trash_days", g.cfg.trash_days);
+	if (n && !strcmp(m[n - 1].role, "assistant") && strcmp(m[n - 1].status, "queued") &&
+	    strcmp(m[n - 1].status, "running")) {
+		tv_set_bool(r->a, ctx, "can_regenerate", 1);
+		add_models(r, ctx, m[n - 1].model);
+	}
+	preset_picker_add(r, ctx, c.id, c.system_prompt);
+	return page_render(r, 200, "chat_settings", ctx);
 }
 
 static int show_chat(struct req *r, const char *id, int status, const char *error,
@@ -317,8 +353,43 @@ static int show_chat(struct req *r, const char *id, int status, const char *erro
 	return show_chat_view(r, id, status, error, draft, NULL);
 }
 
+/* The message of the chat at seq, with role; 1 if found (its id in out). */
+static int message_at(struct req *r, const char *seq_s, const char *role, char out[UUID_BUF])
+{
+	struct chat c;
+	struct message *m;
+	size_t n;
+	int64_t seq;
+	if (!uuid_valid(r->params[0]) || parse_int64(seq_s, &seq) ||
+	    store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) != STORE_OK)
+		return 0;
+	m = message_list(g.data_db, r->a, c.id, &n);
+	for (size_t i = 0; i < n; i++)
+		if (m[i].seq == seq && !strcmp(m[i].role, role)) {
+			memcpy(out, m[i].id, UUID_BUF);
+			return 1;
+		}
+	return 0;
+}
+
+/* GET /chat/ID; ?edit=SEQ edits that message of yours, ?rate=SEQ goes to
+ * that reply's rating page (the page's links, kept short). */
 static int chat_page(struct req *r)
 {
+	const char *edit = http_query(r, "edit"), *rate = http_query(r, "rate");
+	char mid[UUID_BUF];
+	if (r->invalid)
+		return page_error(r, 400, r->invalid);
+	if (edit && *edit) {
+		if (!message_at(r, edit, "user", mid))
+			return page_error(r, 404, "There is no such message in this chat.");
+		return show_chat_view(r, r->params[0], 200, NULL, NULL, mid);
+	}
+	if (rate && *rate) {
+		if (!message_at(r, rate, "assistant", mid))
+			return page_error(r, 404, "There is no such reply in this chat.");
+		return http_redirect(r, arena_printf(r->a, "/ratings?m=%s", mid));
+	}
 	return show_chat(r, r->params[0], 200, NULL, NULL);
 }
 
@@ -668,7 +739,8 @@ static const struct route routes[] = {
 	{ "GET", "/chat/new", new_chat_page, ROUTE_LOGIN, new_page_fields },
 	{ "POST", "/chat/new", new_chat_post, ROUTE_LOGIN | ROUTE_UPLOAD | ROUTE_FORM_ERRORS,
 	  send_fields },
-	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN, NULL },
+	{ "GET", "/chat/:id", chat_page, ROUTE_LOGIN | ROUTE_FORM_ERRORS, chat_page_fields },
+	{ "GET", "/chat/:id/settings", chat_settings_page, ROUTE_LOGIN, NULL },
 	{ "POST", "/chat/:id", send_post, ROUTE_LOGIN | ROUTE_UPLOAD | ROUTE_FORM_ERRORS,
 	  send_fields },
 	{ "GET", "/chat/:id/file/:hash", attach_file_get, ROUTE_LOGIN, NULL },

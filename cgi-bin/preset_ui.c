@@ -109,6 +109,15 @@ void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 	tv_set_bool(r->a, picker, "has_options", n > 0);
 }
 
+void preset_current_add(struct req *r, struct tval *ctx, const char *chat_id)
+{
+	char cur[UUID_BUF];
+	struct preset p;
+	if (store_preset_chat_preset_id(g.data_db, chat_id, cur) == STORE_OK && *cur &&
+	    preset_get(g.data_db, r->a, r->user->id, cur, &p) == STORE_OK)
+		tv_set(r->a, ctx, "preset_name", tv_str_ref(r->a, p.name));
+}
+
 int preset_use_post(struct req *r)
 {
 	const char *chat_id = r->params[0], *preset_id = http_form(r, "preset");

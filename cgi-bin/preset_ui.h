@@ -1,4 +1,4 @@
-/* preset_ui.h — the preset picker of the chat page (templates/_preset_picker.html)
+/* preset_ui.h — the preset picker of a chat's settings page (templates/_preset_picker.html)
  * and the form it posts. Kept out of cgi-bin/chat.c so the chat page only
  * adds one call and one route. */
 #ifndef CONFAB_PRESET_UI_H
@@ -16,6 +16,10 @@ struct tval;
  * chat with a preset. */
 void preset_picker_add(struct req *r, struct tval *ctx, const char *chat_id,
 		       const char *instructions);
+
+/* Add "preset_name", the chat's preset's, when it has one: the chat page
+ * says it; its settings page holds the picker. */
+void preset_current_add(struct req *r, struct tval *ctx, const char *chat_id);
 
 /* POST /chat/:id/preset (field preset: an id, or empty for none): switch
  * the chat's preset, then back to the chat. */

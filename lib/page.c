@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define SIDEBAR_CHATS 30
+#define SIDEBAR_CHATS 20
 
 /* The sidebar's chat list: the newest chats, pinned first. */
 static void add_sidebar(struct req *r, struct tval *ctx, const char *active_id)

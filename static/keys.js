@@ -57,17 +57,33 @@
     };
     return b;
   }
-  // A Copy button on each ended message and before each code block in it.
+  // Thumbs for a reply's Rate link: buttons of the page's one rating form
+  // (without the script the link leads to the rating page, one step more).
+  function thumb(a, id, up) {
+    var b = D.createElement("button");
+    b.className = "th " + (up ? "up" : "down");
+    b.setAttribute("form", "rate");
+    b.name = up ? "up" : "down";
+    b.value = id;
+    b.setAttribute("aria-label", up ? "Good reply" : "Bad reply");
+    b.setAttribute("aria-pressed", a.classList.contains(up ? "up" : "down"));
+    a.parentNode.insertBefore(b, a);
+  }
+  // A Copy button on each ended message and before each code block in it;
+  // thumbs on each ended reply.
   function deco(root) {
-    [].forEach.call(root.querySelectorAll('article:not([data-status="queued"]):not([data-status="running"])'), function (a) {
-      var m = a.querySelector(".msg-meta"), body = a.querySelector(".msg-body");
-      if (!m || !body || m.querySelector(".cp")) return;
+    [].forEach.call(root.querySelectorAll('.messages>article:not([data-status="queued"]):not([data-status="running"])'), function (a) {
+      var m = a.querySelector("small") || a, r = m.querySelector('a[href^="?rate="]');
+      if (m.querySelector(".cp")) return;
+      if (r && D.getElementById("rate")) { thumb(r, a.id.slice(2), 1); thumb(r, a.id.slice(2), 0); }
       m.appendChild(button("Copy message", function () {
-        return [].filter.call(body.children, function (c) { return !c.matches("details, .cp"); })
+        return [].filter.call(a.children, function (c) { return !c.matches("details, .cp, .status, small, a"); })
           .map(function (c) { return c.innerText; }).join("\n\n");
       }));
-      [].forEach.call(body.querySelectorAll("pre"), function (p) {
-        p.parentNode.insertBefore(button("Copy code", function () { return p.textContent; }), p);
+      [].forEach.call(a.querySelectorAll("pre"), function (p) {
+        var b = button("Copy code", function () { return p.textContent; });
+        b.classList.add("cc");
+        p.parentNode.insertBefore(b, p);
       });
     });
   }

@@ -50,7 +50,7 @@
   // the messages (Edit links), Stop gone, Regenerate back, the new title.
   function bare(e) {
     e = e.cloneNode(true);
-    [].forEach.call(e.querySelectorAll(".cp"), function (c) { c.remove(); });
+    [].forEach.call(e.querySelectorAll(".cp,.th"), function (c) { c.remove(); });
     return e.outerHTML;
   }
   function swap(l, f) {
@@ -60,14 +60,13 @@
     fetch(location.pathname, opt).then(function (r) { if (!r.ok) throw 0; return r.text(); }).then(function (t) {
       var d = new DOMParser().parseFromString(t, "text/html"), h;
       D.title = d.title;
+      // A message whole (what the script added set aside), unless it
+      // holds the focus.
       [].forEach.call(d.querySelectorAll(".messages > article"), function (f) {
         var l = D.getElementById(f.id);
-        if (!l) return;
-        if (l.cloneNode(false).outerHTML !== f.cloneNode(false).outerHTML) return l.replaceWith(f);
-        var k = [].slice.call(l.children);
-        [].slice.call(f.children).forEach(function (c, i) { if (k[i]) swap(k[i], c); });
+        if (l) swap(l, f);
       });
-      [".stop", ".regenerate", "main h1", ".sidebar-chats", "#chat-title"].forEach(function (s) {
+      [".stop", ".regenerate", "main h1", ".sidebar-chats"].forEach(function (s) {
         var f = d.querySelector(s), l = D.querySelector(s), p, q;
         if (l && !f) {
           if (l.contains(D.activeElement)) D.getElementById("content").focus();
@@ -104,8 +103,7 @@
       t.className = "thinking";
       d.appendChild(s);
       d.appendChild(t);
-      var mb = article.querySelector(".msg-body");
-      if (mb) mb.insertBefore(d, mb.firstChild);
+      if (body) article.insertBefore(d, body);
       return t;
     }
 
@@ -113,7 +111,7 @@
       fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom, opt)
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
-          var st = article.querySelector(".msg-meta .status");
+          var st = article.querySelector(".status");
           if (d.text && body) body.appendChild(D.createTextNode(d.text));
           if (d.reasoning) {
             thinking().appendChild(D.createTextNode(d.reasoning));
@@ -125,7 +123,7 @@
           from = d.next;
           if (d.text || d.reasoning) grown(follow);
           if (d.html) {
-            var first = list.querySelectorAll(".msg-assistant").length === 1;
+            var first = list.querySelectorAll("[data-role=assistant]").length === 1;
             article.outerHTML = d.html.trim();
             article = D.getElementById(article.id);
             var c = D.querySelector("form.composer"), e = article.querySelector(".error");

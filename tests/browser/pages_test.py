@@ -115,8 +115,8 @@ class Site:
         while time.time() < end:
             self.get("/chat/" + chat)
             busy = self.d.execute_script(
-                "return document.querySelectorAll('article.msg[data-status=queued],"
-                "article.msg[data-status=running]').length")
+                "return document.querySelectorAll('article[data-status=queued],"
+                "article[data-status=running]').length")
             if busy == 0:
                 return True
             time.sleep(1)
@@ -124,7 +124,7 @@ class Site:
 
     def message_ids(self, role):
         return self.d.execute_script(
-            "return Array.from(document.querySelectorAll('article.msg-' + arguments[0]))"
+            "return Array.from(document.querySelectorAll('article[data-role=' + arguments[0] + ']'))"
             ".map(function (a) { return a.id.replace(/^m-/, ''); })", role)
 
     def new_chat(self, text):
@@ -272,8 +272,8 @@ def run(site, axe_js, shots):
     need("the chat has two questions and two replies", len(users) == 2 and len(replies) == 2,
          "user %r assistant %r" % (users, replies))
     check("a reply has a code block and a table",
-          d.execute_script("return !!document.querySelector('article.msg-assistant pre code')"
-                           " && !!document.querySelector('article.msg-assistant table')"))
+          d.execute_script("return !!document.querySelector('article[data-role=assistant] pre code')"
+                           " && !!document.querySelector('article[data-role=assistant] table')"))
     other = site.new_chat("Plan a weekend in Lisbon for two.")
     trashed = site.new_chat("An old question to throw away.")
     need("the other demo replies finish", site.replies_done(other) and site.replies_done(trashed))
@@ -307,7 +307,14 @@ def run(site, axe_js, shots):
     audit(site, axe_js, shots, "chats", "/chats")
     audit(site, axe_js, shots, "chat-new", "/chat/new")
     audit(site, axe_js, shots, "chat", "/chat/" + main)
-    audit(site, axe_js, shots, "chat-edit", "/chat/%s/edit?m=%s" % (main, users[-1]))
+    site.get("/chat/" + main)
+    edit = d.execute_script("var a = document.querySelectorAll('a[href^=\"?edit=\"]');"
+                            "return a.length ? a[a.length - 1].getAttribute('href') : null")
+    need("the last question has an Edit link", edit, "no ?edit= link on the chat page")
+    audit(site, axe_js, shots, "chat-edit", "/chat/%s%s" % (main, edit))
+    check("?edit= opens the composer on the question", d.execute_script(
+        "var t = document.querySelector('form.composer textarea'); return !!t && t.value.indexOf('printf') >= 0"))
+    audit(site, axe_js, shots, "chat-settings", "/chat/%s/settings" % main)
     audit(site, axe_js, shots, "chat-delete", "/chats/%s/delete" % trashed)
     site.submit("form button.danger")
     need("a chat is moved to the trash through its form", site.path().startswith("/chats"),

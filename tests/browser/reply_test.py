@@ -32,6 +32,25 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 failures = 0
 
 
+
+# The text of a message's content: the article without its status, its
+# reasoning, its line of figures and what the script adds (Copy, thumbs).
+CONTENT_JS = """
+  function content(a) {
+    var c = a.cloneNode(true);
+    [].forEach.call(c.querySelectorAll('.status, details, small, .cp, .th'), function (e) { e.remove(); });
+    return c.textContent.trim();
+  }"""
+
+
+def where_differ(a, b):
+    """Two strings' first difference, with some context, for a failure."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return ["they differ at %d of %d/%d" % (i, len(a), len(b)),
+            "live:   %r" % a[max(0, i - 80):i + 160], "reload: %r" % b[max(0, i - 80):i + 160]]
+
 def ok(what):
     print("ok - " + what, flush=True)
 
@@ -206,7 +225,7 @@ def run(driver):
     drain_log(driver)
 
     info = driver.execute_script("""
-      var a = document.querySelectorAll('.messages article.msg-assistant');
+      var a = document.querySelectorAll('.messages article[data-role=assistant]');
       a = a[a.length - 1];
       window.__marker = 1;
       var r = a && a.getBoundingClientRect();
@@ -222,11 +241,10 @@ def run(driver):
           0 <= info["top"] < info["h"])
 
     # --- sample the reply while it is written
-    sample_js = """
+    sample_js = CONTENT_JS + """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
-      var b = a.querySelector('.msg-body');
-      return {status: a.getAttribute('data-status'), text: b ? b.textContent : '',
+      return {status: a.getAttribute('data-status'), text: content(a),
               marker: window.__marker === 1};"""
     samples = []  # (status, len) while queued/running
     last_live_text = ""
@@ -278,7 +296,7 @@ def run(driver):
     check("  ... the chat page was loaded once", loads == "1", "loads: %r" % loads)
 
     # --- the finished reply, as the server rendered it
-    body = "#%s .msg-body" % art
+    body = "#%s" % art
     tables = driver.find_elements(By.CSS_SELECTOR, body + " table")
     check("the finished reply shows the markdown table", tables and tables[0].is_displayed())
     if tables:
@@ -291,7 +309,7 @@ def run(driver):
               "code: %r" % code[0].text[:200])
     check("  ... and no raw markdown left (the .plain text is gone)",
           not driver.find_elements(By.CSS_SELECTOR, body + " .plain"))
-    bodies = driver.find_elements(By.CSS_SELECTOR, ".messages .msg-body")
+    bodies = driver.find_elements(By.CSS_SELECTOR, ".messages > article")
     check("  ... and the reply is shown once", len(driver.find_elements(By.ID, art)) == 1 and len(bodies) == 2,
           "articles with the id: %d, message bodies: %d"
           % (len(driver.find_elements(By.ID, art)), len(bodies)))
@@ -312,7 +330,7 @@ def run(driver):
     driver.get(driver.current_url.split("#")[0])
     again = driver.execute_script("var a = document.getElementById(arguments[0]); return a ? a.outerHTML : null", art)
     check("a reload shows the same finished reply as the live page", again == fresh_html,
-          "live:   %r" % (fresh_html or "")[:400], "reload: %r" % (again or "")[:400])
+          *where_differ(fresh_html or "", again or ""))
     check("  ... with no Stop form and no poll.js", not driver.find_elements(By.CSS_SELECTOR, "form.stop")
           and not driver.find_elements(By.CSS_SELECTOR, 'script[src="/static/poll.js"]'))
 
@@ -355,21 +373,20 @@ def reasoning_live(driver, wait):
     driver.find_element(By.CSS_SELECTOR, 'form.composer button[type="submit"]').click()
     try:
         wait.until(lambda d: d.execute_script(
-            "var a = document.querySelectorAll('.messages article.msg-assistant');"
+            "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
             "return a.length === 2;"))
     except Exception:  # noqa: BLE001
         not_ok("sending to sim-ollama-slow shows a second reply", driver.page_source[:1500])
         return
     art = driver.execute_script(
-        "var a = document.querySelectorAll('.messages article.msg-assistant');"
+        "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
         "return a[a.length - 1].id;")
-    sample_js = """
+    sample_js = CONTENT_JS + """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
       var d = a.querySelector('details.reasoning'), t = a.querySelector('.reasoning .thinking');
-      var b = a.querySelector('.plain') || a.querySelector('.msg-body p');
       return {status: a.getAttribute('data-status'), open: d ? d.open : null,
-              thinking: t ? t.textContent : '', answer: b ? b.textContent : ''};"""
+              thinking: t ? t.textContent : '', answer: content(a)};"""
     live, final = [], None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -128,7 +128,7 @@ def js(driver, src, *args):
 
 
 def last_reply(driver):
-    return js(driver, "var a = document.querySelectorAll('.messages article.msg-assistant');"
+    return js(driver, "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
                       "return a.length ? a[a.length - 1].id : null;")
 
 
@@ -136,7 +136,7 @@ def wait_on_chat(driver, n_replies):
     """After a send: the chat page, with n_replies assistant articles."""
     WebDriverWait(driver, 15).until(lambda d: re.search("/chat/" + UUID, d.current_url) and js(
         d, "return document.readyState === 'complete' && "
-           "document.querySelectorAll('.messages article.msg-assistant').length === arguments[0]",
+           "document.querySelectorAll('.messages article[data-role=assistant]').length === arguments[0]",
         n_replies))
     js(driver, "window.__marker = 1")
     return last_reply(driver)
@@ -147,7 +147,7 @@ def sample_until_end(driver, art, every, extra="", limit=30):
     src = """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
-      var s = a.querySelector('.msg-meta .status'), t = a.querySelector('.reasoning .thinking');
+      var s = a.querySelector('.status'), t = a.querySelector('.reasoning .thinking');
       var p = a.querySelector('.plain');
       var x = {status: a.getAttribute('data-status'), label: s ? s.textContent : null,
                thinking: t ? t.textContent : '', answer: p ? p.textContent : null,
@@ -232,7 +232,7 @@ def run(driver):
     art = wait_on_chat(driver, 1)
     check("Enter in the composer sends: the new chat's page", art is not None, driver.current_url)
     check("  ... with the message as typed, its new line kept",
-          js(driver, "return document.querySelector('.msg-user .msg-body').innerText")
+          js(driver, "return document.querySelector('[data-role=user] > p').innerText")
           == "Hello there. Tell me\nabout it?")
     title0 = js(driver, "return document.querySelector('main h1').textContent")
     focus0 = js(driver, "var e = document.activeElement; return e ? e.tagName + '#' + e.id : null")
@@ -270,8 +270,8 @@ def run(driver):
       return {messages: q('.messages'), h1: document.querySelector('main h1').textContent,
               title: document.title, side: q('.sidebar-chats'), regen: q('form.regenerate'),
               stop: document.querySelectorAll('form.stop').length,
-              edit: document.querySelectorAll('.msg-user a.edit').length,
-              rate: !!(a && a.querySelector('.rate button[form=rate]')),
+              edit: document.querySelectorAll('[data-role=user] > a[href^="?edit="]').length,
+              rate: !!(a && a.querySelector('small button.th[form=rate]')),
               side_current: (document.querySelector('.sidebar-chats .current') || {}).textContent || ''};"""
     try:
         WebDriverWait(driver, 15, 0.2).until(
@@ -294,13 +294,14 @@ def run(driver):
     # --- Copy: the code block, into the clipboard
     cps = driver.find_elements(By.CSS_SELECTOR, "#%s .cp" % art)
     check("the ended reply has a Copy button for the message and one for its code block",
-          len(cps) == 2 and [c.get_attribute("aria-label") for c in cps] == ["Copy message", "Copy code"],
+          sorted(c.get_attribute("aria-label") for c in cps) == ["Copy code", "Copy message"],
           "buttons: %r" % [c.get_attribute("aria-label") for c in cps])
     code = js(driver, "return document.querySelector('#' + arguments[0] + ' pre').textContent", art)
-    if len(cps) == 2:
-        cps[1].click()
+    cps = [c for c in cps if c.get_attribute("aria-label") == "Copy code"]
+    if len(cps) == 1:
+        cps[0].click()
         time.sleep(0.2)
-        check("  ... Copy code says Copied", cps[1].text == "Copied", "text: %r" % cps[1].text)
+        check("  ... Copy code says Copied", cps[0].text == "Copied", "text: %r" % cps[0].text)
         got = driver.execute_async_script(
             "var done = arguments[0]; navigator.clipboard.readText().then(done, function (e) { done('ERR ' + e); });")
         check("  ... and puts the code in the clipboard", got == code and "printf" in code,

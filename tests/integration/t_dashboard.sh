@@ -80,13 +80,13 @@ check "... saying what is wrong" grep -q 'role="alert">Rating' "$TMP/body"
 expect_eq "a rating with nothing chosen is refused" 400 "$(rate "$A" "$R1")"
 expect_eq "a rating without the form token is refused" 403 "$(http "$A" POST /ratings --data-urlencode "m=$R1" --data-urlencode rating=3)"
 http "$A" GET "/chat/$CID" >/dev/null
-check "the chat page shows the thumb given, pressed" \
-	grep -q "<button form=\"rate\" name=\"up\" value=\"$R1\" class=\"up\" aria-pressed=\"true\"" "$TMP/body"
+check "the chat page shows the thumb given (the Rate link says it; the script presses its thumb)" \
+	grep -q '<a href="?rate=[0-9]*" class="up">Rated good</a>' <<<"$(sed -n "/id=\"m-$R1\"/,/<\/article>/p" "$TMP/body")"
 check "  ... as buttons of one rating form carrying the page's token once" \
 	test "$(grep -o '<form method="post" action="/ratings" id="rate"><input type="hidden" name="csrf"' "$TMP/body" | wc -l)" = 1
 check "  ... with no stars on the chat page" sh -c "! grep -q 'name=\"rating\"' '$TMP/body'"
 check "  ... and a reply's figures: tokens, time to first token, time and cost" \
-	grep -qE '<span class="stats">[0-9]+ in · [0-9]+ out( · first token [0-9]+\.[0-9]{2} s)?( · [0-9]+\.[0-9] s)? · \$[0-9.]+</span>' "$TMP/body"
+	grep -qE '<small>[^<]+ · [0-9]+ in · [0-9]+ out( · first token [0-9]+\.[0-9]{2} s)?( · [0-9]+\.[0-9] s)? · \$[0-9.]+ <a href="\?rate=' "$TMP/body"
 expect_eq "the rating page answers" 200 "$(http "$A" GET "/ratings?m=$R1")"
 check "  ... with its stars, 4 pressed" grep -q '<button type="submit" name="rating" value="4" aria-pressed="true">4 ★</button>' "$TMP/body"
 expect_eq "  ... and not for another user's reply (404)" 404 "$(http "$B" GET "/ratings?m=$R1")"
@@ -132,6 +132,8 @@ tidy_ok() {
 	return 1
 }
 check "/dashboard is valid HTML" tidy_ok "$TMP/dash.html"
+check "  ... whose note on titles reads right for any count (no \"1 chat titles\")" \
+	grep -q 'include the chat titles the model wrote (titles: <span data-k="titles">[0-9]*</span>)' "$TMP/dash.html"
 http "$B" GET /dashboard >/dev/null; cp "$TMP/body" "$TMP/empty.html"
 check "an empty /dashboard is valid HTML" tidy_ok "$TMP/empty.html"
 http "$A" GET "/chat/$CID" >/dev/null; cp "$TMP/body" "$TMP/chat.html"

@@ -15,8 +15,28 @@ M1=$(last_reply "$C")
 wait_reply "$M1" >/dev/null
 U1=$(sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$C' AND role = 'user'")
 http "$A" GET "/chat/$C" >/dev/null
-check "a finished chat offers Edit on the user's message" grep -q "href=\"/chat/$C/edit?m=$U1\">Edit</a>" "$TMP/body"
-check "  ... and Regenerate, a form with a model picker" grep -q "action=\"/chat/$C/regenerate\"" "$TMP/body"
+S1=$(sqlite3 "$DATA/data.db" "SELECT seq FROM messages WHERE id = '$U1'")
+check "a finished chat offers Edit on the user's message (?edit=SEQ, short)" \
+	grep -q "<article id=\"m-$U1\" data-role=\"user\" data-status=\"done\">.*<a href=\"?edit=$S1\">Edit</a>" <<<"$(tr -d '\n' <"$TMP/body")"
+expect_eq "  ... which opens the chat with it in the composer" 200 "$(http "$A" GET "/chat/$C?edit=$S1")"
+check "  ... its text there, to change" grep -q '>one</textarea>' "$TMP/body"
+check "  ... and the edit form's message id" grep -q "name=\"m\" value=\"$U1\"" "$TMP/body"
+expect_eq "?edit= of a reply's seq is 404 (only your messages)" 404 "$(http "$A" GET "/chat/$C?edit=$((S1 + 1))")"
+expect_eq "?edit= that is not a number is 400" 400 "$(http "$A" GET "/chat/$C?edit=x")"
+check "  ... saying what is wrong" grep -q 'role="alert"' "$TMP/body"
+R1=$(sqlite3 "$DATA/data.db" "SELECT seq FROM messages WHERE id = '$M1'")
+expect_eq "a reply's Rate (?rate=SEQ) goes to its rating page" 303 "$(http "$A" GET "/chat/$C?rate=$R1")"
+expect_eq "  ... /ratings?m=ID" "$BASE/ratings?m=$M1" "$(header Location)"
+expect_eq "?rate= of a user message's seq is 404" 404 "$(http "$A" GET "/chat/$C?rate=$S1")"
+http "$A" GET "/chat/$C" >/dev/null
+check "  ... and Regenerate under the last reply, with its model" \
+	grep -q "action=\"/chat/$C/regenerate\" class=\"regenerate\">" "$TMP/body"
+check "  ... and a link to the chat's settings" grep -q "href=\"$C/settings\">Chat settings</a>" "$TMP/body"
+expect_eq "the chat's settings page loads" 200 "$(http "$A" GET "/chat/$C/settings")"
+valid "the chat settings page"
+check "  ... with Regenerate and a model picker" grep -q '<select id="regen-model" name="model">' "$TMP/body"
+check "  ... rename, pin, the preset picker and delete" bash -c "grep -q '/rename\"' '$TMP/body' && grep -q '/pin\"' '$TMP/body' && grep -q 'id=\"preset\"' '$TMP/body' && grep -q '/delete\"' '$TMP/body'"
+expect_eq "another user's chat settings are 404" 404 "$(http "$B" GET "/chat/$C/settings")"
 
 # --- regenerate with another model
 expect_eq "regenerate with another model (303)" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/regenerate" model=sim-lorem)"

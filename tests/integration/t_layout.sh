@@ -49,7 +49,7 @@ wait_reply "$R" >/dev/null
 # --- the page's parts, as the HTML has them
 http "$A" GET "/chat/$C" >/dev/null
 cp "$TMP/body" "$TMP/chat.html"
-tap < <(python3 - "$TMP/chat.html" <<'PY'
+python3 - "$TMP/chat.html" >"$TMP/parts.out" 2>"$TMP/parts.err" <<'PY'
 import re, sys
 from html.parser import HTMLParser
 html = open(sys.argv[1], encoding="utf-8").read()
@@ -81,25 +81,30 @@ def inside(tag_attrs, cls):
 details = re.findall(r'<details class="chat-settings"( open)?>', html)
 check("one Chat settings <details>", len(details) == 1, details)
 check("  ... closed", details == [""], details)
-check("  ... named so", '<details class="chat-settings">\n<summary>Chat settings</summary>' in html)
-for what, pick in (("the Regenerate form", lambda t, a: t == "form" and a.get("action", "").endswith("/regenerate")),
-                   ("the preset picker", lambda t, a: t == "select" and a.get("id") == "preset"),
-                   ("the request tags", lambda t, a: t == "select" and a.get("name") in ("request_type", "category", "complexity"))):
+check("  ... named so", '<details class="chat-settings">\n<summary>Request tags</summary>' in html)
+regen = [s for t, a, s in p.found if t == "form" and a.get("action", "").endswith("/regenerate")]
+check("Regenerate is one small form in the dock, before the composer",
+      len(regen) == 1 and inside(regen[0], "dock") and not inside(regen[0], "chat-settings")
+      and html.find('class="regenerate"') < html.find('class="composer"'), regen)
+check("the preset picker is not on the chat page (it is on the chat's settings page)",
+      not any(t == "select" and a.get("id") == "preset" for t, a, s in p.found))
+for what, pick in (("the request tags", lambda t, a: t == "select" and a.get("name") in ("request_type", "category", "complexity")),):
     where = [s for t, a, s in p.found if pick(t, a)]
     check("  ... holds %s" % what, where and all(inside(s, "chat-settings") for s in where), where)
 tags = [a for t, a, s in p.found if t == "select" and a.get("name") in ("request_type", "category", "complexity")]
 check("  ... whose request tags belong to the composer (form=composer)",
       len(tags) == 3 and all(a.get("form") == "composer" for a in tags), tags)
-check("the instructions form is in it too", all(inside(s, "chat-settings") for t, a, s in p.found
-      if t == "form" and a.get("action", "").endswith("/instructions")))
+check("the instructions form is not on the chat page either", not any(t == "form" and
+      a.get("action", "").endswith("/instructions") for t, a, s in p.found))
 ctl = {a.get("id") or a.get("for") or a.get("type"): (t, a, s) for t, a, s in p.found if inside(s, "composer-row")}
 check("the model picker, Attach and Send share the composer's row",
       "model" in ctl and "files" in ctl and any(t == "button" and a.get("type") == "submit" for t, a, s in ctl.values()), sorted(ctl))
 f = [a for t, a, s in p.found if t == "input" and a.get("type") == "file"]
 check("Attach is a label for a visually hidden file input",
       len(f) == 1 and "visually-hidden" in f[0].get("class", "") and '<label for="files" class="attach"' in html, f)
-check("the chat's actions (rename, pin, delete) come after the messages and the composer",
-      0 < html.find('class="messages"') < html.find('class="composer"') < html.find('class="chat-actions"'))
+check("the chat's settings (rename, pin, preset, delete) are one link in its head, their forms elsewhere",
+      re.search(r'<p class="chat-menu">.*<a href="[0-9a-f-]{36}/settings">Chat settings</a></p>', html) is not None
+      and "/rename" not in html and "/delete" not in html)
 check("the main content comes before the sidebar", 0 < html.find('<main') < html.find('<nav class="sidebar"'))
 check("the sidebar's recent chats, search and account are behind one menu",
       re.search(r'<details class="menu">\n<summary>Menu</summary>\n<div class="menu-body">\n<form method="get" action="/chats" role="search"', html)
@@ -112,7 +117,9 @@ check("  ... and what a model takes besides text", opts.get("att-openai") == "At
 check("  ... or that it reasons", (opts.get("sim-claude") or "").endswith("$3/$15 per 1M tokens · reasoning"), opts.get("sim-claude"))
 check("  ... and starts on the chat's model", re.search(r'<option value="sim-slow" selected>', html.split('<select id="model"')[1].split("</select>")[0]))
 PY
-)
+rc=$?
+tap <"$TMP/parts.out"
+expect_eq "the page-parts check ran to its end$( [ $rc -eq 0 ] || printf ': %s' "$(tail -1 "$TMP/parts.err")")" 0 "$rc"
 
 # --- the last model used is where a new chat starts
 http "$A" GET /chat/new >/dev/null
@@ -123,7 +130,7 @@ signup "$B" "$(new_email)" 'password layout b' >/dev/null
 http "$B" GET /chat/new >/dev/null
 check "  ... and, for an account that sent nothing yet, on the default model (sim)" \
 	grep -q '<option value="sim" selected>' "$TMP/body"
-check "the new chat page has no Chat actions (nothing to rename yet)" bash -c "! grep -q 'class=\"chat-actions\"' '$TMP/body'"
+check "the new chat page has no Chat settings link (nothing to rename yet)" bash -c '! grep -q "/settings\">Chat settings" "$1"' _ "$TMP/body"
 
 # --- no page scrolls sideways at 360 px; the phone's menu reaches the chats
 PY=/usr/bin/python3

@@ -62,10 +62,10 @@ check "the page names the model of each reply" python3 - "$TMP/body" "$M1" "$M2"
 import re, sys
 page = open(sys.argv[1]).read()
 def who(mid):
-    m = re.search(r'id="m-%s".*?<span class="who">(.*?)</span>' % mid, page, re.S)
+    m = re.search(r'id="m-%s".*?<small>(.*?) · ' % mid, page, re.S)
     return m.group(1) if m else None
-assert who(sys.argv[2]) == "Assistant · Echo (added)", who(sys.argv[2])
-assert who(sys.argv[3]) == "Assistant · Simulated (lorem)", who(sys.argv[3])
+assert who(sys.argv[2]) == "Echo (added)", who(sys.argv[2])
+assert who(sys.argv[3]) == "Simulated (lorem)", who(sys.argv[3])
 PY
 expect_eq "each request has one usage row with its model" "echo-added|1 sim-lorem|1" \
 	"$(sqlite3 "$DATA/data.db" "SELECT model || '|' || count(*) FROM usage_logs WHERE chat_id = '$C' AND type = 'chat' GROUP BY model ORDER BY model" | paste -sd' ')"
@@ -77,7 +77,7 @@ check "disable a config model" "$CONFAB" model disable sim-lorem
 sleep 1.1
 http "$A" GET "/chat/$C" >/dev/null
 check "  ... the composer no longer offers it" sh -c "! grep -q 'option value=\"sim-lorem\"' '$TMP/body'"
-check "  ... but the page still names it on its old reply" grep -q 'Assistant · Simulated (lorem)' "$TMP/body"
+check "  ... but the page still names it on its old reply" grep -q '<small>Simulated (lorem) · ' "$TMP/body"
 expect_eq "  ... and a message sent to it is refused" 400 "$(send "$A" "$C" "again" sim-lorem)"
 check "  ... saying so" grep -q 'role="alert">That model is not offered' "$TMP/body"
 check "  ... keeping the text" grep -q '>again</textarea>' "$TMP/body"

@@ -65,7 +65,7 @@ M1=$(last_reply "$C1")
 check "the page shows the reply's first words while it is written" page_until "$C1" 'This is **provsim'
 expect_eq "  ... with the reply running" running "$(msg_field "$M1" status)"
 check "  ... and data-status=\"running\"" \
-	grep -q "id=\"m-$M1\" class=\"msg msg-assistant\" data-role=\"assistant\" data-status=\"running\"" "$TMP/body"
+	grep -q "id=\"m-$M1\" data-role=\"assistant\" data-status=\"running\"" "$TMP/body"
 check "  ... refreshes itself without JavaScript (<noscript><meta http-equiv=\"refresh\">)" \
 	grep -q '<noscript><meta http-equiv="refresh" content="[0-9]*;url=[^"]*"></noscript>' "$TMP/body"
 # A URL that differs from the page's only in its #fragment would scroll,
@@ -89,9 +89,11 @@ check "  ... but not yet the end of the reply" hasnt "$TMP/dump" 'velit esse.'
 check "  ... and says it is being written" has "$TMP/dump" 'Writing…'
 check "  ... and shows the Stop button" grep -qx 'Stop' "$TMP/dump"
 check "  ... and w3m sees the refresh (\"Refresh (2 sec)\")" grep -q '^Refresh ([0-9]* sec)' "$TMP/dump"
-check "  ... and starts at the messages: title, question, reply, then the composer, the chat's settings and actions, the menu" \
+check "  ... and starts at the messages: title, question, reply, then the composer, its request tags, the menu" \
 	lines_in_order "$TMP/dump" 'no script' 'Tell me everything' 'Simulated reply' 'Stop' 'Send' \
-	'Chat settings' 'Chat actions' 'Delete chat' 'Recent'
+	'Request tags' 'Recent'
+check "  ... with the chat's settings a link, not forms (they are on /chat/ID/settings)" \
+	hasnt "$TMP/dump" 'Delete chat'
 
 # Sending while the reply is written is refused, clearly, and the draft kept.
 token=$(csrf_from_body)
@@ -107,7 +109,7 @@ expect_eq "  ... and not stored" 0 "$(sqlite3 "$DATA/data.db" "SELECT count(*) F
 expect_eq "the reply ends done" done "$(wait_reply "$M1" 40)"
 expect_eq "the chat page loads" 200 "$(http "$A" GET "/chat/$C1")"
 check "  ... with data-status=\"done\"" \
-	grep -q "id=\"m-$M1\" class=\"msg msg-assistant\" data-role=\"assistant\" data-status=\"done\"" "$TMP/body"
+	grep -q "id=\"m-$M1\" data-role=\"assistant\" data-status=\"done\"" "$TMP/body"
 check "  ... and no refresh meta any more" bash -c "! grep -q 'http-equiv=\"refresh\"' '$TMP/body'"
 check "  ... nor poll.js" bash -c "! grep -q 'poll.js' '$TMP/body'"
 check "  ... nor a Stop form" test -z "$(stop_form)"
@@ -164,7 +166,7 @@ check "  ... keeping its partial text" test -n "$partial"
 check "  ... which is a beginning of the full reply, not all of it" \
 	test "${FULL#"$partial"}" != "$FULL" -a "$partial" != "$FULL"
 check "the stopped page has the message with data-status=\"stopped\"" \
-	grep -q "id=\"m-$M2\" class=\"msg msg-assistant\" data-role=\"assistant\" data-status=\"stopped\"" "$TMP/body"
+	grep -q "id=\"m-$M2\" data-role=\"assistant\" data-status=\"stopped\"" "$TMP/body"
 check "  ... with no refresh meta" bash -c "! grep -q 'http-equiv=\"refresh\"' '$TMP/body'"
 check "  ... no Stop form" test -z "$(stop_form)"
 check "  ... and the composer back" composer_shown

@@ -178,10 +178,13 @@ expect_eq "  ... stored" "Chat rule." "$(q "SELECT system_prompt FROM chats WHER
 expect_eq "the chat page loads" 200 "$(http "$A" GET "/chat/$CID")"
 valid "the chat page with a preset"
 check "  ... showing the active preset" grep -q 'Preset: <strong>Full pirate</strong>' "$TMP/body"
-check "  ... chosen in the picker" grep -q "<option value=\"$P_FULL\" selected>Full pirate</option>" "$TMP/body"
-check "  ... and the chat's instructions in their form" grep -q '>Chat rule.</textarea>' "$TMP/body"
 dump
 check "w3m shows the active preset" has "$TMP/dump" 'Preset: Full pirate'
+expect_eq "the chat's settings page loads" 200 "$(http "$A" GET "/chat/$CID/settings")"
+valid "the chat settings page with a preset"
+check "  ... chosen in its picker" grep -q "<option value=\"$P_FULL\" selected>Full pirate</option>" "$TMP/body"
+check "  ... and the chat's instructions in their form" grep -q '>Chat rule.</textarea>' "$TMP/body"
+dump
 check "  ... and the preset history" has "$TMP/dump" 'Preset history'
 expect_eq "send with the system-prompt echo model" 303 "$(send "$A" "$CID" 'Ahoy?' sim-system)"
 MID=$(last_reply "$CID")
@@ -212,8 +215,8 @@ expect_eq "the history has every switch, in order" \
 	"$P_FULL|Full pirate,$P_RM|Role and mode,|,$P_FULL|Full pirate" \
 	"$(q "SELECT group_concat(coalesce(preset_id, '') || '|' || preset_name, ',') FROM (SELECT * FROM chat_preset_history WHERE chat_id = '$CID' ORDER BY id)")"
 check "  ... each with a time" test "$(q "SELECT count(*) FROM chat_preset_history WHERE chat_id = '$CID' AND changed_at > 0")" -eq 4
-http "$A" GET "/chat/$CID" >/dev/null
-valid "the chat page with a preset history"
+http "$A" GET "/chat/$CID/settings" >/dev/null
+valid "the chat settings page with a preset history"
 dump
 python3 - "$TMP/dump" <<'PY' >"$TMP/verdict"
 import re, sys
@@ -252,8 +255,8 @@ valid "the presets page with an incomplete preset"
 check "the list warns it is incomplete" grep -q 'class="warning">Incomplete: a component it used was deleted' "$TMP/body"
 http "$A" GET "/presets/$P_FULL" >/dev/null
 check "the edit form says which slot lost its component" grep -q 'class="warning">The style component of this preset was deleted' "$TMP/body"
-http "$A" GET "/chat/$CID" >/dev/null
-check "the chat page warns too" grep -q 'class="warning">“Full pirate” is incomplete: its style component was deleted' "$TMP/body"
+http "$A" GET "/chat/$CID/settings" >/dev/null
+check "the chat's settings page warns too" grep -q 'class="warning">“Full pirate” is incomplete: its style component was deleted' "$TMP/body"
 valid "the chat page with an incomplete preset"
 send "$A" "$CID" 'Still?' sim-system >/dev/null
 MID=$(last_reply "$CID")

@@ -86,7 +86,7 @@ for pair in "$M1:GPT" "$M2:Simulated Claude (thinks)" "$M3:Simulated Gemini (thi
 	id=${pair%%:*} name=${pair#*:}
 	[ "$id" = "$M1" ] && name="Simulated (echo)"
 	check "  ... message ${id:0:8} shows the model that answered ($name)" \
-		grep -qF "Assistant · $name" <<<"$(article "$id")"
+		grep -qF "<small>$name" <<<"$(article "$id")"
 done
 check "  ... and each reply's text" grep -qF "You said: Gemini now" <<<"$(article "$M3")"
 check "  ... the OpenAI reply has no reasoning block" bash -c "! grep -q '<details' <<<\"\$1\"" _ "$(article "$M1")"
@@ -138,7 +138,7 @@ assert b["rnext"] == len(got.encode()), b' "$TMP/poll1" "$TMP/body"
 http "$A" GET "/chat/$C2" >/dev/null
 check "  ... the page without JS shows it in an open <details>" \
 	grep -q '<details class="reasoning" open><summary>Reasoning</summary><div class="thinking">The ' "$TMP/body"
-check "  ... labelled Thinking… (no answer yet)" grep -q 'class="status">Thinking…</span>' "$TMP/body"
+check "  ... labelled Thinking… (no answer yet)" grep -q 'class="status">Thinking…</p>' "$TMP/body"
 check "  ... and tells poll.js where it ends (data-rnext)" grep -q "id=\"m-$MS\"[^>]*data-rnext=\"[1-9]" "$TMP/body"
 CSRF_PAGE="/chat/$C2" post "$A" "/chat/$C2/stop" >/dev/null
 expect_eq "stopped while thinking" stopped "$(wait_reply "$MS")"

@@ -67,8 +67,8 @@ check "  ... with a form that confirms" grep -q '<input type="hidden" name="conf
 check "  ... posting to the delete" grep -q "<form method=\"post\" action=\"/chats/$X/delete\">" "$TMP/body"
 check "  ... and a Cancel back where it came from" grep -q '<a href="/chats">Cancel</a>' "$TMP/body"
 expect_eq "  ... having deleted nothing" 0 "$(trashed "$X")"
-http "$A" GET "/chat/$X" >/dev/null
-check "the chat page's own Delete posts to the same address" \
+http "$A" GET "/chat/$X/settings" >/dev/null
+check "the chat's settings page's Delete posts to the same address" \
 	grep -q "<form method=\"post\" action=\"/chats/$X/delete\"" "$TMP/body"
 expect_eq "  ... and asks the same (the form sends no confirm)" 200 "$(post "$A" "/chats/$X/delete")"
 check "  ... its Cancel going back to the chat" grep -q "<a href=\"/chat/$X\">Cancel</a>" "$TMP/body"
