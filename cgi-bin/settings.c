@@ -137,7 +137,7 @@ static int show_settings(struct req *r, int status, const char *error)
 {
 	struct tval *ctx = page_ctx(r, "Settings", NULL);
 	struct tval *list = tv_set(r->a, ctx, "providers", tv_list(r->a));
-	size_t n;
+	size_t n, shown = 0;
 	struct key_info *keys = store_keys_provider_key_list(g.user_db, r->a, r->user->id, &n);
 
 	for (size_t i = 0; i < g.models.nproviders; i++) {
@@ -146,6 +146,7 @@ static int show_settings(struct req *r, int status, const char *error)
 		if (!strcmp(p->name, "demo") && g.models.nproviders == 1)
 			continue;   /* the offline demo takes no key */
 		x = tv_push(r->a, list, tv_map(r->a));
+		shown++;
 		tv_set(r->a, x, "name", tv_str_ref(r->a, p->name));
 		tv_set(r->a, x, "type", tv_str_ref(r->a, p->type));
 		for (size_t k = 0; k < n; k++) {
@@ -157,7 +158,8 @@ static int show_settings(struct req *r, int status, const char *error)
 			tv_set_str(r->a, x, "added", when);
 		}
 	}
-	tv_set_bool(r->a, ctx, "no_providers", g.models.nproviders == 0);
+	/* Only the demo: no key to add either, and the page says so. */
+	tv_set_bool(r->a, ctx, "no_providers", shown == 0);
 	add_plan(r, ctx);
 	if (error)
 		tv_set_str(r->a, ctx, "error", error);

@@ -356,20 +356,36 @@ static void rewrite(cmark_node *doc)
 	cmark_iter_free(it);
 }
 
-/* Append html to out with rel="nofollow noopener" in every <a>. Text and
- * attribute values in cmark's output are escaped, so each "<a href=\"" in it
- * is a link the renderer wrote. */
-static void append_with_rel(struct buf *out, const char *html)
+/* Append html to out with rel="nofollow noopener" in every <a>, and every
+ * <pre> in the tab order, so a keyboard can scroll a wide code block (axe:
+ * scrollable-region-focusable). Text and attribute values in cmark's output
+ * are escaped, so each "<a href=\"" and "<pre>" in it is a tag the renderer
+ * wrote. */
+static void append_with_attrs(struct buf *out, const char *html)
 {
-	static const char tag[] = "<a href=\"";
-	static const char with_rel[] = "<a rel=\"nofollow noopener\" href=\"";
-	const char *p = html, *q;
+	static const struct { const char *tag, *with; } rw[] = {
+		{ "<a href=\"", "<a rel=\"nofollow noopener\" href=\"" },
+		{ "<pre>", "<pre tabindex=\"0\">" },
+	};
+	const char *p = html, *next[sizeof rw / sizeof *rw];
+	size_t k;
 
+	/* next[k]: where rw[k].tag next occurs; each is searched for once per
+	 * occurrence, so the pass stays linear. */
+	for (k = 0; k < sizeof rw / sizeof *rw; k++)
+		next[k] = strstr(html, rw[k].tag);
 	buf_reserve(out, strlen(html));
-	while ((q = strstr(p, tag)) != NULL) {
-		buf_append(out, p, (size_t)(q - p));
-		buf_append(out, with_rel, sizeof with_rel - 1);
-		p = q + sizeof tag - 1;
+	for (;;) {
+		size_t which = sizeof rw / sizeof *rw;
+		for (k = 0; k < sizeof rw / sizeof *rw; k++)
+			if (next[k] && (which == sizeof rw / sizeof *rw || next[k] < next[which]))
+				which = k;
+		if (which == sizeof rw / sizeof *rw)
+			break;
+		buf_append(out, p, (size_t)(next[which] - p));
+		buf_puts(out, rw[which].with);
+		p = next[which] + strlen(rw[which].tag);
+		next[which] = strstr(p, rw[which].tag);
 	}
 	buf_puts(out, p);
 }
@@ -380,11 +396,11 @@ static void append_highlighted(struct buf *out, const char *html)
 	struct buf hl = BUF_INIT;
 
 	if (!strstr(html, "<pre><code class=\"language-")) {
-		append_with_rel(out, html);
+		append_with_attrs(out, html);
 		return;
 	}
 	markdown_highlight(html, &hl);
-	append_with_rel(out, buf_str(&hl));
+	append_with_attrs(out, buf_str(&hl));
 	buf_free(&hl);
 }
 

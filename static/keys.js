@@ -81,7 +81,9 @@
           .map(function (c) { return c.innerText; }).join("\n\n");
       }));
       [].forEach.call(a.querySelectorAll("pre"), function (p) {
-        p.parentNode.insertBefore(button("Copy code", function () { return p.textContent; }), p);
+        var b = button("Copy code", function () { return p.textContent; });
+        b.classList.add("cc");
+        p.parentNode.insertBefore(b, p);
       });
     });
   }

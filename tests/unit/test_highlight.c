@@ -178,10 +178,10 @@ static void markdown_blocks(void **state)
 			 "```\nplain\n```\n\n[l](http://x.test)";
 	(void)state;
 	assert_int_equal(markdown_render(md, strlen(md), &b), 0);
-	assert_has(buf_str(&b), "<pre><code class=\"language-python\"><span class=\"hl-t\">print</span>("
+	assert_has(buf_str(&b), "<pre tabindex=\"0\"><code class=\"language-python\"><span class=\"hl-t\">print</span>("
 				"<span class=\"hl-s\">&quot;&lt;b&gt;&amp;&quot;</span>)\n</code></pre>");
-	assert_has(buf_str(&b), "<pre><code class=\"language-nolang\">x &lt; y\n</code></pre>");
-	assert_has(buf_str(&b), "<pre><code>plain\n</code></pre>");
+	assert_has(buf_str(&b), "<pre tabindex=\"0\"><code class=\"language-nolang\">x &lt; y\n</code></pre>");
+	assert_has(buf_str(&b), "<pre tabindex=\"0\"><code>plain\n</code></pre>");
 	assert_has(buf_str(&b), "<a rel=\"nofollow noopener\" href=\"http://x.test\">");
 	assert_has(buf_str(&b), "Text &lt;b&gt;");
 	buf_free(&b);

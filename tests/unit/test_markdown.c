@@ -182,14 +182,14 @@ static void fenced_code(void **state)
 {
 	const char *html = render(state, "```c\nint x = a < b;\n```\n");
 	assert_string_equal(html,
-		"<pre><code class=\"language-c\"><span class=\"hl-t\">int</span> x = a &lt; b;\n"
+		"<pre tabindex=\"0\"><code class=\"language-c\"><span class=\"hl-t\">int</span> x = a &lt; b;\n"
 		"</code></pre>\n");
 	html = render(state, "```\"><script>alert(1)</script>\nx\n```\n");
 	assert_lacks(html, "<script");
-	assert_contains(html, "<pre><code class=\"language-&quot;&gt;&lt;script&gt;alert(1)"
+	assert_contains(html, "<pre tabindex=\"0\"><code class=\"language-&quot;&gt;&lt;script&gt;alert(1)"
 			"&lt;/script&gt;\">x\n</code></pre>");
 	html = render(state, "~~~ js onclick=alert(1)\nx\n~~~\n");
-	assert_contains(html, "<pre><code class=\"language-js\">x\n");
+	assert_contains(html, "<pre tabindex=\"0\"><code class=\"language-js\">x\n");
 	assert_false(in_tag(html, "onclick"));
 }
 
