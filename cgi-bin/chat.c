@@ -47,13 +47,16 @@ static const struct field edit_fields[] = {
 };
 static const struct field edit_page_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
+	{ "tags", V_INT, 0, 0, 1, NULL, "Request tags" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
-/* GET /chat/ID: ?edit=SEQ, ?rate=SEQ, and the no-JS refresh's t (ignored). */
+/* GET /chat/ID: ?edit=SEQ, ?rate=SEQ, ?tags=1 (the request tags shown),
+ * and the no-JS refresh's t (ignored). */
 static const struct field chat_page_fields[] = {
 	{ "edit", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Message" },
 	{ "rate", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reply" },
 	{ "t", V_INT, 0, 0, INT64_C(1) << 40, NULL, NULL },
+	{ "tags", V_INT, 0, 0, 1, NULL, "Request tags" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 /* GET /chat/new?model=ID: the model the composer starts on. */
@@ -140,10 +143,11 @@ static const char *reply_stats(struct arena *a, const struct message *m)
 	return arena_printf(a, "%s · %s", s, money_format(a, m->cost, MONEY_SHORT));
 }
 
-/* The line under an ended reply: its model and figures, and its Rate
- * link (?rate=SEQ: the rating page, cgi-bin/dashboard.c; static/keys.js
- * makes it the thumbs of the page's one rating form). The link is short
- * because a chat of 100 messages carries 50 of them. */
+/* The line under an ended reply: its model and figures; and its thumb,
+ * if given, which static/keys.js presses on the thumbs it adds (buttons
+ * of the page's one rating form). No link per reply: a chat of 100
+ * messages would carry 50; the chat's "Rate replies" link leads to the
+ * newest reply's rating page, which walks to the others. */
 static void reply_meta(struct req *r, struct tval *x, const struct message *m)
 {
 	const char *meta = m->model && *m->model ? model_name(m->model) : "Assistant";
@@ -152,8 +156,6 @@ static void reply_meta(struct req *r, struct tval *x, const struct message *m)
 	tv_set(r->a, x, "meta", tv_str_ref(r->a, meta));
 	if (m->vote)
 		tv_set(r->a, x, "vote", tv_str_ref(r->a, m->vote > 0 ? "up" : "down"));
-	tv_set(r->a, x, "rate_label", tv_str_ref(r->a, m->vote > 0 ? "Rated good"
-						   : m->vote < 0 ? "Rated bad" : "Rate"));
 }
 
 /* A message as the _message template wants it; text and reasoning are
@@ -239,6 +241,30 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 /* The chat page; status, an error for role=alert and a draft to keep.
  * edit_of: the id of a user message being edited: the page then shows the
  * messages before it, and the composer holds it (draft, or its text). */
+/* 1 if this request's route declares the field (send and edit declare the
+ * request tags; regenerate and the GET pages do not). */
+static int route_declares(const struct req *r, const char *name)
+{
+	for (const struct field *f = r->fields; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return 1;
+	return 0;
+}
+
+/* The request tags are a link to ?tags=1 until asked for (they would be a
+ * tenth of a long chat's markup), and stay shown when a send carried one. */
+static int tags_shown(struct req *r)
+{
+	static const char *const f[] = { "request_type", "category", "complexity" };
+	const char *v;
+	if (route_declares(r, "tags"))
+		return (v = http_query(r, "tags")) && !strcmp(v, "1");
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+		if (route_declares(r, f[i]) && (v = http_form(r, f[i])) && *v)
+			return 1;
+	return 0;
+}
+
 static int show_chat_view(struct req *r, const char *id, int status, const char *error,
 			  const char *draft, const char *edit_of)
 {
@@ -269,6 +295,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
 	tv_set_bool(r->a, ctx, "pinned", c.pinned);
 	tv_set_bool(r->a, ctx, "empty", n == 0);
+	tv_set_bool(r->a, ctx, "show_tags", tags_shown(r));
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(m[i].status, "running") && strcmp(m[i].status, "queued"))
 			continue;
@@ -294,6 +321,9 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		/* Edit is ?edit=SEQ, this page's own address: short, as Rate's. */
 		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
 			tv_set_bool(r->a, x, "can_edit", 1);
+		if (!edit_of && !strcmp(m[i].role, "assistant") &&
+		    strcmp(m[i].status, "running") && strcmp(m[i].status, "queued"))
+			tv_set_int(r->a, ctx, "rate_seq", m[i].seq);
 	}
 	if (edit_of)
 		attach_edit_show(r, c.id, ctx, edit_of, att, natt);
@@ -357,19 +387,10 @@ static int show_chat(struct req *r, const char *id, int status, const char *erro
 static int message_at(struct req *r, const char *seq_s, const char *role, char out[UUID_BUF])
 {
 	struct chat c;
-	struct message *m;
-	size_t n;
 	int64_t seq;
-	if (!uuid_valid(r->params[0]) || parse_int64(seq_s, &seq) ||
-	    store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) != STORE_OK)
-		return 0;
-	m = message_list(g.data_db, r->a, c.id, &n);
-	for (size_t i = 0; i < n; i++)
-		if (m[i].seq == seq && !strcmp(m[i].role, role)) {
-			memcpy(out, m[i].id, UUID_BUF);
-			return 1;
-		}
-	return 0;
+	return uuid_valid(r->params[0]) && !parse_int64(seq_s, &seq) &&
+	       store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) == STORE_OK &&
+	       store_chat_message_at(g.data_db, c.id, seq, role, out) == STORE_OK;
 }
 
 /* GET /chat/ID; ?edit=SEQ edits that message of yours, ?rate=SEQ goes to
@@ -408,6 +429,7 @@ static int new_chat_page(struct req *r)
 	struct tval *ctx = page_ctx(r, "New chat", NULL);
 	tv_set_bool(r->a, ctx, "empty", 1);
 	tv_set_bool(r->a, ctx, "new_chat", 1);
+	tv_set_bool(r->a, ctx, "show_tags", 1);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, "New chat"));
 	tv_set(r->a, ctx, "form_action", tv_str_ref(r->a, "/chat/new"));
 	tv_set_str(r->a, ctx, "draft", "");

@@ -6,6 +6,7 @@
 #include "dashboard.h"
 #include "classify.h"
 #include "page.h"
+#include "store_chat.h"
 #include "tz.h"
 #include "util.h"
 
@@ -227,6 +228,13 @@ static int rating_page(struct req *r)
 								  rr.content[n] ? "…" : "")));
 	if (rr.rating)
 		tv_set_int(r->a, ctx, "rating", rr.rating);
+	/* Without the script this page is how replies are rated: it walks
+	 * the chat's replies from the newest (the chat's Rate replies link). */
+	for (int later = 0; later <= 1; later++) {
+		char id[UUID_BUF];
+		if (store_chat_reply_beside(g.data_db, m, later, id) == STORE_OK)
+			tv_set_str(r->a, ctx, later ? "later" : "earlier", id);
+	}
 	tv_set_bool(r->a, ctx, "up", rr.vote == 1);
 	tv_set_bool(r->a, ctx, "down", rr.vote == -1);
 	stars = tv_set(r->a, ctx, "stars", tv_list(r->a));

@@ -285,6 +285,43 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
 	return m;
 }
 
+enum store_rc store_chat_message_at(struct db *db, const char *chat_id, int64_t seq,
+				    const char *role, char out[UUID_BUF])
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id FROM messages WHERE chat_id = ?1 "
+				       "AND seq = ?2 AND role = ?3");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, seq);
+	db_bind_text(st, 3, role);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, UUID_BUF, "%s", db_col_text(st, 0));
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum store_rc store_chat_reply_beside(struct db *db, const char *msg_id, int later,
+				      char out[UUID_BUF])
+{
+	sqlite3_stmt *st = later
+		? db_prep(db, "SELECT n.id FROM messages m JOIN messages n ON n.chat_id = m.chat_id "
+			      "WHERE m.id = ?1 AND n.role = 'assistant' AND n.seq > m.seq "
+			      "AND n.status NOT IN ('queued', 'running') ORDER BY n.seq LIMIT 1")
+		: db_prep(db, "SELECT n.id FROM messages m JOIN messages n ON n.chat_id = m.chat_id "
+			      "WHERE m.id = ?1 AND n.role = 'assistant' AND n.seq < m.seq "
+			      "AND n.status NOT IN ('queued', 'running') ORDER BY n.seq DESC LIMIT 1");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, msg_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, UUID_BUF, "%s", db_col_text(st, 0));
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 enum store_rc store_chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF])
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT id FROM messages WHERE chat_id = ?1 "

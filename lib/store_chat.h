@@ -83,6 +83,16 @@ struct message *message_list(struct db *db, struct arena *a, const char *chat_id
  * (/chat/ID#m-MSG); NOT_FOUND in a chat with none. The caller has checked
  * the chat belongs to the user. */
 enum store_rc store_chat_newest_message(struct db *db, const char *chat_id, char out[UUID_BUF]);
+/* The id of the chat's message at SEQ with ROLE (user/assistant): the
+ * page's short ?edit=SEQ and ?rate=SEQ links; NOT_FOUND when there is none.
+ * The caller has checked the chat belongs to the user. */
+enum store_rc store_chat_message_at(struct db *db, const char *chat_id, int64_t seq,
+				    const char *role, char out[UUID_BUF]);
+/* The id of the ended reply before (later 0) or after (later 1) the
+ * reply msg_id in its chat: the rating page's Earlier and Later links;
+ * NOT_FOUND at either end. The caller has checked the reply is the user's. */
+enum store_rc store_chat_reply_beside(struct db *db, const char *msg_id, int later,
+				      char out[UUID_BUF]);
 /* The model of the user's most recently used chat (send, edit and
  * regenerate set it), arena-owned; NULL when there is none yet. The new
  * chat's composer starts on it. */

@@ -57,25 +57,25 @@
     };
     return b;
   }
-  // Thumbs for a reply's Rate link: buttons of the page's one rating form
-  // (without the script the link leads to the rating page, one step more).
-  function thumb(a, id, up) {
+  // Thumbs on a reply's line: buttons of the page's one rating form, the
+  // one given pressed (without the script: the chat's Rate replies link).
+  function thumb(m, a, up) {
     var b = D.createElement("button");
     b.className = "th " + (up ? "up" : "down");
     b.setAttribute("form", "rate");
     b.name = up ? "up" : "down";
-    b.value = id;
+    b.value = a.id.slice(2);
     b.setAttribute("aria-label", up ? "Good reply" : "Bad reply");
-    b.setAttribute("aria-pressed", a.classList.contains(up ? "up" : "down"));
-    a.parentNode.insertBefore(b, a);
+    b.setAttribute("aria-pressed", a.getAttribute("data-vote") === b.name);
+    m.appendChild(b);
   }
   // A Copy button on each ended message and before each code block in it;
   // thumbs on each ended reply.
   function deco(root) {
-    [].forEach.call(root.querySelectorAll('.messages>article:not([data-status="queued"]):not([data-status="running"])'), function (a) {
-      var m = a.querySelector("small") || a, r = m.querySelector('a[href^="?rate="]');
+    [].forEach.call(root.querySelectorAll('.messages>li:not([data-status="queued"]):not([data-status="running"])'), function (a) {
+      var m = a.querySelector(":scope>small") || a;
       if (m.querySelector(".cp")) return;
-      if (r && D.getElementById("rate")) { thumb(r, a.id.slice(2), 1); thumb(r, a.id.slice(2), 0); }
+      if (m !== a && D.getElementById("rate")) { thumb(m, a, 1); thumb(m, a, 0); }
       m.appendChild(button("Copy message", function () {
         return [].filter.call(a.children, function (c) { return !c.matches("details, .cp, .status, small, a"); })
           .map(function (c) { return c.innerText; }).join("\n\n");

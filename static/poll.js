@@ -47,7 +47,8 @@
   }
 
   // What a reload would show now, put in place of what the live page shows:
-  // the messages (Edit links), Stop gone, Regenerate back, the new title.
+  // the messages (Edit links), Stop gone, Regenerate back, the new title
+  // and the Rate replies link.
   function bare(e) {
     e = e.cloneNode(true);
     [].forEach.call(e.querySelectorAll(".cp,.th"), function (c) { c.remove(); });
@@ -62,11 +63,11 @@
       D.title = d.title;
       // A message whole (what the script added set aside), unless it
       // holds the focus.
-      [].forEach.call(d.querySelectorAll(".messages > article"), function (f) {
+      [].forEach.call(d.querySelectorAll(".messages > li"), function (f) {
         var l = D.getElementById(f.id);
         if (l) swap(l, f);
       });
-      [".stop", ".regenerate", "main h1", ".sidebar-chats"].forEach(function (s) {
+      [".stop", ".regenerate", "main h1", ".chat-menu", ".sidebar-chats"].forEach(function (s) {
         var f = d.querySelector(s), l = D.querySelector(s), p, q;
         if (l && !f) {
           if (l.contains(D.activeElement)) D.getElementById("content").focus();
@@ -86,14 +87,14 @@
     }).catch(function () { if (tries > -3) setTimeout(sync, 2000, tries - 1, title); });
   }
 
-  function stream(article) {
-    var id = article.id.slice(2), body = article.querySelector(".plain");
-    var from = +(article.getAttribute("data-next") || 0), rfrom = +(article.getAttribute("data-rnext") || 0);
+  function stream(msg) {
+    var id = msg.id.slice(2), body = msg.querySelector(".plain");
+    var from = +(msg.getAttribute("data-next") || 0), rfrom = +(msg.getAttribute("data-rnext") || 0);
     var delay = 250, phase;
 
     // Reasoning goes in a <details> above the answer, made on first need.
     function thinking() {
-      var t = article.querySelector(".reasoning .thinking");
+      var t = msg.querySelector(".reasoning .thinking");
       if (t) return t;
       var d = D.createElement("details"), s = D.createElement("summary");
       d.className = "reasoning";
@@ -103,7 +104,7 @@
       t.className = "thinking";
       d.appendChild(s);
       d.appendChild(t);
-      if (body) article.insertBefore(d, body);
+      if (body) msg.insertBefore(d, body);
       return t;
     }
 
@@ -111,7 +112,7 @@
       fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom, opt)
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
-          var st = article.querySelector(".status");
+          var st = msg.querySelector(".status");
           if (d.text && body) body.appendChild(D.createTextNode(d.text));
           if (d.reasoning) {
             thinking().appendChild(D.createTextNode(d.reasoning));
@@ -124,9 +125,9 @@
           if (d.text || d.reasoning) grown(follow);
           if (d.html) {
             var first = list.querySelectorAll("[data-role=assistant]").length === 1;
-            article.outerHTML = d.html.trim();
-            article = D.getElementById(article.id);
-            var c = D.querySelector("form.composer"), e = article.querySelector(".error");
+            msg.outerHTML = d.html.trim();
+            msg = D.getElementById(msg.id);
+            var c = D.querySelector("form.composer"), e = msg.querySelector(".error");
             // (A composer hidden while the reply ran takes the focus back.)
             if (c && c.hidden) {
               c.hidden = false;
@@ -139,7 +140,7 @@
             return;
           }
           hear(d.text || "");
-          article.setAttribute("data-status", d.status);
+          msg.setAttribute("data-status", d.status);
           delay = 250;
           setTimeout(tick, delay);
         })
@@ -163,6 +164,6 @@
       .then(function (r) { b.disabled = r.ok; }, function () { b.disabled = false; });
   });
 
-  var a = list.querySelector('article[data-status="queued"], article[data-status="running"]');
+  var a = list.querySelector('.messages>li[data-status="queued"], .messages>li[data-status="running"]');
   if (a) stream(a);
 })();

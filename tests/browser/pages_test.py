@@ -115,8 +115,8 @@ class Site:
         while time.time() < end:
             self.get("/chat/" + chat)
             busy = self.d.execute_script(
-                "return document.querySelectorAll('article[data-status=queued],"
-                "article[data-status=running]').length")
+                "return document.querySelectorAll('.messages>li[data-status=queued],"
+                ".messages>li[data-status=running]').length")
             if busy == 0:
                 return True
             time.sleep(1)
@@ -124,7 +124,7 @@ class Site:
 
     def message_ids(self, role):
         return self.d.execute_script(
-            "return Array.from(document.querySelectorAll('article[data-role=' + arguments[0] + ']'))"
+            "return Array.from(document.querySelectorAll('.messages>li[data-role=' + arguments[0] + ']'))"
             ".map(function (a) { return a.id.replace(/^m-/, ''); })", role)
 
     def new_chat(self, text):
@@ -272,8 +272,8 @@ def run(site, axe_js, shots):
     need("the chat has two questions and two replies", len(users) == 2 and len(replies) == 2,
          "user %r assistant %r" % (users, replies))
     check("a reply has a code block and a table",
-          d.execute_script("return !!document.querySelector('article[data-role=assistant] pre code')"
-                           " && !!document.querySelector('article[data-role=assistant] table')"))
+          d.execute_script("return !!document.querySelector('.messages>li[data-role=assistant] pre code')"
+                           " && !!document.querySelector('.messages>li[data-role=assistant] table')"))
     other = site.new_chat("Plan a weekend in Lisbon for two.")
     trashed = site.new_chat("An old question to throw away.")
     need("the other demo replies finish", site.replies_done(other) and site.replies_done(trashed))

@@ -33,7 +33,7 @@ failures = 0
 
 
 
-# The text of a message's content: the article without its status, its
+# The text of a message's content: the message without its status, its
 # reasoning, its line of figures and what the script adds (Copy, thumbs).
 CONTENT_JS = """
   function content(a) {
@@ -225,13 +225,13 @@ def run(driver):
     drain_log(driver)
 
     info = driver.execute_script("""
-      var a = document.querySelectorAll('.messages article[data-role=assistant]');
+      var a = document.querySelectorAll('.messages>li[data-role=assistant]');
       a = a[a.length - 1];
       window.__marker = 1;
       var r = a && a.getBoundingClientRect();
       return a ? {id: a.id, status: a.getAttribute('data-status'), top: r.top, h: innerHeight,
                   poll: !!document.querySelector('script[src="/static/poll.js"]')} : null;""")
-    if not check("the page shows the assistant's reply as an article", info, driver.page_source[:2000]):
+    if not check("the page shows the assistant's reply as a message", info, driver.page_source[:2000]):
         return
     art = info["id"]
     check("  ... which is queued or running", info["status"] in ("queued", "running"),
@@ -309,9 +309,9 @@ def run(driver):
               "code: %r" % code[0].text[:200])
     check("  ... and no raw markdown left (the .plain text is gone)",
           not driver.find_elements(By.CSS_SELECTOR, body + " .plain"))
-    bodies = driver.find_elements(By.CSS_SELECTOR, ".messages > article")
+    bodies = driver.find_elements(By.CSS_SELECTOR, ".messages > li")
     check("  ... and the reply is shown once", len(driver.find_elements(By.ID, art)) == 1 and len(bodies) == 2,
-          "articles with the id: %d, message bodies: %d"
+          "messages with the id: %d, message bodies: %d"
           % (len(driver.find_elements(By.ID, art)), len(bodies)))
     stop = driver.find_elements(By.CSS_SELECTOR, "form.stop")
     check("the Stop form is hidden once the reply is done", all(not f.is_displayed() for f in stop))
@@ -373,13 +373,13 @@ def reasoning_live(driver, wait):
     driver.find_element(By.CSS_SELECTOR, 'form.composer button[type="submit"]').click()
     try:
         wait.until(lambda d: d.execute_script(
-            "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
+            "var a = document.querySelectorAll('.messages>li[data-role=assistant]');"
             "return a.length === 2;"))
     except Exception:  # noqa: BLE001
         not_ok("sending to sim-ollama-slow shows a second reply", driver.page_source[:1500])
         return
     art = driver.execute_script(
-        "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
+        "var a = document.querySelectorAll('.messages>li[data-role=assistant]');"
         "return a[a.length - 1].id;")
     sample_js = CONTENT_JS + """
       var a = document.getElementById(arguments[0]);

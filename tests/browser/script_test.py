@@ -128,22 +128,22 @@ def js(driver, src, *args):
 
 
 def last_reply(driver):
-    return js(driver, "var a = document.querySelectorAll('.messages article[data-role=assistant]');"
+    return js(driver, "var a = document.querySelectorAll('.messages>li[data-role=assistant]');"
                       "return a.length ? a[a.length - 1].id : null;")
 
 
 def wait_on_chat(driver, n_replies):
-    """After a send: the chat page, with n_replies assistant articles."""
+    """After a send: the chat page, with n_replies assistant messages."""
     WebDriverWait(driver, 15).until(lambda d: re.search("/chat/" + UUID, d.current_url) and js(
         d, "return document.readyState === 'complete' && "
-           "document.querySelectorAll('.messages article[data-role=assistant]').length === arguments[0]",
+           "document.querySelectorAll('.messages>li[data-role=assistant]').length === arguments[0]",
         n_replies))
     js(driver, "window.__marker = 1")
     return last_reply(driver)
 
 
 def sample_until_end(driver, art, every, extra="", limit=30):
-    """Samples of the reply article while it runs, and the first after."""
+    """Samples of the reply message while it runs, and the first after."""
     src = """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
@@ -272,16 +272,18 @@ def run(driver):
               stop: document.querySelectorAll('form.stop').length,
               edit: document.querySelectorAll('[data-role=user] > a[href^="?edit="]').length,
               rate: !!(a && a.querySelector('small button.th[form=rate]')),
-              side_current: (document.querySelector('.sidebar-chats .current') || {}).textContent || ''};"""
+              rate_all: !!document.querySelector('.chat-menu a[href^="?rate="]'),
+              side_current: (document.querySelector('.sidebar-chats [aria-current]') || {}).textContent || ''};"""
     try:
         WebDriverWait(driver, 15, 0.2).until(
             lambda d: js(d, "return document.querySelector('main h1').textContent") != title0)
     except Exception:  # noqa: BLE001
         pass
     livep = js(driver, parts_js, art)
-    check("when the reply ends, its rating, the Edit link and Regenerate appear without a reload",
-          livep["rate"] and livep["edit"] == 1 and livep["regen"] and livep["stop"] == 0,
-          "rate %(rate)r, edit links %(edit)r, regenerate %(regen)r, stop forms %(stop)r" % livep)
+    check("when the reply ends, its thumbs, Rate replies, the Edit link and Regenerate appear without a reload",
+          livep["rate"] and livep["rate_all"] and livep["edit"] == 1 and livep["regen"] and livep["stop"] == 0,
+          "thumbs %(rate)r, Rate replies %(rate_all)r, edit links %(edit)r, regenerate %(regen)r, "
+          "stop forms %(stop)r" % livep)
     check("  ... and the chat's generated title: heading, page title and sidebar (was %r)" % title0,
           livep["h1"] != title0 and livep["title"].startswith(livep["h1"]) and livep["h1"] in livep["side_current"],
           "h1 %(h1)r, title %(title)r, sidebar %(side_current)r" % livep)

@@ -126,6 +126,16 @@ last_reply() {
 }
 
 # msg_field MSG_ID COLUMN: one column of a message.
+# message_html MID: that message's element from the last page: its <li>
+# up to the next message's or the list's end (the page omits </li>).
+message_html() {
+	python3 - "$TMP/body" "$1" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<li id="m-%s".*?(?=<li id="m-|</ol>)' % re.escape(sys.argv[2]), html, re.S)
+print(m.group(0) if m else "")
+PY
+}
 msg_field() { sqlite3 "$DATA/data.db" "SELECT $2 FROM messages WHERE id = '$1'"; }
 
 # wait_reply MSG_ID [SECONDS]: wait until the message is no longer queued

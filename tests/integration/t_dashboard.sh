@@ -80,15 +80,23 @@ check "... saying what is wrong" grep -q 'role="alert">Rating' "$TMP/body"
 expect_eq "a rating with nothing chosen is refused" 400 "$(rate "$A" "$R1")"
 expect_eq "a rating without the form token is refused" 403 "$(http "$A" POST /ratings --data-urlencode "m=$R1" --data-urlencode rating=3)"
 http "$A" GET "/chat/$CID" >/dev/null
-check "the chat page shows the thumb given (the Rate link says it; the script presses its thumb)" \
-	grep -q '<a href="?rate=[0-9]*" class="up">Rated good</a>' <<<"$(sed -n "/id=\"m-$R1\"/,/<\/article>/p" "$TMP/body")"
+check "the chat page marks the thumb given (the script presses it)" \
+	grep -q "<li id=\"m-$R1\" data-role=\"assistant\" data-status=\"done\" data-vote=\"up\">" "$TMP/body"
+check "  ... and has one Rate replies link, to its newest reply (no link per reply)" \
+	test "$(grep -o '<a href="?rate=[0-9]*">Rate replies</a>' "$TMP/body" | wc -l)-$(grep -c 'href="?rate=' "$TMP/body")" = 1-1
 check "  ... as buttons of one rating form carrying the page's token once" \
 	test "$(grep -o '<form method="post" action="/ratings" id="rate"><input type="hidden" name="csrf"' "$TMP/body" | wc -l)" = 1
 check "  ... with no stars on the chat page" sh -c "! grep -q 'name=\"rating\"' '$TMP/body'"
 check "  ... and a reply's figures: tokens, time to first token, time and cost" \
-	grep -qE '<small>[^<]+ · [0-9]+ in · [0-9]+ out( · first token [0-9]+\.[0-9]{2} s)?( · [0-9]+\.[0-9] s)? · \$[0-9.]+ <a href="\?rate=' "$TMP/body"
+	grep -qE '<small>[^<]+ · [0-9]+ in · [0-9]+ out( · first token [0-9]+\.[0-9]{2} s)?( · [0-9]+\.[0-9] s)? · \$[0-9.]+</small>' "$TMP/body"
 expect_eq "the rating page answers" 200 "$(http "$A" GET "/ratings?m=$R1")"
 check "  ... with its stars, 4 pressed" grep -q '<button type="submit" name="rating" value="4" aria-pressed="true">4 ★</button>' "$TMP/body"
+check "  ... and a link to the chat's later reply (the first has no earlier one)" \
+	bash -c 'grep -q "<p class=\"walk\"> <a href=\"/ratings?m=$1\" rel=\"next\">Later reply</a></p>" "$2"' _ "$R2" "$TMP/body"
+http "$A" GET "/ratings?m=$R2" >/dev/null
+check "  ... which links back to the earlier one" grep -q "<a href=\"/ratings?m=$R1\" rel=\"prev\">Earlier reply</a>" "$TMP/body"
+expect_eq "the chat's Rate replies link leads to its newest reply" "$BASE/ratings?m=$R2" \
+	"$(http "$A" GET "/chat/$CID?rate=$(msg_field "$R2" seq)" >/dev/null; header Location)"
 expect_eq "  ... and not for another user's reply (404)" 404 "$(http "$B" GET "/ratings?m=$R1")"
 expect_eq "  ... nor for a bad id (400)" 400 "$(http "$A" GET "/ratings?m=nope")"
 token=$(csrf_for "$A" "/chat/$CID")

@@ -17,7 +17,7 @@ U1=$(sqlite3 "$DATA/data.db" "SELECT id FROM messages WHERE chat_id = '$C' AND r
 http "$A" GET "/chat/$C" >/dev/null
 S1=$(sqlite3 "$DATA/data.db" "SELECT seq FROM messages WHERE id = '$U1'")
 check "a finished chat offers Edit on the user's message (?edit=SEQ, short)" \
-	grep -q "<article id=\"m-$U1\" data-role=\"user\" data-status=\"done\">.*<a href=\"?edit=$S1\">Edit</a>" <<<"$(tr -d '\n' <"$TMP/body")"
+	grep -q "<li id=\"m-$U1\" data-role=\"user\" data-status=\"done\">.*<a href=\"?edit=$S1\">Edit</a>" <<<"$(tr -d '\n' <"$TMP/body")"
 expect_eq "  ... which opens the chat with it in the composer" 200 "$(http "$A" GET "/chat/$C?edit=$S1")"
 check "  ... its text there, to change" grep -q '>one</textarea>' "$TMP/body"
 check "  ... and the edit form's message id" grep -q "name=\"m\" value=\"$U1\"" "$TMP/body"

@@ -47,7 +47,7 @@ check "the 404 page signed out is valid HTML" tidy_ok "$TMP/page.html"
 http "$A" GET "/chat/$CID" >/dev/null
 grep -q 'id="m-' "$TMP/body" && cp "$TMP/body" "$TMP/chat.html"
 check "messages carry id, data-role and data-status" \
-	grep -q '<article id="m-[0-9a-f-]\{36\}" data-role="user" data-status="done">' "$TMP/chat.html"
+	grep -q '<li id="m-[0-9a-f-]\{36\}" data-role="user" data-status="done">' "$TMP/chat.html"
 check "a user's markup is shown as text, never run" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$TMP/chat.html"
 check "a failed reply shows its error in role=alert" \
 	grep -q 'role="alert">The provider refused the key.' "$TMP/chat.html"

@@ -49,10 +49,13 @@ wait_reply "$R" >/dev/null
 # --- the page's parts, as the HTML has them
 http "$A" GET "/chat/$C" >/dev/null
 cp "$TMP/body" "$TMP/chat.html"
-python3 - "$TMP/chat.html" >"$TMP/parts.out" 2>"$TMP/parts.err" <<'PY'
+http "$A" GET "/chat/$C?tags=1" >/dev/null
+cp "$TMP/body" "$TMP/tags.html"
+python3 - "$TMP/chat.html" "$TMP/tags.html" >"$TMP/parts.out" 2>"$TMP/parts.err" <<'PY'
 import re, sys
 from html.parser import HTMLParser
 html = open(sys.argv[1], encoding="utf-8").read()
+tags_html = open(sys.argv[2], encoding="utf-8").read()
 n = 0
 def check(what, cond, why=""):
     print(("ok - " if cond else "not ok - ") + what)
@@ -75,24 +78,28 @@ class P(HTMLParser):
             while self.stack and self.stack.pop()[0] != tag:
                 pass
 p = P(); p.feed(html)
+pt = P(); pt.feed(tags_html)
 def inside(tag_attrs, cls):
     return any(cls in c.split() for _, c, _ in tag_attrs)
+def is_tag(t, a):
+    return t == "select" and a.get("name") in ("request_type", "category", "complexity")
 
-details = re.findall(r'<details class="chat-settings"( open)?>', html)
-check("one Chat settings <details>", len(details) == 1, details)
-check("  ... closed", details == [""], details)
-check("  ... named so", '<details class="chat-settings">\n<summary>Request tags</summary>' in html)
+check("the request tags are one link under the composer (?tags=1), not on the page",
+      '<p class="chat-settings"><a href="?tags=1#rq-type">Request tags</a></p>' in html
+      and "<details class=\"chat-settings\"" not in html and not any(is_tag(t, a) for t, a, s in p.found))
+details = re.findall(r'<details class="chat-settings"( open)?>', tags_html)
+check("  ... which shows them in one <details>, open", details == [" open"], details)
+check("  ... named so", '<details class="chat-settings" open>\n<summary>Request tags</summary>' in tags_html)
 regen = [s for t, a, s in p.found if t == "form" and a.get("action", "").endswith("/regenerate")]
 check("Regenerate is one small form in the dock, before the composer",
       len(regen) == 1 and inside(regen[0], "dock") and not inside(regen[0], "chat-settings")
       and html.find('class="regenerate"') < html.find('class="composer"'), regen)
 check("the preset picker is not on the chat page (it is on the chat's settings page)",
       not any(t == "select" and a.get("id") == "preset" for t, a, s in p.found))
-for what, pick in (("the request tags", lambda t, a: t == "select" and a.get("name") in ("request_type", "category", "complexity")),):
-    where = [s for t, a, s in p.found if pick(t, a)]
-    check("  ... holds %s" % what, where and all(inside(s, "chat-settings") for s in where), where)
-tags = [a for t, a, s in p.found if t == "select" and a.get("name") in ("request_type", "category", "complexity")]
-check("  ... whose request tags belong to the composer (form=composer)",
+where = [s for t, a, s in pt.found if is_tag(t, a)]
+check("  ... holding the three request tags", len(where) == 3 and all(inside(s, "chat-settings") for s in where), where)
+tags = [a for t, a, s in pt.found if is_tag(t, a)]
+check("  ... which belong to the composer (form=composer)",
       len(tags) == 3 and all(a.get("form") == "composer" for a in tags), tags)
 check("the instructions form is not on the chat page either", not any(t == "form" and
       a.get("action", "").endswith("/instructions") for t, a, s in p.found))
@@ -103,7 +110,7 @@ f = [a for t, a, s in p.found if t == "input" and a.get("type") == "file"]
 check("Attach is a label for a visually hidden file input",
       len(f) == 1 and "visually-hidden" in f[0].get("class", "") and '<label for="files" class="attach"' in html, f)
 check("the chat's settings (rename, pin, preset, delete) are one link in its head, their forms elsewhere",
-      re.search(r'<p class="chat-menu">.*<a href="[0-9a-f-]{36}/settings">Chat settings</a></p>', html) is not None
+      re.search(r'<p class="chat-menu">.*<a href="[0-9a-f-]{36}/settings">Chat settings</a> · <a href="\?rate=\d+">Rate replies</a></p>', html) is not None
       and "/rename" not in html and "/delete" not in html)
 check("the main content comes before the sidebar", 0 < html.find('<main') < html.find('<nav class="sidebar"'))
 check("the sidebar's recent chats, search and account are behind one menu",

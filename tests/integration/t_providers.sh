@@ -73,30 +73,22 @@ expect_eq "one chat usage row per reply" 6 \
 expect_eq "the chat page loads" 200 "$(http "$A" GET "/chat/$CID")"
 # tidy: 0 clean, 1 warnings, 2 errors; as in t_html.sh.
 check "  ... is valid HTML" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/body"
-article() { # MID: the message's <article> from the last page
-	python3 - "$TMP/body" "$1" <<'PY'
-import re, sys
-html = open(sys.argv[1]).read()
-m = re.search(r'<article id="m-%s".*?</article>' % sys.argv[2], html, re.S)
-print(m.group(0) if m else "")
-PY
-}
 for pair in "$M1:GPT" "$M2:Simulated Claude (thinks)" "$M3:Simulated Gemini (thinks)" \
 	    "$M4:Simulated Ollama (native)" "$M5:OpenAI-compatible: reasoning_content"; do
 	id=${pair%%:*} name=${pair#*:}
 	[ "$id" = "$M1" ] && name="Simulated (echo)"
 	check "  ... message ${id:0:8} shows the model that answered ($name)" \
-		grep -qF "<small>$name" <<<"$(article "$id")"
+		grep -qF "<small>$name" <<<"$(message_html "$id")"
 done
-check "  ... and each reply's text" grep -qF "You said: Gemini now" <<<"$(article "$M3")"
-check "  ... the OpenAI reply has no reasoning block" bash -c "! grep -q '<details' <<<\"\$1\"" _ "$(article "$M1")"
+check "  ... and each reply's text" grep -qF "You said: Gemini now" <<<"$(message_html "$M3")"
+check "  ... the OpenAI reply has no reasoning block" bash -c "! grep -q '<details' <<<\"\$1\"" _ "$(message_html "$M1")"
 check "  ... Claude's reasoning is folded in a closed <details>, escaped" grep -qF \
 	'<details class="reasoning"><summary>Reasoning</summary><div class="thinking">The user wants an answer. Let me think it through, step by step &amp; &lt;carefully&gt;, before </div></details>' \
-	<<<"$(article "$M2")"
-check "  ... before the answer" grep -qE '</details><p>You said: Now Claude answers</p>' <<<"$(article "$M2")"
+	<<<"$(message_html "$M2")"
+check "  ... before the answer" grep -qE '</details><p>You said: Now Claude answers</p>' <<<"$(message_html "$M2")"
 check "  ... and so are Gemini's, Ollama's and the compatible server's" bash -c \
 	'grep -qF "<div class=\"thinking\">The user wants an </div>" <<<"$1" && grep -qF "<div class=\"thinking\">The user wants </div>" <<<"$2" && grep -qF "<div class=\"thinking\">The user </div>" <<<"$3"' \
-	_ "$(article "$M3")" "$(article "$M4")" "$(article "$M5")"
+	_ "$(message_html "$M3")" "$(message_html "$M4")" "$(message_html "$M5")"
 check "  ... readable in a text browser" grep -q 'Reasoning' <<<"$(w3m -dump -T text/html <"$TMP/body")"
 expect_eq "poll of a done reply" 200 "$(http "$A" GET "/chat/$CID/poll?m=$M2&from=0")"
 check "  ... gives its HTML with the reasoning folded" python3 -c '
