@@ -35,6 +35,7 @@
  * "<![CDATA[") are bounded only by MARKDOWN_MAX_INPUT. */
 #include "markdown.h"
 #include "markdown_code.h"
+#include "markdown_math.h"
 #include "buf.h"
 #include "util.h"
 
@@ -406,7 +407,7 @@ static void append_highlighted(struct buf *out, const char *html)
 
 /* Pre-scan, parse (with this thread's cached parser unless tables are off),
  * rewrite, render, append. */
-int markdown_render(const char *text, size_t n, struct buf *out)
+static int render(const char *text, size_t n, struct buf *out)
 {
 	struct scan sc;
 	cmark_parser *parser;
@@ -414,10 +415,6 @@ int markdown_render(const char *text, size_t n, struct buf *out)
 	char *html, *copy = NULL;
 	int tables;
 
-	if ((!text && n) || n > MARKDOWN_MAX_INPUT)
-		return -1;
-	if (!n)
-		return 0;
 	if (pthread_once(&registered, register_extensions) != 0)
 		return -1;
 
@@ -458,6 +455,28 @@ int markdown_render(const char *text, size_t n, struct buf *out)
 	append_highlighted(out, html);
 	cmark_get_default_mem_allocator()->free(html);
 	return 0;
+}
+
+/* The math taken out first (markdown_math.h), rendered, put back. */
+int markdown_render(const char *text, size_t n, struct buf *out)
+{
+	struct markdown_math math = MARKDOWN_MATH_INIT;
+	struct buf md = BUF_INIT, html = BUF_INIT;
+	int rc;
+
+	if ((!text && n) || n > MARKDOWN_MAX_INPUT)
+		return -1;
+	if (!n)
+		return 0;
+	if (!markdown_math_find(text, n, &md, &math))
+		return render(text, n, out);
+	rc = render(md.data, md.len, &html);
+	if (rc == 0)
+		markdown_math_put(buf_str(&html), &math, out);
+	buf_free(&md);
+	buf_free(&html);
+	markdown_math_free(&math);
+	return rc;
 }
 
 /* Free this thread's cached parser. */
