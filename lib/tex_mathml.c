@@ -573,7 +573,8 @@ struct p {
 	int disp;       /* display style */
 	int font;       /* F_*: letters and digits */
 	int lefts;      /* \left ... \right open around here (for \middle) */
-	int newline;    /* a \\ was met outside an environment */
+	int rows;       /* a \\ or & was met outside an environment */
+	int unary;      /* the next + - ± ∓ follows an operator: a sign */
 };
 
 /* What a base told its scripts. */
@@ -716,13 +717,6 @@ static void insert(struct buf *out, size_t at, const char *s)
 	memmove(out->data + at + k, out->data + at, out->len - at + 1);
 	memcpy(out->data + at, s, k);
 	out->len += k;
-}
-
-/* Remove the k bytes at at. */
-static void cut(struct buf *out, size_t at, size_t k)
-{
-	memmove(out->data + at, out->data + at + k, out->len - at - k + 1);
-	out->len -= k;
 }
 
 /* ---- fonts: the Unicode mathematical alphanumerics ---- */
@@ -972,33 +966,46 @@ static int read_delim(struct p *p, const char **d)
 static int parse_expr(struct p *p, enum end end);
 static int parse_base(struct p *p, int single, struct base *b);
 
-/* One argument, a group or a single token, written as one element. */
-static int parse_arg(struct p *p)
+/* A group's contents or a single token (an argument without braces): the
+ * number of elements written, or -1. */
+static int parse_body(struct p *p)
 {
-	struct buf *o = p->out;
-	size_t start = o->len;
 	struct base b;
 	int k;
 
 	skip_ws(p);
 	if (p->i >= p->n)
 		return -1;
-	put(p, "<mrow>");
 	if (p->s[p->i] == '{') {
 		p->i++;
-		k = parse_expr(p, END_GROUP);
-	} else {
-		if (++p->depth > TEX_MATHML_MAX_DEPTH)
-			return -1;
-		k = parse_base(p, 1, &b);
-		p->depth--;
+		return parse_expr(p, END_GROUP);
 	}
+	if (++p->depth > TEX_MATHML_MAX_DEPTH)
+		return -1;
+	k = parse_base(p, 1, &b);
+	p->depth--;
+	return k;
+}
+
+/* Make what out holds from start one element: an <mrow> around it unless
+ * it is one (k elements) already. */
+static void one_element(struct buf *out, size_t start, int k)
+{
+	if (k != 1) {
+		insert(out, start, "<mrow>");
+		buf_puts(out, "</mrow>");
+	}
+}
+
+/* One argument, a group or a single token, written as one element. */
+static int parse_arg(struct p *p)
+{
+	size_t start = p->out->len;
+	int k = parse_body(p);
+
 	if (k < 0)
 		return -1;
-	if (k == 1)
-		cut(o, start, 6);
-	else
-		put(p, "</mrow>");
+	one_element(p->out, start, k);
 	return 1;
 }
 
@@ -1045,54 +1052,45 @@ static int parse_frac(struct p *p, int cmd)
 	return 1;
 }
 
+/* An optional argument [...] into b as one element, in text style: 1, or
+ * 0 when there is none, or -1. */
+static int parse_opt(struct p *p, struct buf *b)
+{
+	struct buf *o = p->out;
+	int k, disp = p->disp;
+
+	skip_ws(p);
+	if (p->i >= p->n || p->s[p->i] != '[')
+		return 0;
+	p->i++;
+	p->out = b;
+	p->disp = 0;
+	k = parse_expr(p, END_OPT);
+	if (k >= 0)
+		one_element(b, 0, k);
+	p->out = o;
+	p->disp = disp;
+	return k < 0 ? -1 : 1;
+}
+
 /* \sqrt{x} and \sqrt[n]{x}. */
 static int parse_sqrt(struct p *p)
 {
 	struct buf index = BUF_INIT;
-	struct base b;
-	int k, disp = p->disp;
+	int k = parse_opt(p, &index);
 
-	skip_ws(p);
-	if (p->i < p->n && p->s[p->i] == '[') {
-		struct buf *o = p->out;
-		p->i++;
-		p->out = &index;
-		p->disp = 0;
-		put(p, "<mrow>");
-		k = parse_expr(p, END_OPT);
-		if (k == 1)
-			cut(&index, 0, 6);
-		else
-			put(p, "</mrow>");
-		p->out = o;
-		p->disp = disp;
-		if (k >= 0) {
-			put(p, "<mroot>");
-			k = parse_arg(p);
-		}
-		if (k < 0) {
-			buf_free(&index);
-			return -1;
-		}
+	if (k > 0) {
+		put(p, "<mroot>");
+		k = parse_arg(p);
 		buf_append(p->out, index.data, index.len);
-		buf_free(&index);
 		put(p, "</mroot>");
-		return 1;
+	} else if (k == 0) {
+		put(p, "<msqrt>");
+		k = parse_body(p);
+		put(p, "</msqrt>");
 	}
-	put(p, "<msqrt>");
-	if (p->i < p->n && p->s[p->i] == '{') {
-		p->i++;
-		k = parse_expr(p, END_GROUP);
-	} else {
-		if (++p->depth > TEX_MATHML_MAX_DEPTH)
-			return -1;
-		k = parse_base(p, 1, &b);
-		p->depth--;
-	}
-	if (k < 0)
-		return -1;
-	put(p, "</msqrt>");
-	return 1;
+	buf_free(&index);
+	return k < 0 ? -1 : 1;
 }
 
 /* \left D ... \right D. */
@@ -1372,43 +1370,27 @@ static int parse_not(struct p *p)
 /* \overset{over}{base}, \underset{under}{base}, \stackrel; \xrightarrow[under]{over}. */
 static int parse_over(struct p *p, int cmd)
 {
-	struct buf first = BUF_INIT, under = BUF_INIT;
-	int rc = 0;
+	struct buf first = BUF_INIT;
+	int k;
 
 	if (cmd == C_XRIGHT || cmd == C_XLEFT) {
-		skip_ws(p);
-		if (p->i < p->n && p->s[p->i] == '[') {
-			struct buf *o = p->out;
-			int k;
-			p->i++;
-			p->out = &under;
-			put(p, "<mrow>");
-			k = parse_expr(p, END_OPT);
-			put(p, "</mrow>");
-			p->out = o;
-			if (k < 0)
-				rc = -1;
-		}
-		put(p, under.len ? "<munderover>" : "<mover>");
+		k = parse_opt(p, &first);
+		put(p, k > 0 ? "<munderover>" : "<mover>");
 		mo(p, "stretchy=\"true\"", cmd == C_XRIGHT ? "⟶" : "⟵");
-		if (rc == 0 && under.len)
-			buf_append(p->out, under.data, under.len);
-		if (rc == 0 && parse_arg_text(p) < 0)
-			rc = -1;
-		put(p, under.len ? "</munderover>" : "</mover>");
-		buf_free(&under);
-		return rc < 0 ? -1 : 1;
+		buf_append(p->out, first.data, first.len);
+		if (k >= 0)
+			k = parse_arg_text(p);
+		put(p, first.len ? "</munderover>" : "</mover>");
+	} else {
+		k = parse_arg_into(p, &first, 1);
+		put(p, cmd == C_UNDERSET ? "<munder>" : "<mover>");
+		if (k >= 0)
+			k = parse_arg(p);
+		buf_append(p->out, first.data, first.len);
+		put(p, cmd == C_UNDERSET ? "</munder>" : "</mover>");
 	}
-	if (parse_arg_into(p, &first, 1) < 0) {
-		buf_free(&first);
-		return -1;
-	}
-	put(p, cmd == C_UNDERSET ? "<munder>" : "<mover>");
-	rc = parse_arg(p);
-	buf_append(p->out, first.data, first.len);
 	buf_free(&first);
-	put(p, cmd == C_UNDERSET ? "</munder>" : "</mover>");
-	return rc < 0 ? -1 : 1;
+	return k < 0 ? -1 : 1;
 }
 
 /* An accent or a brace over (or under) its argument. */
@@ -1501,17 +1483,28 @@ static int parse_cmd(struct p *p, int cmd, struct base *b)
 	}
 }
 
+/* A delimiter not stretched: a bar as an identifier, since an operator
+ * between two atoms gets spaces (|x| would read "|x |"). */
+static void fence(struct p *p, const char *text)
+{
+	if (strcmp(text, "|") == 0 || strcmp(text, "‖") == 0)
+		token(p, "mi", NULL, text, strlen(text));
+	else
+		mo(p, "stretchy=\"false\"", text);
+}
+
 /* Some characters as operators: - is a minus, * an asterisk operator,
  * and the brackets do not stretch unless \left says so. */
-static void ascii_op(struct p *p, char c)
+static void ascii_op(struct p *p, char c, int unary)
 {
 	switch (c) {
-	case '-': mo(p, NULL, "−"); break;
+	case '-': mo(p, unary ? "form=\"prefix\"" : NULL, "−"); break;
+	case '+': mo(p, unary ? "form=\"prefix\"" : NULL, "+"); break;
 	case '*': mo(p, NULL, "∗"); break;
 	case '\'': mo(p, NULL, "′"); break;
 	case '(': case ')': case '[': case ']': case '|': {
 		char s[2] = { c, 0 };
-		mo(p, "stretchy=\"false\"", s);
+		fence(p, s);
 		break;
 	}
 	default:
@@ -1533,11 +1526,13 @@ static int is_op(unsigned cp)
 static int parse_base(struct p *p, int single, struct base *b)
 {
 	const struct sym *sym;
+	int unary = p->unary;
 	char c;
 	size_t j;
 
 	b->lim = LIM_NONE;
 	b->fn = 0;
+	p->unary = 0;
 	skip_ws(p);
 	if (p->i >= p->n)
 		return -1;
@@ -1564,10 +1559,8 @@ static int parse_base(struct p *p, int single, struct base *b)
 		return 1;
 	}
 	if (c == '\\') {
-		if (p->i + 1 < p->n && p->s[p->i + 1] == '\\') {
-			p->newline = 1;
+		if (p->i + 1 < p->n && p->s[p->i + 1] == '\\')
 			return -1;
-		}
 		sym = read_sym(p);
 		if (!sym)
 			return -1;
@@ -1577,10 +1570,11 @@ static int parse_base(struct p *p, int single, struct base *b)
 			ident(p, sym->text, strlen(sym->text), sym->kind == S_MIN);
 			return 1;
 		case S_MO:
-			mo(p, NULL, sym->text);
+			mo(p, unary && (!strcmp(sym->text, "±") || !strcmp(sym->text, "∓"))
+			      ? "form=\"prefix\"" : NULL, sym->text);
 			return 1;
 		case S_FENCE:
-			mo(p, "stretchy=\"false\"", sym->text);
+			fence(p, sym->text);
 			return 1;
 		case S_BIG:
 		case S_INT:
@@ -1635,7 +1629,7 @@ static int parse_base(struct p *p, int single, struct base *b)
 		    c == ',' || c == ';' || c == ':' || c == '.' || c == '@' || c == '"' || c == '`' ||
 		    c == '-' || c == '*' || c == '\'' || c == '(' || c == ')' || c == '[' || c == ']' ||
 		    c == '|') {
-			ascii_op(p, c);
+			ascii_op(p, c, unary);
 			return 1;
 		}
 		put(p, "<mi>\xEF\xBF\xBD</mi>");   /* a control character */
@@ -1725,30 +1719,26 @@ static int parse_atom(struct p *p)
 			break;
 		}
 	}
-	if (rc == 0 && (nprimes || has_sub || has_sup)) {
+	/* Primes follow the base at its size (as a superscript the browser
+	 * makes them tiny), and the scripts go on both. */
+	if (rc == 0 && nprimes) {
+		primes(p, nprimes);
+		k++;
+	}
+	if (rc == 0 && (has_sub || has_sup)) {
 		int under = b.lim == LIM_ALWAYS || (b.lim == LIM_DISPLAY && p->disp);
-		int over = nprimes || has_sup;
-		const char *tag = has_sub && over ? (under ? "munderover" : "msubsup")
+		const char *tag = has_sub && has_sup ? (under ? "munderover" : "msubsup")
 				  : has_sub ? (under ? "munder" : "msub") : (under ? "mover" : "msup");
 		char open[16];
-		if (k != 1) {
-			insert(o, start, "<mrow>");
-			put(p, "</mrow>");
-		}
+		one_element(o, start, k);
 		open[0] = '<';
 		strcpy(open + 1, tag);
 		strcat(open, ">");
 		insert(o, start, open);
 		if (has_sub)
 			buf_append(o, sub.data, sub.len);
-		if (nprimes && has_sup)
-			put(p, "<mrow>");
-		if (nprimes)
-			primes(p, nprimes);
 		if (has_sup)
 			buf_append(o, sup.data, sup.len);
-		if (nprimes && has_sup)
-			put(p, "</mrow>");
 		put(p, "</");
 		put(p, tag);
 		put(p, ">");
@@ -1769,14 +1759,36 @@ static int parse_atom(struct p *p)
 	return k;
 }
 
+/* 1 if out from start holds one operator that leaves the next + or -
+ * a sign (=, +, an opening bracket, a comma; not a closing bracket, !,
+ * a prime); 2 for a space, which leaves things as they were. */
+static int sign_follows(const struct buf *out, size_t start)
+{
+	static const char *const closers[] = { ")", "]", "}", "⟩", "⌋", "⌉", "⟧", "!", "′", "″", "‴" };
+	const char *s = out->data + start, *gt, *end = out->data + out->len;
+
+	if (!strncmp(s, "<mspace", 7))
+		return 2;
+	if (strncmp(s, "<mo", 3) != 0 || (s[3] != '>' && s[3] != ' ') ||
+	    (size_t)(end - s) < 10 || strncmp(end - 5, "</mo>", 5) != 0 ||
+	    !(gt = strchr(s, '>')) || memchr(gt, '<', (size_t)(end - 5 - gt)))
+		return 0;
+	for (size_t k = 0; k < COUNTOF(closers); k++)
+		if ((size_t)(end - 5 - gt - 1) == strlen(closers[k]) &&
+		    !strncmp(gt + 1, closers[k], strlen(closers[k])))
+			return 0;
+	return 1;
+}
+
 /* Atoms until end; the number of elements written, or -1. */
 static int parse_expr(struct p *p, enum end end)
 {
-	int count = 0, styles = 0, font = p->font, disp = p->disp;
+	int count = 0, styles = 0, font = p->font, disp = p->disp, sign = 1;
 
 	if (++p->depth > TEX_MATHML_MAX_DEPTH)
 		return -1;
 	for (;;) {
+		size_t start;
 		char c;
 		int k;
 
@@ -1800,12 +1812,13 @@ static int parse_expr(struct p *p, enum end end)
 		if (c == '&') {
 			if (end == END_CELL || end == END_ROW)
 				break;
+			p->rows = end == END_TOP;
 			return -1;
 		}
 		if (c == '\\' && p->i + 1 < p->n && p->s[p->i + 1] == '\\') {
 			if (end == END_CELL || end == END_ROW)
 				break;
-			p->newline = end == END_TOP;
+			p->rows = end == END_TOP;
 			return -1;
 		}
 		if (at_cmd(p, "end") && end == END_CELL)
@@ -1827,11 +1840,17 @@ static int parse_expr(struct p *p, enum end end)
 				continue;
 			}
 		}
+		start = p->out->len;
+		p->unary = sign;
 		k = parse_atom(p);
 		if (k < 0)
 			return -1;
 		if (!styles)
 			count += k;
+		if (k) {
+			int f = k == 1 ? sign_follows(p->out, start) : 0;
+			sign = f == 2 ? sign : f;
+		}
 	}
 	while (styles--)
 		put(p, "</mstyle>");
@@ -1843,7 +1862,7 @@ static int parse_expr(struct p *p, enum end end)
 
 int tex_mathml(const char *tex, size_t n, int display, struct buf *out)
 {
-	struct p p = { tex, n, 0, out, 0, display != 0, F_NONE, 0, 0 };
+	struct p p = { .s = tex, .n = n, .out = out, .disp = display != 0 };
 	size_t start = out->len, body;
 	int rc;
 
@@ -1852,7 +1871,7 @@ int tex_mathml(const char *tex, size_t n, int display, struct buf *out)
 	put(&p, display ? "<math display=\"block\"><semantics><mrow>" : "<math><semantics><mrow>");
 	body = out->len;
 	rc = parse_expr(&p, END_TOP);
-	if (rc < 0 && p.newline) {
+	if (rc < 0 && p.rows) {
 		/* Rows without an environment: again, as one. */
 		out->len = body;
 		p.i = 0;

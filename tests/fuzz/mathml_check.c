@@ -14,7 +14,7 @@ static const char *const tags[] = {
 static const char *const attrs[] = {
 	"display", "mathvariant", "stretchy", "minsize", "maxsize", "accent", "accentunder",
 	"linethickness", "displaystyle", "scriptlevel", "columnalign", "width", "notation",
-	"encoding",
+	"encoding", "form",
 };
 
 /* The index in list of the name s[0, k), or -1. */
