@@ -1,10 +1,16 @@
 /* markdown.h — assistant replies as HTML, safely: GitHub-flavoured markdown
  * (tables, ~~strikethrough~~, autolinks, task lists, fenced code with a
- * class="language-NAME") through cmark-gfm in safe mode.
+ * class="language-NAME") through cmark-gfm in safe mode, and TeX math
+ * ($…$, $$…$$, \(…\), \[…\]) as MathML (markdown_math.h).
  *
  * What the HTML can contain: only the tags cmark-gfm itself writes (p, h1-h6,
  * em, strong, del, code, pre, blockquote, ul, ol, li, hr, br, a, table and
- * its parts, and disabled task-list checkboxes). In particular:
+ * its parts, and disabled task-list checkboxes), the highlighter's <span
+ * class="hl-X"> in code blocks, and the MathML of tex_mathml.h (math,
+ * semantics, annotation, mrow, mi, mn, mo, mtext, mspace, msup, msub,
+ * msubsup, mfrac, msqrt, mroot, munder, mover, munderover, mtable, mtr, mtd,
+ * mstyle, mphantom, menclose) or <code class="math-tex"> for TeX it does not
+ * convert. In particular:
  *  - raw HTML in the text is shown as text (escaped), except that <br> in
  *    any of its spellings becomes a line break (models put it in tables);
  *  - javascript:, vbscript:, file: and data: URLs (but data:image/png, gif,

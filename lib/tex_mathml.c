@@ -1377,7 +1377,8 @@ static int parse_over(struct p *p, int cmd)
 		k = parse_opt(p, &first);
 		put(p, k > 0 ? "<munderover>" : "<mover>");
 		mo(p, "stretchy=\"true\"", cmd == C_XRIGHT ? "⟶" : "⟵");
-		buf_append(p->out, first.data, first.len);
+		if (first.len)
+			buf_append(p->out, first.data, first.len);
 		if (k >= 0)
 			k = parse_arg_text(p);
 		put(p, first.len ? "</munderover>" : "</mover>");
@@ -1386,7 +1387,8 @@ static int parse_over(struct p *p, int cmd)
 		put(p, cmd == C_UNDERSET ? "<munder>" : "<mover>");
 		if (k >= 0)
 			k = parse_arg(p);
-		buf_append(p->out, first.data, first.len);
+		if (first.len)
+			buf_append(p->out, first.data, first.len);
 		put(p, cmd == C_UNDERSET ? "</munder>" : "</mover>");
 	}
 	buf_free(&first);

@@ -1,9 +1,11 @@
 /* fuzz_markdown.c — libFuzzer target for markdown_render. The input sits in
  * an exactly-sized heap block so ASan catches any read past n. Checked on
  * every output: no "<script" and no href="javascript: in any case; only the
- * tags cmark-gfm writes (so no raw HTML, no <img>), each well formed, with no
- * dangerous URL in an href; valid UTF-8; and a size linear in the input (the
- * guards against table padding and reference expansion hold).
+ * tags cmark-gfm writes and the MathML of tex_mathml (so no raw HTML, no
+ * <img>), each well formed, with no dangerous URL in an href; every <math>
+ * element well-formed MathML (tests/fuzz/mathml_check.h); valid UTF-8; and a
+ * size linear in the input (the guards against table padding and reference
+ * expansion hold).
  *
  * configure --enable-fuzz builds it: docs/HACKING.md "Fuzzing". */
 #include <stdint.h>
@@ -13,42 +15,11 @@
 
 #include "buf.h"
 #include "markdown.h"
+#include "mathml_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
-
-/* 1 if [s, s+n) is valid UTF-8 (no overlongs, surrogates, or > U+10FFFF). */
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i], need, min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
 
 /* 1 if the href value at v (up to '"') is javascript:, vbscript:, file:, or
  * a data: URL other than a raster image, as a browser reads it: character
@@ -98,6 +69,10 @@ static const char *check_tag(const char *p)
 		"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol",
 		"li", "pre", "code", "hr", "br", "em", "strong", "del", "a",
 		"table", "thead", "tbody", "tr", "th", "td", "input", "span",
+		/* tex_mathml.h */
+		"math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace",
+		"msubsup", "msup", "msub", "mfrac", "msqrt", "mroot", "munderover", "munder",
+		"mover", "mtable", "mtr", "mtd", "mstyle", "mphantom", "menclose",
 	};
 	size_t i, len = 0;
 
@@ -152,9 +127,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(strlen(html) == out.len);
 	CHECK(!strcasestr(html, "<script"));
 	CHECK(!strcasestr(html, "href=\"javascript:"));
-	CHECK(utf8_ok((const unsigned char *)html, out.len));
+	CHECK(mathml_utf8_ok((const unsigned char *)html, out.len));
 	for (p = strchr(html, '<'); p; p = strchr(p, '<'))
 		p = check_tag(p);
+	/* Each formula: a whole <math> element (they do not nest). */
+	for (p = strstr(html, "<math"); p; p = strstr(p, "<math")) {
+		const char *end = strstr(p, "</math>"), *why;
+		CHECK(end);
+		end += 7;
+		CHECK(mathml_check(p, (size_t)(end - p), &why) == 0);
+		p = end;
+	}
 	/* Constructs cost at most ~30 bytes out per byte in (">" is 27); the
 	 * guards allow table padding and reference expansion of about the
 	 * input's size and 16 times it (titles escape to 6 bytes a byte). */

@@ -502,6 +502,115 @@ static void guard_reference_expansion(void **state)
 
 /* ---- many calls ---- */
 
+/* ---- math (markdown_math.h, tex_mathml.h) ---- */
+
+#define MATH_X "<math><semantics><mrow><mi>x</mi></mrow><annotation " \
+	"encoding=\"application/x-tex\">x</annotation></semantics></math>"
+
+static void math_dollars(void **state)
+{
+	const char *html;
+
+	/* Prices stay prose: a space after the opener, a space before or a
+	 * digit after the closer. */
+	assert_string_equal(render(state, "It costs $5, or $10."), "<p>It costs $5, or $10.</p>\n");
+	assert_string_equal(render(state, "$5 and $6"), "<p>$5 and $6</p>\n");
+	assert_string_equal(render(state, "from $5-$10 a month"), "<p>from $5-$10 a month</p>\n");
+	assert_string_equal(render(state, "a $ b $ c"), "<p>a $ b $ c</p>\n");
+	assert_string_equal(render(state, "$x$"), "<p>" MATH_X "</p>\n");
+	assert_string_equal(render(state, "so $x$, then"), "<p>so " MATH_X ", then</p>\n");
+	/* Inline math stays on its line. */
+	assert_string_equal(render(state, "$a\nb$"), "<p>$a\nb$</p>\n");
+	/* Markdown never sees inside: no emphasis from * or _. */
+	html = render(state, "Let $a_1 * b_2$ be *so*.");
+	assert_contains(html, "<msub><mi>a</mi><mn>1</mn></msub><mo>∗</mo><msub><mi>b</mi>");
+	assert_contains(html, "be <em>so</em>.");
+	assert_lacks(html, "<em>1");
+	/* \$ is a dollar, outside math and inside it. */
+	assert_string_equal(render(state, "\\$x$ and \\$5"), "<p>$x$ and $5</p>\n");
+	assert_contains(render(state, "$x\\$y$"), "<mi>x</mi><mi mathvariant=\"normal\">$</mi><mi>y</mi>");
+}
+
+static void math_display(void **state)
+{
+	const char *html;
+
+	assert_contains(render(state, "$$x$$"), "<p><math display=\"block\"><semantics><mrow><mi>x</mi>");
+	html = render(state, "Then\n\n$$\n\\frac{a}{b}\n$$\n\nso.");
+	assert_contains(html, "<p><math display=\"block\"><semantics><mrow><mfrac><mi>a</mi><mi>b</mi></mfrac>");
+	assert_contains(html, "</math></p>\n<p>so.</p>");
+	assert_contains(render(state, "\\[x\\]"), "<p><math display=\"block\">");
+	assert_string_equal(render(state, "\\(x\\)"), "<p>" MATH_X "</p>\n");
+	/* \\ in the aligned rows survives (markdown would make it \). */
+	html = render(state, "$$\\begin{aligned} a &= b \\\\ &= c \\end{aligned}$$");
+	assert_contains(html, "</mtd></mtr><mtr><mtd columnalign=\"right\"></mtd>");
+	/* Empty, or escaped, is not math. */
+	assert_string_equal(render(state, "$$ $$"), "<p>$$ $$</p>\n");
+	assert_string_equal(render(state, "\\\\(x\\\\)"), "<p>\\(x\\)</p>\n");
+	/* Not across paragraphs. */
+	assert_string_equal(render(state, "$$a\n\nb$$"), "<p>$$a</p>\n<p>b$$</p>\n");
+	/* In a block quote its lines lose their markers. */
+	html = render(state, "> $$\n> a\n> $$");
+	assert_contains(html, "<blockquote>\n<p><math display=\"block\"><semantics><mrow><mi>a</mi></mrow>");
+	/* In a table cell, a bar inside math is not a column. */
+	html = render(state, "| a | b |\n|---|---|\n| $|x|$ | 2 |");
+	assert_contains(html, "<td><math><semantics><mrow><mi>|</mi><mi>x</mi><mi>|</mi></mrow>");
+}
+
+static void math_not_in_code(void **state)
+{
+	assert_string_equal(render(state, "`$x$`"), "<p><code>$x$</code></p>\n");
+	assert_string_equal(render(state, "``a `$x$` b``"), "<p><code>a `$x$` b</code></p>\n");
+	assert_contains(render(state, "```\n$x$ \\(y\\)\n```"), "<pre tabindex=\"0\"><code>$x$ \\(y\\)\n</code></pre>");
+	assert_contains(render(state, "~~~\n$$x$$\n~~~"), "<code>$$x$$\n</code>");
+	assert_contains(render(state, "text\n\n    $x$"), "<pre tabindex=\"0\"><code>$x$\n</code></pre>");
+	assert_contains(render(state, "- item\n\n  ```\n  $x$\n  ```"), "<code>$x$\n</code>");
+	assert_contains(render(state, "> ```\n> $x$\n> ```"), "<code>$x$\n</code>");
+	/* A backtick that opens nothing is text, and math after it is math. */
+	assert_string_equal(render(state, "` $x$"), "<p>` " MATH_X "</p>\n");
+	/* Code first, math first: whichever opens first. */
+	assert_string_equal(render(state, "`a $x` $b`"), "<p><code>a $x</code> $b`</p>\n");
+}
+
+static void math_refused_and_tags(void **state)
+{
+	const char *html;
+
+	/* Not supported: the TeX as code. */
+	assert_string_equal(render(state, "$\\foo{<b>}$"),
+			    "<p><code class=\"math-tex\">\\foo{&lt;b&gt;}</code></p>\n");
+	/* Escaped whatever it holds. */
+	html = render(state, "$x</annotation><script>alert(1)$");
+	assert_lacks(html, "<script");
+	assert_contains(html, "x&lt;/annotation&gt;&lt;script&gt;alert(1)</annotation>");
+	/* Inside a tag (a link's title), the source as text; in its text, math. */
+	html = render(state, "[$x$](/u \"t $y$\")");
+	assert_contains(html, "title=\"t $y$\">" MATH_X "</a>");
+	/* Input already holding a placeholder character gets no math. */
+	assert_string_equal(render(state, "\xee\x80\x80 $x$"), "<p>\xee\x80\x80 $x$</p>\n");
+	assert_string_equal(render(state, "$x$ \xee\x80\x81"), "<p>$x$ \xee\x80\x81</p>\n");
+}
+
+/* Unclosed openers are not searched again: 128 KiB of them is quick. */
+static void math_linear(void **state)
+{
+	static const char *const units[] = { "$", "$a", "\\(", "\\[", "`", "`$", "$$a", "a$ " };
+	char *s = malloc(MARKDOWN_MAX_INPUT);
+	double t0;
+
+	assert_non_null(s);
+	for (size_t u = 0; u < COUNTOF(units); u++) {
+		size_t k = strlen(units[u]);
+		for (size_t i = 0; i < MARKDOWN_MAX_INPUT; i++)
+			s[i] = units[u][i % k];
+		t0 = seconds();
+		render_n(state, s, MARKDOWN_MAX_INPUT);
+		if (seconds() - t0 > 1.0)
+			fail_msg("128 KiB of \"%s\" took %.2f s", units[u], seconds() - t0);
+	}
+	free(s);
+}
+
 static void many_calls(void **state)
 {
 	/* Under ASan/LSan this would report any per-call leak. */
@@ -535,6 +644,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(guard_wide_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(guard_table_padding, setup, teardown),
 		cmocka_unit_test_setup_teardown(guard_reference_expansion, setup, teardown),
+		cmocka_unit_test_setup_teardown(math_dollars, setup, teardown),
+		cmocka_unit_test_setup_teardown(math_display, setup, teardown),
+		cmocka_unit_test_setup_teardown(math_not_in_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(math_refused_and_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(math_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_calls, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
