@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "form.h"
 #include "markdown.h"
 #include "mathml_check.h"
 
@@ -127,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(strlen(html) == out.len);
 	CHECK(!strcasestr(html, "<script"));
 	CHECK(!strcasestr(html, "href=\"javascript:"));
-	CHECK(mathml_utf8_ok((const unsigned char *)html, out.len));
+	CHECK(utf8_valid(html, out.len));
 	for (p = strchr(html, '<'); p; p = strchr(p, '<'))
 		p = check_tag(p);
 	/* Each formula: a whole <math> element (they do not nest). */

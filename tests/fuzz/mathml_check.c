@@ -1,5 +1,6 @@
 /* mathml_check.c — see mathml_check.h. */
 #include "mathml_check.h"
+#include "form.h"
 
 #include <string.h>
 
@@ -50,38 +51,6 @@ static size_t entity(const char *s, size_t i, size_t n)
 	return j > i + 3 && j < n && s[j] == ';' ? j + 1 - i : 0;
 }
 
-int mathml_utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i], need, min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
-
 #define FAIL(w) do { *why = (w); return -1; } while (0)
 
 int mathml_check(const char *s, size_t n, const char **why)
@@ -91,7 +60,7 @@ int mathml_check(const char *s, size_t n, const char **why)
 	static const int annotation = 2, semantics = 1;
 
 	*why = "";
-	if (!mathml_utf8_ok((const unsigned char *)s, n))
+	if (!utf8_valid(s, n))
 		FAIL("not valid UTF-8");
 	while (i < n) {
 		if (s[i] == '>')
