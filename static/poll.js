@@ -123,6 +123,7 @@
             }
             live.innerHTML = d.live;
             lend = d.live_end;
+            live.setAttribute("data-end", lend);
             body.textContent = d.tail;
           } else if (d.text && body) body.appendChild(D.createTextNode(d.text));
           if (d.reasoning) {

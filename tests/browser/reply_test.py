@@ -244,8 +244,16 @@ def run(driver):
     sample_js = CONTENT_JS + """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
+      var l = a.querySelector('.live'), p = a.querySelector('.plain');
       return {status: a.getAttribute('data-status'), text: content(a),
+              end: l ? +l.getAttribute('data-end') : 0, tail: p ? p.textContent : '',
               marker: window.__marker === 1};"""
+    # While running, the blocks already whole are formatted (.live, the
+    # first data-end bytes of the reply) and the rest is text (.plain):
+    # what has arrived is those bytes of the full reply, then the text.
+    raw_full = (full_reply() or "").encode()
+    def arrived(s):
+        return raw_full[:s["end"]].decode("utf-8", "replace") + s["tail"] if s["end"] else s["text"]
     samples = []  # (status, len) while queued/running
     last_live_text = ""
     final = None
@@ -264,8 +272,8 @@ def run(driver):
         if not s["marker"]:
             lost_marker = True
         if s["status"] in ("queued", "running"):
-            samples.append((s["status"], len(s["text"])))
-            last_live_text = s["text"]
+            samples.append((s["status"], len(arrived(s))))
+            last_live_text = arrived(s)
         else:
             final = s
             break
