@@ -144,7 +144,7 @@ def run(driver):
     # While running, the blocks already whole are formatted (.live, the
     # first data-end bytes of the reply) and the rest is text (.plain):
     # what has arrived is those bytes of the full reply, then the text.
-    raw_full = (full_reply() or "").encode()
+    raw_full = (sim_reply() or "").encode()
     def arrived(s):
         return raw_full[:s["end"]].decode("utf-8", "replace") + s["tail"] if s["end"] else s["text"]
     samples = []  # (status, len) while queued/running
