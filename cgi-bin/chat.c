@@ -8,6 +8,7 @@
 #include "classify.h"
 #include "esc.h"
 #include "lease.h"
+#include "live_md.h"
 #include "log.h"
 #include "page.h"
 #include "quota_http.h"
@@ -72,6 +73,7 @@ static const struct field poll_fields[] = {
 	{ "m", V_UUID, 1, 0, 0, NULL, "Message" },
 	{ "from", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Offset" },
 	{ "rfrom", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reasoning offset" },
+	{ "live", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Formatted offset" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -158,6 +160,20 @@ static void reply_meta(struct req *r, struct tval *x, const struct message *m)
 		tv_set(r->a, x, "vote", tv_str_ref(r->a, m->vote > 0 ? "up" : "down"));
 }
 
+/* A reply in progress: its whole blocks formatted ("live", and "live_end"
+ * where they end, for poll.js), the block still being written as lines. */
+static void live_value(struct req *r, struct tval *x, const char *text)
+{
+	struct buf html = BUF_INIT;
+	size_t end = live_md_render(text, strlen(text), &html);
+	if (end) {
+		tv_set(r->a, x, "live", tv_str_ref(r->a, arena_strndup(r->a, buf_str(&html), html.len)));
+		tv_set_int(r->a, x, "live_end", (int64_t)end);
+	}
+	buf_free(&html);
+	tv_set(r->a, x, "lines", text_lines(r, text + end));
+}
+
 /* A message as the _message template wants it; text and reasoning are
  * the partial ones of a reply in progress (NULL: the message's own). */
 static struct tval *message_value(struct req *r, const struct message *m, const char *text,
@@ -172,6 +188,8 @@ static struct tval *message_value(struct req *r, const struct message *m, const 
 	tv_set_bool(r->a, x, "is_user", strcmp(m->role, "user") == 0);
 	if (m->html && *m->html)
 		tv_set(r->a, x, "html", tv_str_ref(r->a, m->html));
+	else if (text && *text)
+		live_value(r, x, text);
 	else
 		tv_set(r->a, x, "lines", text_lines(r, text ? text : m->content));
 	if (!reasoning)
@@ -679,11 +697,34 @@ static int stop_post(struct req *r)
 	return landing(r, id, newest);
 }
 
-/* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES — the hot path: a session
+/* The poll's "live" (the whole blocks of the text so far, formatted),
+ * "live_end" (where they end) and "tail" (the text after them), when more
+ * blocks are whole than the ?live= the page has. */
+static void poll_live(struct req *r, struct buf *b, const char *full)
+{
+	int64_t had = 0;
+	struct buf html = BUF_INIT;
+	size_t end;
+	parse_int64(http_query(r, "live") ? http_query(r, "live") : "0", &had);
+	end = live_md_render(full, strlen(full), &html);
+	if (end && (int64_t)end > had) {
+		buf_puts(b, ",\"live_end\":");
+		buf_put_int(b, (int64_t)end);
+		buf_puts(b, ",\"live\":\"");
+		esc_json(b, buf_str(&html), html.len);
+		buf_puts(b, "\",\"tail\":\"");
+		esc_json(b, full + end, strlen(full + end));
+		buf_putc(b, '"');
+	}
+	buf_free(&html);
+}
+
+/* GET /chat/ID/poll?m=MSG&from=BYTES&rfrom=BYTES&live=BYTES — the hot path: a session
  * this process checked in the last 2 s, one read snapshot, a small JSON answer. rfrom is where
  * the reasoning shown so far ends; while the reply runs, "reasoning" has
  * what came after it and "rnext" the offset to ask from next; "phase" and
- * "label" say what the reply is doing (reply_phase), as the page does. */
+ * "label" say what the reply is doing (reply_phase), as the page does;
+ * live is where the formatted part of the page's reply ends (poll_live). */
 static int poll_get(struct req *r)
 {
 	const char *id = r->params[0];
@@ -704,11 +745,14 @@ static int poll_get(struct req *r)
 		buf_puts(b, "{\"error\":\"not found\"}");
 		return 404;
 	}
-	const char *rtext = "", *phase;
+	const char *rtext = "", *phase, *full = NULL;
 	int64_t rfrom = 0, rnext = 0;
 	if (!p.ended) {
 		parse_int64(http_query(r, "rfrom") ? http_query(r, "rfrom") : "0", &rfrom);
 		reply_poll_reasoning(g.data_db, r->a, http_query(r, "m"), rfrom, &rtext, &rnext);
+		/* A block can only have ended on a line that just came in. */
+		if (strchr(p.text, '\n'))
+			full = reply_partial_text(g.data_db, r->a, http_query(r, "m"));
 	}
 	db_read_end(g.data_db);
 	phase = reply_phase(p.status, p.next > 0, rnext > 0 || rfrom > 0);
@@ -725,6 +769,8 @@ static int poll_get(struct req *r)
 	buf_puts(b, ",\"text\":\"");
 	esc_json(b, p.text, strlen(p.text));
 	buf_putc(b, '"');
+	if (full)
+		poll_live(r, b, full);
 	if (*rtext) {
 		buf_puts(b, ",\"rnext\":");
 		buf_put_int(b, rnext);

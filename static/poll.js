@@ -90,7 +90,8 @@
   function stream(msg) {
     var id = msg.id.slice(2), body = msg.querySelector(".plain");
     var from = +(msg.getAttribute("data-next") || 0), rfrom = +(msg.getAttribute("data-rnext") || 0);
-    var delay = 250, phase;
+    var delay = 250, phase, live = msg.querySelector(".live");
+    var lend = live ? +live.getAttribute("data-end") : 0;
 
     // Reasoning goes in a <details> above the answer, made on first need.
     function thinking() {
@@ -104,16 +105,27 @@
       t.className = "thinking";
       d.appendChild(s);
       d.appendChild(t);
-      if (body) msg.insertBefore(d, body);
+      if (body) msg.insertBefore(d, live || body);
       return t;
     }
 
     function tick() {
-      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom, opt)
+      fetch("/chat/" + chat + "/poll?m=" + id + "&from=" + from + "&rfrom=" + rfrom + "&live=" + lend, opt)
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
           var st = msg.querySelector(".status");
-          if (d.text && body) body.appendChild(D.createTextNode(d.text));
+          // More blocks whole: the server's HTML for them, the rest as text.
+          if (d.live_end && body) {
+            if (!live) {
+              live = D.createElement("div");
+              live.className = "live";
+              msg.insertBefore(live, body);
+            }
+            live.innerHTML = d.live;
+            lend = d.live_end;
+            live.setAttribute("data-end", lend);
+            body.textContent = d.tail;
+          } else if (d.text && body) body.appendChild(D.createTextNode(d.text));
           if (d.reasoning) {
             thinking().appendChild(D.createTextNode(d.reasoning));
             rfrom = d.rnext;

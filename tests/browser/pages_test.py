@@ -30,6 +30,10 @@ import shutil
 import sys
 import time
 
+from browser_tap import check, not_ok, run_test
+from chromium import By, Select, WebDriverWait, chromium, staleness_of
+from confab_site import UUID
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 AXE = os.path.join(HERE, "..", "node_modules", "axe-core", "axe.min.js")
 THEMES = ("light", "dark")
@@ -37,23 +41,6 @@ SIZES = ((1280, 800, False), (390, 844, True))
 # The screenshots README.md shows (docs/screenshots/).
 DOCS = ("chats-light-1280.png", "chat-dark-1280.png", "chat-light-390.png")
 MAX_SHOT_HEIGHT = 6000  # px: a longer page is cut there
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def ok(what):
-    print("ok - " + what, flush=True)
-
-
-def not_ok(what, *why):
-    print("not ok - " + what, flush=True)
-    for w in why:
-        for line in str(w).splitlines() or [""]:
-            print("#   " + line, flush=True)
-
-
-def check(what, cond, *why):
-    (ok if cond else not_ok)(what, *([] if cond else why))
-    return cond
 
 
 class Stop(Exception):
@@ -65,26 +52,11 @@ def need(what, cond, *why):
         raise Stop(what)
 
 
-def start_browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
-              "--force-device-scale-factor=1", "--window-size=1280,800"):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-
-
 class Site:
     """The browser on one confab: forms filled in as a person would."""
 
     def __init__(self, driver, base):
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import Select, WebDriverWait
-        self.d, self.base, self.By, self.Select = driver, base, By, Select
+        self.d, self.base = driver, base
         self.wait = WebDriverWait(driver, 20)
 
     def get(self, path):
@@ -94,17 +66,16 @@ class Site:
         return re.sub(r"^https?://[^/]+", "", self.d.current_url)
 
     def fill(self, field_id, text):
-        el = self.d.find_element(self.By.ID, field_id)
+        el = self.d.find_element(By.ID, field_id)
         el.clear()
         el.send_keys(text)
 
     def choose(self, field_id, value):
-        self.Select(self.d.find_element(self.By.ID, field_id)).select_by_value(value)
+        Select(self.d.find_element(By.ID, field_id)).select_by_value(value)
 
     def submit(self, css):
         """Clicks the button and waits for the next page to have loaded."""
-        from selenium.webdriver.support.expected_conditions import staleness_of
-        button = self.d.find_element(self.By.CSS_SELECTOR, css)
+        button = self.d.find_element(By.CSS_SELECTOR, css)
         button.click()
         self.wait.until(staleness_of(button))
         self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
@@ -338,7 +309,7 @@ def run(site, axe_js, shots):
     missing = "/chat/00000000-0000-4000-8000-000000000000"
     audit(site, axe_js, shots, "404", missing)
     check("the 404 page says the chat is not found",
-          re.search(r"not found", d.title + d.find_element(site.By.TAG_NAME, "h1").text, re.I),
+          re.search(r"not found", d.title + d.find_element(By.TAG_NAME, "h1").text, re.I),
           "title %r" % d.title)
 
 
@@ -366,26 +337,18 @@ def main():
     for old in os.listdir(shots):
         if old.endswith(".png"):
             os.remove(os.path.join(shots, old))
-    try:
-        driver = start_browser()
-    except Exception as e:  # noqa: BLE001 — any failure to start is the same answer
-        not_ok("headless Chromium starts", repr(e)[:300])
-        return 2
     rc = 0
-    try:
-        driver.set_page_load_timeout(20)
-        driver.set_script_timeout(60)
-        run(Site(driver, base), axe_js, shots)
-    except Stop:
-        rc = 2
-    except Exception as e:  # noqa: BLE001
-        not_ok("the pages load in Chromium", repr(e)[:400])
-        rc = 2
-    finally:
+    with chromium("--hide-scrollbars", "--force-device-scale-factor=1",
+                  "--window-size=1280,800") as driver:
         try:
-            driver.quit()
-        except Exception:  # noqa: BLE001
-            pass
+            driver.set_page_load_timeout(20)
+            driver.set_script_timeout(60)
+            run(Site(driver, base), axe_js, shots)
+        except Stop:
+            rc = 2
+        except Exception as e:  # noqa: BLE001
+            not_ok("the pages load in Chromium", repr(e)[:400])
+            rc = 2
     if docs and rc == 0:
         os.makedirs(docs, exist_ok=True)
         for name in DOCS:
@@ -394,4 +357,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_test(main, "the page test")

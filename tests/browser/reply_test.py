@@ -16,22 +16,18 @@ compare the streamed text with. Exits 0 when it ran to its end (whatever the
 checks said), 2 when it had to stop early.
 """
 
-import json
 import os
 import re
 import sys
 import time
-import urllib.request
+
+from browser_tap import abort, check, not_ok, ok, run_test
+from chromium import By, Select, WebDriverException, WebDriverWait, chromium, record
+from confab_site import UUID, new_email, sample_reply, sign_up, sim_reply
 
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else os.environ.get("BASE", "")
 PROFILE = sys.argv[2] if len(sys.argv) > 2 else None
-SIM = os.environ.get("SIM", "")
 DONE_WITHIN = 40  # seconds for the whole sim-slow reply
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-failures = 0
-
-
 
 # The text of a message's content: the message without its status, its
 # reasoning, its line of figures and what the script adds (Copy, thumbs).
@@ -51,96 +47,9 @@ def where_differ(a, b):
     return ["they differ at %d of %d/%d" % (i, len(a), len(b)),
             "live:   %r" % a[max(0, i - 80):i + 160], "reload: %r" % b[max(0, i - 80):i + 160]]
 
-def ok(what):
-    print("ok - " + what, flush=True)
-
-
-def not_ok(what, *why):
-    global failures
-    failures += 1
-    print("not ok - " + what, flush=True)
-    for w in why:
-        for line in str(w).splitlines() or [""]:
-            print("#   " + line, flush=True)
-
-
-def check(what, cond, *why):
-    if cond:
-        ok(what)
-    else:
-        not_ok(what, *why)
-    return cond
-
-
-def abort(what, *why):
-    not_ok(what, *why)
-    sys.exit(2)
-
-
-try:
-    from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-except Exception as e:  # noqa: BLE001 — any import failure is the same answer
-    abort("python3-selenium is importable", repr(e))
 
 if not BASE:
     abort("BASE is set", "usage: reply_test.py BASE [PROFILE_DIR]")
-
-# Runs in every document before its own scripts (CDP's scripts are not
-# subject to the page's CSP): records CSP violations and uncaught errors, and
-# the number of full page loads in this tab (sessionStorage survives a
-# reload, window.__marker does not).
-RECORDER = r"""
-window.__csp = [];
-window.__errors = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || 0));
-});
-window.addEventListener('error', function (e) {
-  window.__errors.push(String(e.message || e.type) + ' ' + (e.filename || '') + ':' + (e.lineno || 0));
-}, true);
-window.addEventListener('unhandledrejection', function (e) {
-  window.__errors.push('unhandled rejection: ' + String(e.reason));
-});
-try {
-  var k = 'loads:' + location.pathname;
-  sessionStorage.setItem(k, String(Number(sessionStorage.getItem(k) || 0) + 1));
-} catch (e) {}
-"""
-
-
-def start_browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--disable-dev-shm-usage", "--window-size=1200,900"):
-        opts.add_argument(a)
-    if PROFILE:
-        opts.add_argument("--user-data-dir=" + PROFILE)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service("/usr/bin/chromedriver")
-    return webdriver.Chrome(service=service, options=opts)
-
-
-def full_reply():
-    """The simulator's fixed reply, asked for directly (None without SIM)."""
-    if not SIM:
-        return None
-    body = json.dumps({"model": "sim", "stream": False,
-                       "messages": [{"role": "user", "content": "x"}]}).encode()
-    req = urllib.request.Request("http://%s/v1/chat/completions" % SIM, data=body,
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.load(r)["choices"][0]["message"]["content"]
-    except Exception:  # noqa: BLE001
-        return None
-
 
 def squash(s):
     """s without whitespace: the text the server put on the page has <br>
@@ -161,40 +70,24 @@ def drain_log(driver):
 
 def main():
     t0 = time.monotonic()
-    try:
-        driver = start_browser()
-    except Exception as e:  # noqa: BLE001
-        abort("headless Chromium starts (chromium + chromium-driver)",
-              "%s: %s" % (type(e).__name__, "\n".join(str(e).strip().splitlines()[:4])))
-    ok("headless Chromium starts (%s)" % driver.capabilities.get("browserVersion", "?"))
-    try:
+    with chromium("--disable-quic", "--window-size=1200,900", profile=PROFILE,
+                  browser_log=True) as driver:
+        ok("headless Chromium starts (%s)" % driver.capabilities.get("browserVersion", "?"))
         run(driver)
-    finally:
-        try:
-            driver.quit()
-        except Exception:  # noqa: BLE001
-            pass
     print("# browser test took %.1f s" % (time.monotonic() - t0), flush=True)
 
 
 def run(driver):
     driver.set_page_load_timeout(20)
     driver.set_script_timeout(10)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    record(driver)
     wait = WebDriverWait(driver, 15)
 
     # --- sign up through the real form
-    email = "b%d%04d@example.org" % (time.time_ns() % 10**9, os.getpid() % 10000)
+    email = new_email("b")
     driver.get(BASE + "/signup")
     check("the sign-up page has the form", driver.find_elements(By.CSS_SELECTOR, 'form[action="/signup"]'))
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys("browser password 1")
-    driver.find_element(By.CSS_SELECTOR, 'form[action="/signup"] button[type="submit"]').click()
-    try:
-        wait.until(lambda d: "/signup" not in d.current_url)
-        signed_up = True
-    except Exception:  # noqa: BLE001
-        signed_up = False
+    signed_up = sign_up(driver, email, "browser password 1")
     errs = [e.text for e in driver.find_elements(By.CSS_SELECTOR, '[role="alert"]')]
     if not check("submitting the sign-up form signs in (leaves /signup)", signed_up,
                  "url: " + driver.current_url, "alerts: %r" % errs):
@@ -244,8 +137,16 @@ def run(driver):
     sample_js = CONTENT_JS + """
       var a = document.getElementById(arguments[0]);
       if (!a) return null;
+      var l = a.querySelector('.live'), p = a.querySelector('.plain');
       return {status: a.getAttribute('data-status'), text: content(a),
+              end: l ? +l.getAttribute('data-end') : 0, tail: p ? p.textContent : '',
               marker: window.__marker === 1};"""
+    # While running, the blocks already whole are formatted (.live, the
+    # first data-end bytes of the reply) and the rest is text (.plain):
+    # what has arrived is those bytes of the full reply, then the text.
+    raw_full = (sim_reply() or "").encode()
+    def arrived(s):
+        return raw_full[:s["end"]].decode("utf-8", "replace") + s["tail"] if s["end"] else s["text"]
     samples = []  # (status, len) while queued/running
     last_live_text = ""
     final = None
@@ -264,8 +165,8 @@ def run(driver):
         if not s["marker"]:
             lost_marker = True
         if s["status"] in ("queued", "running"):
-            samples.append((s["status"], len(s["text"])))
-            last_live_text = s["text"]
+            samples.append((s["status"], len(arrived(s))))
+            last_live_text = arrived(s)
         else:
             final = s
             break
@@ -281,7 +182,7 @@ def run(driver):
           "all samples: %s" % samples[:20])
     check("  ... and never shrinks", all(b >= a for a, b in zip(running, running[1:])),
           "running samples: %s" % running[:60])
-    full = full_reply()
+    full = sim_reply()
     if full is not None:
         check("  ... and the streamed text is a beginning of the full reply (nothing lost or doubled)",
               squash(full).startswith(squash(last_live_text)),
@@ -387,19 +288,7 @@ def reasoning_live(driver, wait):
       var d = a.querySelector('details.reasoning'), t = a.querySelector('.reasoning .thinking');
       return {status: a.getAttribute('data-status'), open: d ? d.open : null,
               thinking: t ? t.textContent : '', answer: content(a)};"""
-    live, final = [], None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        s = driver.execute_script(sample_js, art)
-        if s is None:
-            time.sleep(0.05)
-            continue
-        if s["status"] in ("queued", "running"):
-            live.append(s)
-        else:
-            final = s
-            break
-        time.sleep(0.3)
+    live, final = sample_reply(driver, sample_js, art, 0.3, 30)
     lens = [len(s["thinking"]) for s in live if s["thinking"]]
     print("# reasoning lengths while running: %s" % lens[:30], flush=True)
     check("reasoning grows live while the reply runs (poll.js)",
@@ -419,11 +308,4 @@ def reasoning_live(driver, wait):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except SystemExit:
-        raise
-    except Exception as e:  # noqa: BLE001
-        abort("the browser test ran without an unexpected error",
-              "%s: %s" % (type(e).__name__, "\n".join(str(e).splitlines()[:3])))
-    sys.exit(0)
+    run_test(main, "the browser test")

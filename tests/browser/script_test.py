@@ -16,73 +16,25 @@ Prints TAP-like lines ("ok - ..." / "not ok - ..."); exits 0 when it ran to
 its end, 2 when it had to stop early.
 """
 
-import json
 import os
 import re
 import sys
 import time
-import urllib.request
+
+from browser_tap import abort, check, ok, run_test
+from chromium import ActionChains, By, Keys, Select, WebDriverWait, chromium, record
+from confab_site import UUID, new_email, sample_reply, sign_up, sim_reply
 
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else os.environ.get("BASE", "")
 PROFILE = sys.argv[2] if len(sys.argv) > 2 else None
-SIM = os.environ.get("SIM", "")
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-failures = 0
-
-
-def ok(what):
-    print("ok - " + what, flush=True)
-
-
-def not_ok(what, *why):
-    global failures
-    failures += 1
-    print("not ok - " + what, flush=True)
-    for w in why:
-        for line in str(w).splitlines() or [""]:
-            print("#   " + line, flush=True)
-
-
-def check(what, cond, *why):
-    if cond:
-        ok(what)
-    else:
-        not_ok(what, *why)
-    return cond
-
-
-def abort(what, *why):
-    not_ok(what, *why)
-    sys.exit(2)
-
-
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-except Exception as e:  # noqa: BLE001
-    abort("python3-selenium is importable", repr(e))
 
 if not BASE:
     abort("BASE is set", "usage: script_test.py BASE [PROFILE_DIR]")
 
-# Before each document's own scripts: errors, CSP violations, page loads in
-# this tab, and what the aria-live region says (read every 50 ms: each
-# change once, with its time).
-RECORDER = r"""
-window.__csp = []; window.__errors = []; window.__said = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
-});
-window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); }, true);
-window.addEventListener('unhandledrejection', function (e) { window.__errors.push('rejection: ' + e.reason); });
-try {
-  var k = 'loads:' + location.pathname;
-  sessionStorage.setItem(k, String(Number(sessionStorage.getItem(k) || 0) + 1));
-} catch (e) {}
+# After chromium's RECORDER, in each document: what the aria-live region
+# says (read every 50 ms: each change once, with its time).
+SAID = r"""
+window.__said = [];
 var last = '';
 setInterval(function () {
   var r = document.querySelector('[aria-live="polite"]');
@@ -93,33 +45,11 @@ setInterval(function () {
 """
 
 
-def start_browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--disable-dev-shm-usage", "--window-size=1200,800"):
-        opts.add_argument(a)
-    if PROFILE:
-        opts.add_argument("--user-data-dir=" + PROFILE)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-
-
 def main():
     t0 = time.monotonic()
-    try:
-        driver = start_browser()
-    except Exception as e:  # noqa: BLE001
-        abort("headless Chromium starts", "%s: %s" % (type(e).__name__, str(e)[:300]))
-    ok("headless Chromium starts (%s)" % driver.capabilities.get("browserVersion", "?"))
-    try:
+    with chromium("--disable-quic", "--window-size=1200,800", profile=PROFILE) as driver:
+        ok("headless Chromium starts (%s)" % driver.capabilities.get("browserVersion", "?"))
         run(driver)
-    finally:
-        try:
-            driver.quit()
-        except Exception:  # noqa: BLE001
-            pass
     print("# script test took %.1f s" % (time.monotonic() - t0), flush=True)
 
 
@@ -155,53 +85,22 @@ def sample_until_end(driver, art, every, extra="", limit=30):
                h: document.documentElement.scrollHeight, marker: window.__marker === 1};
       %s
       return x;""" % extra
-    live, end = [], None
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        s = js(driver, src, art)
-        if s is None:
-            time.sleep(0.05)
-            continue
-        if s["status"] in ("queued", "running"):
-            live.append(s)
-        else:
-            end = s
-            break
-        time.sleep(every)
-    return live, end
-
-
-def full_reply():
-    """The simulator's lorem reply, asked for directly (None without SIM)."""
-    if not SIM:
-        return None
-    body = json.dumps({"model": "sim", "stream": False,
-                       "messages": [{"role": "user", "content": "x"}]}).encode()
-    req = urllib.request.Request("http://%s/v1/chat/completions" % SIM, data=body,
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.load(r)["choices"][0]["message"]["content"]
-    except Exception:  # noqa: BLE001
-        return None
+    return sample_reply(driver, src, art, every, limit)
 
 
 def run(driver):
     driver.set_page_load_timeout(20)
     driver.set_script_timeout(10)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    record(driver, SAID)
     try:
         driver.execute_cdp_cmd("Browser.grantPermissions", {
             "origin": BASE, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
     except Exception as e:  # noqa: BLE001
         print("# no clipboard permission: %s" % e, flush=True)
 
-    email = "s%d%04d@example.org" % (time.time_ns() % 10**9, os.getpid() % 10000)
     driver.get(BASE + "/signup")
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys("script password 1")
-    driver.find_element(By.CSS_SELECTOR, 'form[action="/signup"] button[type="submit"]').click()
-    WebDriverWait(driver, 15).until(lambda d: "/signup" not in d.current_url)
+    if not sign_up(driver, new_email("s"), "script password 1"):
+        abort("signing up through the form signs in (leaves /signup)", "url: " + driver.current_url)
 
     # --- the composer: Shift+Enter, ?, Enter
     driver.get(BASE + "/chat/new")
@@ -252,7 +151,7 @@ def run(driver):
     check("the live region announced the reply in a few batches, the last saying it finished",
           2 <= len(said) <= 12 and texts[-1].endswith("Reply finished."), "said: %r" % texts)
     mid = [t for t in texts[:-1] if t != "Thinking…"]
-    lorem = full_reply()
+    lorem = sim_reply()
 
     def whole(t):  # ends a sentence, or a line of the reply
         return len(t.split()) >= 2 and (re.search(r"[.!?:]$", t) or lorem is None or
@@ -434,11 +333,4 @@ def run(driver):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except SystemExit:
-        raise
-    except Exception as e:  # noqa: BLE001
-        abort("the script test ran without an unexpected error",
-              "%s: %s" % (type(e).__name__, "\n".join(str(e).splitlines()[:3])))
-    sys.exit(0)
+    run_test(main, "the script test")

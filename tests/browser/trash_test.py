@@ -10,62 +10,13 @@ to stop early.
 
 import re
 import sys
-import time
+
+from browser_tap import abort, check, not_ok, ok, run_test
+from chromium import By, WebDriverWait, chromium, record
+from confab_site import UUID, new_email, sign_up
 
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else ""
 PROFILE = sys.argv[2] if len(sys.argv) > 2 else None
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def ok(what):
-    print("ok - " + what, flush=True)
-
-
-def not_ok(what, *why):
-    print("not ok - " + what, flush=True)
-    for w in why:
-        for line in str(w).splitlines() or [""]:
-            print("#   " + line, flush=True)
-
-
-def check(what, cond, *why):
-    (ok if cond else not_ok)(what, *([] if cond else why))
-    return cond
-
-
-def abort(what, *why):
-    not_ok(what, *why)
-    sys.exit(2)
-
-
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-except Exception as e:  # noqa: BLE001
-    abort("python3-selenium is importable", repr(e))
-
-# Before the page's own scripts: CSP violations and errors.
-RECORDER = r"""
-window.__bad = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__bad.push('CSP ' + e.violatedDirective + ' ' + e.blockedURI);
-});
-window.addEventListener('error', function (e) { window.__bad.push(String(e.message)); }, true);
-"""
-
-
-def start_browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--disable-dev-shm-usage", "--window-size=1200,800"):
-        opts.add_argument(a)
-    if PROFILE:
-        opts.add_argument("--user-data-dir=" + PROFILE)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
 def wait(driver, what, cond):
@@ -78,12 +29,10 @@ def wait(driver, what, cond):
 
 
 def run(driver):
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    record(driver)
     driver.get(BASE + "/signup")
-    driver.find_element(By.ID, "email").send_keys("trash%d@example.org" % time.time_ns())
-    driver.find_element(By.ID, "password").send_keys("trash password 1")
-    driver.find_element(By.CSS_SELECTOR, 'form[action="/signup"] button[type="submit"]').click()
-    if not wait(driver, "signed up", lambda d: "/signup" not in d.current_url):
+    if not sign_up(driver, new_email("trash"), "trash password 1"):
+        not_ok("signed up", "at " + driver.current_url)
         return
     driver.get(BASE + "/chats")
     driver.find_element(By.ID, "new-title").send_keys("Doomed chat")
@@ -117,25 +66,16 @@ def run(driver):
         return
     ok("Undo brings it back")
     check("  ... saying so", "Restored “Doomed chat”." in driver.page_source)
-    bad = driver.execute_script("return window.__bad")
+    bad = driver.execute_script("return window.__csp.concat(window.__errors)")
     check("no script errors or CSP violations", not bad, *(bad or []))
 
 
 def main():
     if not BASE:
         abort("BASE is set", "usage: trash_test.py BASE [PROFILE_DIR]")
-    try:
-        driver = start_browser()
-    except Exception as e:  # noqa: BLE001
-        abort("headless Chromium starts", "%s: %s" % (type(e).__name__, str(e)[:300]))
-    try:
+    with chromium("--window-size=1200,800", profile=PROFILE) as driver:
         run(driver)
-    finally:
-        try:
-            driver.quit()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 if __name__ == "__main__":
-    main()
+    run_test(main, "the browser test")

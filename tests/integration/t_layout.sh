@@ -6,6 +6,7 @@
 # a hidden file input, and no page scrolls sideways on a 360 px phone
 # (headless Chromium, tests/browser/overflow_test.py).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/browser_lib.sh"
 
 A=$TMP/a.jar
 EMAIL=$(new_email)
@@ -140,15 +141,11 @@ check "  ... and, for an account that sent nothing yet, on the default model (si
 check "the new chat page has no Chat settings link (nothing to rename yet)" bash -c '! grep -q "/settings\">Chat settings" "$1"' _ "$TMP/body"
 
 # --- no page scrolls sideways at 360 px; the phone's menu reaches the chats
-PY=/usr/bin/python3
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && "$PY" -c 'import selenium' 2>/dev/null; then
+if [ -z "$(browser_missing)" ]; then
 	P=$(sqlite3 "$DATA/data.db" "SELECT id FROM presets WHERE user_id = (SELECT user_id FROM chats WHERE id = '$C') LIMIT 1")
-	timeout -k 5 120 "$PY" "$ROOT/tests/browser/overflow_test.py" "$BASE" "$EMAIL" 'password layout' \
+	run_browser_test "the phone-width check" overflow_test 120 "$BASE" "$EMAIL" 'password layout' \
 		/chats "/chat/$C" /chat/new /dashboard /presets /presets/components /presets/new \
-		${P:+"/presets/$P"} /settings /billing >"$TMP/overflow.out" 2>"$TMP/overflow.err"
-	rc=$?
-	tap <"$TMP/overflow.out"
-	expect_eq "the phone-width check ran to its end" 0 "$rc"
+		${P:+"/presets/$P"} /settings /billing
 else
 	skip "headless Chromium (chromium, chromium-driver, python3-selenium) is not installed"
 fi

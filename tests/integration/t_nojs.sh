@@ -83,7 +83,7 @@ check "  ... and the composer still shown, to draft the next message" composer_s
 check "  ... which says the next message can be sent once the reply ends" \
 	grep -qF 'Draft your next message; send it once this reply ends.' "$TMP/body"
 dump
-check "w3m -dump of the page shows the partial text" has "$TMP/dump" '## Simulated reply'
+check "w3m -dump of the page shows the partial text" has "$TMP/dump" 'Simulated reply'
 check "  ... including its first sentence so far" has "$TMP/dump" 'This is **provsim'
 check "  ... but not yet the end of the reply" hasnt "$TMP/dump" 'velit esse.'
 check "  ... and says it is being written" has "$TMP/dump" 'Writing…'

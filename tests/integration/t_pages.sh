@@ -12,20 +12,12 @@
 # (tests/package-lock.json) into tests/node_modules on the first run.
 # Without any of them the test fails (it is not skipped).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/browser_lib.sh"
 
-PY=/usr/bin/python3
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-"$PY" -c 'import selenium' 2>/dev/null || missing+=(python3-selenium)
 AXE=$ROOT/tests/node_modules/axe-core/axe.min.js
-[ -f "$AXE" ] || command -v npm >/dev/null || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-	not_ok "the page test can run" "missing Debian packages: ${missing[*]}" \
-		"install them: apt-get install -y ${missing[*]}"
-	done_testing
-	exit 0
-fi
+more=()
+[ -f "$AXE" ] || command -v npm >/dev/null || more=(npm)
+need_browser "the page test" "${more[@]}"
 if [ ! -f "$AXE" ]; then
 	if ! timeout 120 npm ci --prefix "$ROOT/tests" --no-audit --no-fund >"$TMP/npm.log" 2>&1 ||
 		[ ! -f "$AXE" ]; then
@@ -54,17 +46,8 @@ fi
 
 SHOTS=$BUILD/test-logs/screenshots
 mkdir -p "$SHOTS"
-start=$(date +%s)
 # SAVE_DOCS=DIR: also copy README.md's screenshots there (docs/HACKING.md).
-timeout -k 5 240 "$PY" "$ROOT/tests/browser/pages_test.py" "$B" "$SHOTS" \
-	${SAVE_DOCS:+--save-docs "$SAVE_DOCS"} >"$TMP/browser.out" 2>"$TMP/browser.err"
-rc=$?
-tap <"$TMP/browser.out"
-case $rc in
-0) ok "the page test ran to its end ($(($(date +%s) - start)) s; screenshots in $SHOTS)" ;;
-124|137) not_ok "the page test ran to its end" "it was killed after 240 s" \
-		"$(tail -5 "$TMP/browser.err")" ;;
-*) not_ok "the page test ran to its end" "exit status $rc" "$(tail -5 "$TMP/browser.err")" ;;
-esac
+run_browser_test "the page test" pages_test 240 "$B" "$SHOTS" ${SAVE_DOCS:+--save-docs "$SAVE_DOCS"}
+echo "# screenshots in $SHOTS"
 
 done_testing

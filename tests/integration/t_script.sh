@@ -8,19 +8,10 @@
 # ? list of shortcuts. Needs chromium, chromium-driver and python3-selenium
 # (the test fails without them). Two models are added for it and removed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/browser_lib.sh"
 
-PY=/usr/bin/python3
 CONFAB=$BUILD/cli/confab
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-"$PY" -c 'import selenium' 2>/dev/null || missing+=(python3-selenium)
-if [ ${#missing[@]} -gt 0 ]; then
-	not_ok "the script test can run" "missing Debian packages: ${missing[*]}" \
-		"install them: apt-get install -y ${missing[*]}"
-	done_testing
-	exit 0
-fi
+need_browser "the script test"
 
 check "a model for the test: the lorem reply at 20 tokens/s" "$CONFAB" model add script-write \
 	--provider sim --name 'Script (writes)' --api-model 'sim:tps=20:ttft=50' --price-in 0 --price-out 0
@@ -29,18 +20,7 @@ check "a model for the test: thinks, then echoes" "$CONFAB" model add script-thi
 	--price-in 0 --price-out 0
 sleep 1.1   # running pages look again at most once a second
 
-mkdir -p "$TMP/profile"
-start=$(date +%s)
-SIM=${SIM:-} timeout -k 5 120 "$PY" "$ROOT/tests/browser/script_test.py" "$BASE" "$TMP/profile" \
-	>"$TMP/script.out" 2>"$TMP/script.err"
-rc=$?
-tap <"$TMP/script.out"
-case $rc in
-0) ok "the script test ran to its end ($(($(date +%s) - start)) s)" ;;
-124|137) not_ok "the script test ran to its end" "it was killed after 120 s" \
-		"$(tail -5 "$TMP/script.err")" ;;
-*) not_ok "the script test ran to its end" "exit status $rc" "$(tail -5 "$TMP/script.err")" ;;
-esac
+run_browser_test "the script test" script_test 120 "$BASE" "$TMP/profile"
 check "the test's models are removed" sh -c "'$CONFAB' model remove script-write >/dev/null && '$CONFAB' model remove script-think >/dev/null"
 
 done_testing

@@ -6,6 +6,7 @@
 # forever and the vacuum (confab vacuum, the idle worker) delete it for good,
 # its messages and files with it, and only after trash_days.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/browser_lib.sh"
 
 A=$TMP/a.jar
 B=$TMP/b.jar
@@ -222,16 +223,11 @@ expect_eq "  ... leaving live chats alone" 1 "$(exists "$K")"
 
 # --- With the script (headless Chromium): the list's Delete is at once,
 # with Undo. Needs chromium, chromium-driver and python3-selenium.
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
-	mkdir -p "$TMP/profile"
-	timeout -k 5 90 /usr/bin/python3 "$ROOT/tests/browser/trash_test.py" "$BASE" "$TMP/profile" \
-		>"$TMP/browser.out" 2>"$TMP/browser.err"
-	rc=$?
-	tap <"$TMP/browser.out"
-	expect_eq "the browser test ran to its end" 0 "$rc"
-	[ "$rc" = 0 ] || sed 's/^/#   /' "$TMP/browser.err" | tail -5
+missing=$(browser_missing)
+if [ -z "$missing" ]; then
+	run_browser_test "the browser test" trash_test 90 "$BASE" "$TMP/profile"
 else
-	not_ok "the browser test can run" "missing: apt-get install -y chromium chromium-driver python3-selenium"
+	not_ok "the browser test can run" "missing: apt-get install -y $missing"
 fi
 
 done_testing
