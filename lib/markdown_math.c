@@ -89,6 +89,21 @@ static size_t past_containers(const char *s, size_t q, size_t end, size_t *quote
 	}
 }
 
+/* 1 if the line's text at r follows a '>' by four columns or more (one
+ * space belongs to the marker): indented code in a block quote. */
+static int quoted_code(const char *s, size_t q, size_t r)
+{
+	size_t j = r, cols = 0;
+
+	while (j > q && is_blank(s[j - 1]))
+		j--;
+	if (j == q || s[j - 1] != '>')
+		return 0;
+	for (; j < r; j++)
+		cols += s[j] == '\t' ? 4 - cols % 4 : 1;
+	return cols >= 5;
+}
+
 /* The length of the run of c at s[i]. */
 static size_t run(const char *s, size_t i, size_t end, char c)
 {
@@ -188,9 +203,13 @@ static size_t find_closer(const char *s, size_t i, size_t end, char c0, char c1)
  * before it, no digit after it; end when there is none. */
 static size_t find_dollar(const char *s, size_t i, size_t end)
 {
-	for (size_t j = i + 1; j < end && s[j] != '\n'; j += s[j] == '\\' ? 2 : 1)
-		if (s[j] == '$' && !is_blank(s[j - 1]) && !(j + 1 < end && s[j + 1] >= '0' && s[j + 1] <= '9'))
+	for (size_t j = i + 1; j < end && s[j] != '\n'; j++) {
+		if (s[j] == '\\' && j + 1 < end && s[j + 1] != '\n')
+			j++;   /* an escape, not past the line's end */
+		else if (s[j] == '$' && !is_blank(s[j - 1]) &&
+			 !(j + 1 < end && s[j + 1] >= '0' && s[j + 1] <= '9'))
 			return j;
+	}
 	return end;
 }
 
@@ -275,6 +294,35 @@ static void scan_paragraph(struct scan *sc, size_t start, size_t end)
 	}
 }
 
+/* 1 if text holds a placeholder character, raw or as a numeric character
+ * reference (which cmark decodes): such input could forge a placeholder. */
+static int holds_placeholder(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	if (memmem(s, n, PH_OPEN, PH_LEN) || memmem(s, n, PH_CLOSE, PH_LEN))
+		return 1;
+	while ((p = memchr(p, '&', (size_t)(end - p))) != NULL) {
+		unsigned long cp = 0;
+		int hex;
+		if (++p + 1 >= end || *p != '#')
+			continue;
+		p++;
+		hex = *p == 'x' || *p == 'X';
+		for (p += hex; p < end && cp < 0x110000; p++) {
+			if (*p >= '0' && *p <= '9')
+				cp = cp * (hex ? 16 : 10) + (unsigned long)(*p - '0');
+			else if (hex && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f'))
+				cp = cp * 16 + (unsigned long)((*p | 0x20) - 'a' + 10);
+			else
+				break;
+		}
+		if (p < end && *p == ';' && (cp == 0xE000 || cp == 0xE001))
+			return 1;
+	}
+	return 0;
+}
+
 size_t markdown_math_find(const char *text, size_t n, struct buf *md, struct markdown_math *m)
 {
 	struct scan *sc;
@@ -285,7 +333,7 @@ size_t markdown_math_find(const char *text, size_t n, struct buf *md, struct mar
 	m->src = text;
 	if (!text || !n || (!memchr(text, '$', n) && !memchr(text, '\\', n)))
 		return 0;
-	if (memmem(text, n, PH_OPEN, PH_LEN) || memmem(text, n, PH_CLOSE, PH_LEN))
+	if (holds_placeholder(text, n))
 		return 0;
 	sc = xcalloc(1, sizeof *sc);
 	sc->s = text;
@@ -303,13 +351,13 @@ size_t markdown_math_find(const char *text, size_t n, struct buf *md, struct mar
 		if (fence) {
 			if (fence_closes(text, r, e, fence, fence_len))
 				fence = 0;
-		} else if (q == e || (text[q] == '\r' && q + 1 == e)) {   /* blank */
+		} else if (r == e || (text[r] == '\r' && r + 1 == e)) {   /* blank, or only markers */
 			prev_para = 0;
 		} else if (fence_opens(text, r, e, &fc, &flen)) {
 			fence = fc;
 			fence_len = flen;
 			prev_para = 0;
-		} else if (!prev_para && cols >= list_indent + 4) {
+		} else if (!prev_para && (cols >= list_indent + 4 || quoted_code(text, q, r))) {
 			;   /* indented code */
 		} else {
 			if ((mk = list_marker(text, q, e)) != 0)

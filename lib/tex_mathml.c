@@ -656,6 +656,8 @@ void tex_mathml_escape(struct buf *out, const char *s, size_t n)
 {
 	size_t i = 0, from = 0;
 
+	if (!n)
+		return;   /* s may be NULL then */
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		const char *e = NULL;

@@ -521,6 +521,7 @@ static void math_dollars(void **state)
 	assert_string_equal(render(state, "so $x$, then"), "<p>so " MATH_X ", then</p>\n");
 	/* Inline math stays on its line. */
 	assert_string_equal(render(state, "$a\nb$"), "<p>$a\nb$</p>\n");
+	assert_string_equal(render(state, "$a\\\nb$"), "<p>$a<br />\nb$</p>\n");
 	/* Markdown never sees inside: no emphasis from * or _. */
 	html = render(state, "Let $a_1 * b_2$ be *so*.");
 	assert_contains(html, "<msub><mi>a</mi><mn>1</mn></msub><mo>∗</mo><msub><mi>b</mi>");
@@ -566,6 +567,10 @@ static void math_not_in_code(void **state)
 	assert_contains(render(state, "text\n\n    $x$"), "<pre tabindex=\"0\"><code>$x$\n</code></pre>");
 	assert_contains(render(state, "- item\n\n  ```\n  $x$\n  ```"), "<code>$x$\n</code>");
 	assert_contains(render(state, "> ```\n> $x$\n> ```"), "<code>$x$\n</code>");
+	assert_contains(render(state, ">     $x$"), "<pre tabindex=\"0\"><code>$x$\n</code></pre>");
+	assert_contains(render(state, "> a\n>\n>     $x$"), "<code>$x$\n</code>");
+	/* A quote's line of only '>' ends its paragraph, so math too. */
+	assert_contains(render(state, "> $$a\n>\n> b$$"), "<p>$$a</p>\n<p>b$$</p>");
 	/* A backtick that opens nothing is text, and math after it is math. */
 	assert_string_equal(render(state, "` $x$"), "<p>` " MATH_X "</p>\n");
 	/* Code first, math first: whichever opens first. */
@@ -589,6 +594,11 @@ static void math_refused_and_tags(void **state)
 	/* Input already holding a placeholder character gets no math. */
 	assert_string_equal(render(state, "\xee\x80\x80 $x$"), "<p>\xee\x80\x80 $x$</p>\n");
 	assert_string_equal(render(state, "$x$ \xee\x80\x81"), "<p>$x$ \xee\x80\x81</p>\n");
+	/* ... nor does one naming it by reference (cmark decodes it). */
+	html = render(state, "$x$ &#xE000;0&#57345;");
+	assert_lacks(html, "<math");
+	assert_contains(html, "$x$ \xee\x80\x80" "0\xee\x80\x81");
+	assert_contains(render(state, "$x$ &#xE00;"), MATH_X);
 }
 
 /* Unclosed openers are not searched again: 128 KiB of them is quick. */
