@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 	double base, t;
 	size_t n;
 	struct buf b = BUF_INIT;
-	struct { const char *name; struct buf text; } worst[12];
+	struct { const char *name; struct buf text; } worst[16];
 	size_t nw = 0;
 
 	if (runs < 1 || !plain)
@@ -157,6 +157,17 @@ int main(int argc, char **argv)
 	free(s);
 	nested(WORST("`$${{{…x…}}}$$`, 128 KiB (over the formula cap: code)"), "$$", "{", "}", "$$",
 	       (cap - 5) / 2);
+	nested(WORST("`$$` 10,000 `{` `x$$` (over the depth cap: code)"), "$$", "{", "", "$$", 10000);
+	s = repeat("\\frac{", 1024 * 1024, &n);
+	buf_append(WORST("1 MiB of `\\frac{` (over the input cap: refused)"), s, n);
+	free(s);
+	{
+		struct buf *w = WORST("`$$` then `\\frac{` to 128 KiB (no closer: no math)");
+		buf_puts(w, "$$");
+		s = repeat("\\frac{", cap - 2, &n);
+		buf_append(w, s, n);
+		free(s);
+	}
 	{
 		struct buf *w = WORST("`${{…x…}}$` 63 deep, repeated to 128 KiB");
 		while (w->len + 130 < cap)
