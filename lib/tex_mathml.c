@@ -14,506 +14,11 @@
  * \displaystyle, \dfrac and the display environments on. The browser
  * follows the same rules for sizes on its own (MathML Core's math-style). */
 #include "tex_mathml.h"
+#include "tex_symbols.h"
 #include "util.h"
 
 #include <string.h>
 
-/* What a command is. */
-enum kind {
-	S_MI,      /* identifier: <mi>text</mi> (fonts apply) */
-	S_MIN,     /* upright identifier: <mi mathvariant="normal"> */
-	S_MO,      /* operator, relation, punctuation: <mo>text</mo> */
-	S_FENCE,   /* a delimiter: <mo stretchy="false">, or stretched after \left */
-	S_BIG,     /* big operator: limits under and over in display style */
-	S_INT,     /* integral: limits always as scripts */
-	S_FN,      /* operator name: <mi>text</mi> and function application */
-	S_FNLIM,   /* ... with limits in display style (\lim, \max) */
-	S_SPACE,   /* <mspace width="text"/> */
-	S_ACCENT,  /* over (or under) its argument; arg: A_* flags */
-	S_FONT,    /* \mathbf{...}: arg is the font */
-	S_FONTSW,  /* \bf: the font for the rest of the group */
-	S_TEXT,    /* \text{...}: arg is the font */
-	S_STYLE,   /* \displaystyle: arg 1, \textstyle 0, \scriptstyle 2 */
-	S_LIMITS,  /* \limits arg 1, \nolimits 0 */
-	S_BIGD,    /* \big( ...: arg is the size, 0 to 3 */
-	S_CMD,     /* anything else: arg is a C_* */
-};
-
-enum { A_UNDER = 1, A_STRETCH = 2, A_LIMITS = 4 };
-
-enum font { F_NONE, F_RM, F_BF, F_IT, F_BI, F_BB, F_CAL, F_FRAK, F_SF, F_TT };
-
-enum cmd {
-	C_FRAC, C_DFRAC, C_TFRAC, C_BINOM, C_DBINOM, C_TBINOM, C_SQRT, C_LEFT, C_MIDDLE,
-	C_RIGHT, C_BEGIN, C_END, C_OPNAME, C_COLOR, C_TEXTCOLOR, C_NOT, C_OVERSET,
-	C_UNDERSET, C_BOXED, C_PMOD, C_BMOD, C_MOD, C_XRIGHT, C_XLEFT, C_PHANTOM, C_IGNORE,
-};
-
-struct sym {
-	const char *name;
-	unsigned char kind, arg;
-	const char *text;
-};
-
-/* Sorted by name as strcmp orders them (lookup() searches it in halves;
- * tests/unit/golden/math/symbols.tex uses every entry, so one out of order
- * fails that test). */
-static const struct sym syms[] = {
-	/* table:start */
-	{ " ", S_SPACE, 0, "0.3333em" },
-	{ "!", S_SPACE, 0, "-0.1667em" },
-	{ "#", S_MIN, 0, "#" },
-	{ "$", S_MIN, 0, "$" },
-	{ "%", S_MIN, 0, "%" },
-	{ "&", S_MO, 0, "&" },
-	{ ",", S_SPACE, 0, "0.1667em" },
-	{ ":", S_SPACE, 0, "0.2222em" },
-	{ ";", S_SPACE, 0, "0.2778em" },
-	{ ">", S_SPACE, 0, "0.2222em" },
-	{ "Alpha", S_MIN, 0, "Α" },
-	{ "Beta", S_MIN, 0, "Β" },
-	{ "Big", S_BIGD, 1, NULL },
-	{ "Bigg", S_BIGD, 3, NULL },
-	{ "Biggl", S_BIGD, 3, NULL },
-	{ "Biggm", S_BIGD, 3, NULL },
-	{ "Biggr", S_BIGD, 3, NULL },
-	{ "Bigl", S_BIGD, 1, NULL },
-	{ "Bigm", S_BIGD, 1, NULL },
-	{ "Bigr", S_BIGD, 1, NULL },
-	{ "Box", S_MI, 0, "□" },
-	{ "Chi", S_MIN, 0, "Χ" },
-	{ "Delta", S_MIN, 0, "Δ" },
-	{ "Downarrow", S_FENCE, 0, "⇓" },
-	{ "Epsilon", S_MIN, 0, "Ε" },
-	{ "Eta", S_MIN, 0, "Η" },
-	{ "Gamma", S_MIN, 0, "Γ" },
-	{ "Im", S_MI, 0, "ℑ" },
-	{ "Iota", S_MIN, 0, "Ι" },
-	{ "Kappa", S_MIN, 0, "Κ" },
-	{ "Lambda", S_MIN, 0, "Λ" },
-	{ "Leftarrow", S_MO, 0, "⇐" },
-	{ "Leftrightarrow", S_MO, 0, "⇔" },
-	{ "Longleftarrow", S_MO, 0, "⟸" },
-	{ "Longleftrightarrow", S_MO, 0, "⟺" },
-	{ "Longrightarrow", S_MO, 0, "⟹" },
-	{ "Mu", S_MIN, 0, "Μ" },
-	{ "Nu", S_MIN, 0, "Ν" },
-	{ "Omega", S_MIN, 0, "Ω" },
-	{ "Omicron", S_MIN, 0, "Ο" },
-	{ "P", S_MI, 0, "¶" },
-	{ "Phi", S_MIN, 0, "Φ" },
-	{ "Pi", S_MIN, 0, "Π" },
-	{ "Pr", S_FNLIM, 0, "Pr" },
-	{ "Psi", S_MIN, 0, "Ψ" },
-	{ "Re", S_MI, 0, "ℜ" },
-	{ "Rho", S_MIN, 0, "Ρ" },
-	{ "Rightarrow", S_MO, 0, "⇒" },
-	{ "S", S_MI, 0, "§" },
-	{ "Sigma", S_MIN, 0, "Σ" },
-	{ "Tau", S_MIN, 0, "Τ" },
-	{ "Theta", S_MIN, 0, "Θ" },
-	{ "Uparrow", S_FENCE, 0, "⇑" },
-	{ "Updownarrow", S_FENCE, 0, "⇕" },
-	{ "Upsilon", S_MIN, 0, "Υ" },
-	{ "Vert", S_FENCE, 0, "‖" },
-	{ "Xi", S_MIN, 0, "Ξ" },
-	{ "Zeta", S_MIN, 0, "Ζ" },
-	{ "_", S_MIN, 0, "_" },
-	{ "acute", S_ACCENT, 0, "´" },
-	{ "aleph", S_MI, 0, "ℵ" },
-	{ "alpha", S_MI, 0, "α" },
-	{ "amalg", S_MO, 0, "⨿" },
-	{ "angle", S_MI, 0, "∠" },
-	{ "approx", S_MO, 0, "≈" },
-	{ "approxeq", S_MO, 0, "≊" },
-	{ "arccos", S_FN, 0, "arccos" },
-	{ "arcsin", S_FN, 0, "arcsin" },
-	{ "arctan", S_FN, 0, "arctan" },
-	{ "arg", S_FN, 0, "arg" },
-	{ "argmax", S_FNLIM, 0, "arg\xE2\x80\x89max" },
-	{ "argmin", S_FNLIM, 0, "arg\xE2\x80\x89min" },
-	{ "ast", S_MO, 0, "∗" },
-	{ "asymp", S_MO, 0, "≍" },
-	{ "backslash", S_FENCE, 0, "\\" },
-	{ "bar", S_ACCENT, 0, "¯" },
-	{ "because", S_MO, 0, "∵" },
-	{ "begin", S_CMD, C_BEGIN, NULL },
-	{ "beta", S_MI, 0, "β" },
-	{ "beth", S_MI, 0, "ℶ" },
-	{ "bf", S_FONTSW, F_BF, NULL },
-	{ "big", S_BIGD, 0, NULL },
-	{ "bigcap", S_BIG, 0, "⋂" },
-	{ "bigcup", S_BIG, 0, "⋃" },
-	{ "bigg", S_BIGD, 2, NULL },
-	{ "biggl", S_BIGD, 2, NULL },
-	{ "biggm", S_BIGD, 2, NULL },
-	{ "biggr", S_BIGD, 2, NULL },
-	{ "bigl", S_BIGD, 0, NULL },
-	{ "bigm", S_BIGD, 0, NULL },
-	{ "bigodot", S_BIG, 0, "⨀" },
-	{ "bigoplus", S_BIG, 0, "⨁" },
-	{ "bigotimes", S_BIG, 0, "⨂" },
-	{ "bigr", S_BIGD, 0, NULL },
-	{ "bigsqcup", S_BIG, 0, "⨆" },
-	{ "bigtriangledown", S_MO, 0, "▽" },
-	{ "bigtriangleup", S_MO, 0, "△" },
-	{ "biguplus", S_BIG, 0, "⨄" },
-	{ "bigvee", S_BIG, 0, "⋁" },
-	{ "bigwedge", S_BIG, 0, "⋀" },
-	{ "binom", S_CMD, C_BINOM, NULL },
-	{ "blacksquare", S_MI, 0, "■" },
-	{ "bm", S_FONT, F_BI, NULL },
-	{ "bmod", S_CMD, C_BMOD, NULL },
-	{ "boldsymbol", S_FONT, F_BI, NULL },
-	{ "bot", S_MI, 0, "⊥" },
-	{ "bowtie", S_MO, 0, "⋈" },
-	{ "boxed", S_CMD, C_BOXED, NULL },
-	{ "boxplus", S_MO, 0, "⊞" },
-	{ "boxtimes", S_MO, 0, "⊠" },
-	{ "breve", S_ACCENT, 0, "˘" },
-	{ "bullet", S_MO, 0, "∙" },
-	{ "cal", S_FONTSW, F_CAL, NULL },
-	{ "cap", S_MO, 0, "∩" },
-	{ "cdot", S_MO, 0, "⋅" },
-	{ "cdots", S_MO, 0, "⋯" },
-	{ "cfrac", S_CMD, C_DFRAC, NULL },
-	{ "check", S_ACCENT, 0, "ˇ" },
-	{ "checkmark", S_MI, 0, "✓" },
-	{ "chi", S_MI, 0, "χ" },
-	{ "circ", S_MO, 0, "∘" },
-	{ "clubsuit", S_MI, 0, "♣" },
-	{ "colon", S_MO, 0, ":" },
-	{ "coloneqq", S_MO, 0, "≔" },
-	{ "color", S_CMD, C_COLOR, NULL },
-	{ "complement", S_MI, 0, "∁" },
-	{ "cong", S_MO, 0, "≅" },
-	{ "coprod", S_BIG, 0, "∐" },
-	{ "cos", S_FN, 0, "cos" },
-	{ "cosh", S_FN, 0, "cosh" },
-	{ "cot", S_FN, 0, "cot" },
-	{ "coth", S_FN, 0, "coth" },
-	{ "csc", S_FN, 0, "csc" },
-	{ "cup", S_MO, 0, "∪" },
-	{ "dagger", S_MO, 0, "†" },
-	{ "dashv", S_MO, 0, "⊣" },
-	{ "dbinom", S_CMD, C_DBINOM, NULL },
-	{ "ddagger", S_MO, 0, "‡" },
-	{ "ddot", S_ACCENT, 0, "¨" },
-	{ "ddots", S_MO, 0, "⋱" },
-	{ "deg", S_FN, 0, "deg" },
-	{ "degree", S_MI, 0, "°" },
-	{ "delta", S_MI, 0, "δ" },
-	{ "det", S_FNLIM, 0, "det" },
-	{ "dfrac", S_CMD, C_DFRAC, NULL },
-	{ "diamond", S_MO, 0, "⋄" },
-	{ "diamondsuit", S_MI, 0, "♢" },
-	{ "digamma", S_MI, 0, "ϝ" },
-	{ "dim", S_FN, 0, "dim" },
-	{ "displaystyle", S_STYLE, 1, NULL },
-	{ "div", S_MO, 0, "÷" },
-	{ "dot", S_ACCENT, 0, "˙" },
-	{ "doteq", S_MO, 0, "≐" },
-	{ "dotplus", S_MO, 0, "∔" },
-	{ "dots", S_MO, 0, "…" },
-	{ "dotsb", S_MO, 0, "⋯" },
-	{ "dotsc", S_MO, 0, "…" },
-	{ "downarrow", S_FENCE, 0, "↓" },
-	{ "ell", S_MI, 0, "ℓ" },
-	{ "emptyset", S_MI, 0, "∅" },
-	{ "end", S_CMD, C_END, NULL },
-	{ "enspace", S_SPACE, 0, "0.5em" },
-	{ "epsilon", S_MI, 0, "ϵ" },
-	{ "eqqcolon", S_MO, 0, "≕" },
-	{ "equiv", S_MO, 0, "≡" },
-	{ "eta", S_MI, 0, "η" },
-	{ "eth", S_MI, 0, "ð" },
-	{ "exists", S_MI, 0, "∃" },
-	{ "exp", S_FN, 0, "exp" },
-	{ "flat", S_MI, 0, "♭" },
-	{ "forall", S_MI, 0, "∀" },
-	{ "frac", S_CMD, C_FRAC, NULL },
-	{ "frown", S_MO, 0, "⌢" },
-	{ "gamma", S_MI, 0, "γ" },
-	{ "gcd", S_FNLIM, 0, "gcd" },
-	{ "ge", S_MO, 0, "≥" },
-	{ "geq", S_MO, 0, "≥" },
-	{ "geqq", S_MO, 0, "≧" },
-	{ "geqslant", S_MO, 0, "⩾" },
-	{ "gets", S_MO, 0, "←" },
-	{ "gg", S_MO, 0, "≫" },
-	{ "ggg", S_MO, 0, "⋙" },
-	{ "gneq", S_MO, 0, "⪈" },
-	{ "grave", S_ACCENT, 0, "`" },
-	{ "gt", S_MO, 0, ">" },
-	{ "gtrsim", S_MO, 0, "≳" },
-	{ "hat", S_ACCENT, 0, "^" },
-	{ "hbar", S_MI, 0, "ℏ" },
-	{ "heartsuit", S_MI, 0, "♡" },
-	{ "hom", S_FN, 0, "hom" },
-	{ "hookleftarrow", S_MO, 0, "↩" },
-	{ "hookrightarrow", S_MO, 0, "↪" },
-	{ "hslash", S_MI, 0, "ℏ" },
-	{ "iff", S_MO, 0, "⟺" },
-	{ "iiint", S_INT, 0, "∭" },
-	{ "iint", S_INT, 0, "∬" },
-	{ "imath", S_MI, 0, "ı" },
-	{ "impliedby", S_MO, 0, "⟸" },
-	{ "implies", S_MO, 0, "⟹" },
-	{ "in", S_MO, 0, "∈" },
-	{ "inf", S_FNLIM, 0, "inf" },
-	{ "infty", S_MI, 0, "∞" },
-	{ "int", S_INT, 0, "∫" },
-	{ "intercal", S_MO, 0, "⊺" },
-	{ "iota", S_MI, 0, "ι" },
-	{ "it", S_FONTSW, F_IT, NULL },
-	{ "jmath", S_MI, 0, "ȷ" },
-	{ "kappa", S_MI, 0, "κ" },
-	{ "ker", S_FN, 0, "ker" },
-	{ "lVert", S_FENCE, 0, "‖" },
-	{ "lambda", S_MI, 0, "λ" },
-	{ "land", S_MO, 0, "∧" },
-	{ "langle", S_FENCE, 0, "⟨" },
-	{ "lbrace", S_FENCE, 0, "{" },
-	{ "lbrack", S_FENCE, 0, "[" },
-	{ "lceil", S_FENCE, 0, "⌈" },
-	{ "ldots", S_MO, 0, "…" },
-	{ "le", S_MO, 0, "≤" },
-	{ "leadsto", S_MO, 0, "⇝" },
-	{ "left", S_CMD, C_LEFT, NULL },
-	{ "leftarrow", S_MO, 0, "←" },
-	{ "leftharpoondown", S_MO, 0, "↽" },
-	{ "leftharpoonup", S_MO, 0, "↼" },
-	{ "leftleftarrows", S_MO, 0, "⇇" },
-	{ "leftrightarrow", S_MO, 0, "↔" },
-	{ "leftrightharpoons", S_MO, 0, "⇋" },
-	{ "leq", S_MO, 0, "≤" },
-	{ "leqq", S_MO, 0, "≦" },
-	{ "leqslant", S_MO, 0, "⩽" },
-	{ "lesssim", S_MO, 0, "≲" },
-	{ "lfloor", S_FENCE, 0, "⌊" },
-	{ "lg", S_FN, 0, "lg" },
-	{ "lim", S_FNLIM, 0, "lim" },
-	{ "liminf", S_FNLIM, 0, "lim\xE2\x80\x89inf" },
-	{ "limits", S_LIMITS, 1, NULL },
-	{ "limsup", S_FNLIM, 0, "lim\xE2\x80\x89sup" },
-	{ "ll", S_MO, 0, "≪" },
-	{ "llbracket", S_FENCE, 0, "⟦" },
-	{ "lll", S_MO, 0, "⋘" },
-	{ "ln", S_FN, 0, "ln" },
-	{ "lneq", S_MO, 0, "⪇" },
-	{ "lnot", S_MO, 0, "¬" },
-	{ "log", S_FN, 0, "log" },
-	{ "longleftarrow", S_MO, 0, "⟵" },
-	{ "longleftrightarrow", S_MO, 0, "⟷" },
-	{ "longmapsto", S_MO, 0, "⟼" },
-	{ "longrightarrow", S_MO, 0, "⟶" },
-	{ "lor", S_MO, 0, "∨" },
-	{ "lozenge", S_MI, 0, "◊" },
-	{ "lt", S_MO, 0, "<" },
-	{ "ltimes", S_MO, 0, "⋉" },
-	{ "lvert", S_FENCE, 0, "|" },
-	{ "mapsto", S_MO, 0, "↦" },
-	{ "mathbb", S_FONT, F_BB, NULL },
-	{ "mathbf", S_FONT, F_BF, NULL },
-	{ "mathcal", S_FONT, F_CAL, NULL },
-	{ "mathfrak", S_FONT, F_FRAK, NULL },
-	{ "mathit", S_FONT, F_IT, NULL },
-	{ "mathnormal", S_FONT, F_NONE, NULL },
-	{ "mathring", S_ACCENT, 0, "˚" },
-	{ "mathrm", S_FONT, F_RM, NULL },
-	{ "mathscr", S_FONT, F_CAL, NULL },
-	{ "mathsf", S_FONT, F_SF, NULL },
-	{ "mathtt", S_FONT, F_TT, NULL },
-	{ "max", S_FNLIM, 0, "max" },
-	{ "mbox", S_TEXT, F_NONE, NULL },
-	{ "measuredangle", S_MI, 0, "∡" },
-	{ "medspace", S_SPACE, 0, "0.2222em" },
-	{ "mho", S_MI, 0, "℧" },
-	{ "mid", S_MO, 0, "∣" },
-	{ "middle", S_CMD, C_MIDDLE, NULL },
-	{ "min", S_FNLIM, 0, "min" },
-	{ "mod", S_CMD, C_MOD, NULL },
-	{ "models", S_MO, 0, "⊨" },
-	{ "mp", S_MO, 0, "∓" },
-	{ "mu", S_MI, 0, "μ" },
-	{ "nabla", S_MIN, 0, "∇" },
-	{ "natural", S_MI, 0, "♮" },
-	{ "ncong", S_MO, 0, "≇" },
-	{ "ne", S_MO, 0, "≠" },
-	{ "nearrow", S_MO, 0, "↗" },
-	{ "neg", S_MO, 0, "¬" },
-	{ "negthinspace", S_SPACE, 0, "-0.1667em" },
-	{ "neq", S_MO, 0, "≠" },
-	{ "nequiv", S_MO, 0, "≢" },
-	{ "nexists", S_MI, 0, "∄" },
-	{ "ngeq", S_MO, 0, "≱" },
-	{ "ngtr", S_MO, 0, "≯" },
-	{ "ni", S_MO, 0, "∋" },
-	{ "nleq", S_MO, 0, "≰" },
-	{ "nless", S_MO, 0, "≮" },
-	{ "nmid", S_MO, 0, "∤" },
-	{ "nolimits", S_LIMITS, 0, NULL },
-	{ "nonumber", S_CMD, C_IGNORE, NULL },
-	{ "not", S_CMD, C_NOT, NULL },
-	{ "notag", S_CMD, C_IGNORE, NULL },
-	{ "notin", S_MO, 0, "∉" },
-	{ "nparallel", S_MO, 0, "∦" },
-	{ "nsim", S_MO, 0, "≁" },
-	{ "nsubseteq", S_MO, 0, "⊈" },
-	{ "nsupseteq", S_MO, 0, "⊉" },
-	{ "nu", S_MI, 0, "ν" },
-	{ "nwarrow", S_MO, 0, "↖" },
-	{ "odot", S_MO, 0, "⊙" },
-	{ "oiiint", S_INT, 0, "∰" },
-	{ "oiint", S_INT, 0, "∯" },
-	{ "oint", S_INT, 0, "∮" },
-	{ "omega", S_MI, 0, "ω" },
-	{ "omicron", S_MI, 0, "ο" },
-	{ "ominus", S_MO, 0, "⊖" },
-	{ "operatorname", S_CMD, C_OPNAME, NULL },
-	{ "oplus", S_MO, 0, "⊕" },
-	{ "oslash", S_MO, 0, "⊘" },
-	{ "otimes", S_MO, 0, "⊗" },
-	{ "overbrace", S_ACCENT, A_STRETCH | A_LIMITS, "⏞" },
-	{ "overleftarrow", S_ACCENT, A_STRETCH, "←" },
-	{ "overleftrightarrow", S_ACCENT, A_STRETCH, "↔" },
-	{ "overline", S_ACCENT, A_STRETCH, "‾" },
-	{ "overrightarrow", S_ACCENT, A_STRETCH, "→" },
-	{ "overset", S_CMD, C_OVERSET, NULL },
-	{ "owns", S_MO, 0, "∋" },
-	{ "parallel", S_MO, 0, "∥" },
-	{ "partial", S_MI, 0, "∂" },
-	{ "perp", S_MO, 0, "⊥" },
-	{ "phantom", S_CMD, C_PHANTOM, NULL },
-	{ "phi", S_MI, 0, "ϕ" },
-	{ "pi", S_MI, 0, "π" },
-	{ "pm", S_MO, 0, "±" },
-	{ "pmod", S_CMD, C_PMOD, NULL },
-	{ "prec", S_MO, 0, "≺" },
-	{ "preceq", S_MO, 0, "⪯" },
-	{ "prime", S_MI, 0, "′" },
-	{ "prod", S_BIG, 0, "∏" },
-	{ "propto", S_MO, 0, "∝" },
-	{ "psi", S_MI, 0, "ψ" },
-	{ "qquad", S_SPACE, 0, "2em" },
-	{ "quad", S_SPACE, 0, "1em" },
-	{ "rVert", S_FENCE, 0, "‖" },
-	{ "rangle", S_FENCE, 0, "⟩" },
-	{ "rbrace", S_FENCE, 0, "}" },
-	{ "rbrack", S_FENCE, 0, "]" },
-	{ "rceil", S_FENCE, 0, "⌉" },
-	{ "rfloor", S_FENCE, 0, "⌋" },
-	{ "rho", S_MI, 0, "ρ" },
-	{ "right", S_CMD, C_RIGHT, NULL },
-	{ "rightarrow", S_MO, 0, "→" },
-	{ "rightharpoondown", S_MO, 0, "⇁" },
-	{ "rightharpoonup", S_MO, 0, "⇀" },
-	{ "rightleftharpoons", S_MO, 0, "⇌" },
-	{ "rightrightarrows", S_MO, 0, "⇉" },
-	{ "rightsquigarrow", S_MO, 0, "⇝" },
-	{ "rm", S_FONTSW, F_RM, NULL },
-	{ "rrbracket", S_FENCE, 0, "⟧" },
-	{ "rtimes", S_MO, 0, "⋊" },
-	{ "rvert", S_FENCE, 0, "|" },
-	{ "scriptstyle", S_STYLE, 2, NULL },
-	{ "searrow", S_MO, 0, "↘" },
-	{ "sec", S_FN, 0, "sec" },
-	{ "setminus", S_MO, 0, "∖" },
-	{ "sf", S_FONTSW, F_SF, NULL },
-	{ "sharp", S_MI, 0, "♯" },
-	{ "sigma", S_MI, 0, "σ" },
-	{ "sim", S_MO, 0, "∼" },
-	{ "simeq", S_MO, 0, "≃" },
-	{ "sin", S_FN, 0, "sin" },
-	{ "sinh", S_FN, 0, "sinh" },
-	{ "smile", S_MO, 0, "⌣" },
-	{ "spadesuit", S_MI, 0, "♠" },
-	{ "sqcap", S_MO, 0, "⊓" },
-	{ "sqcup", S_MO, 0, "⊔" },
-	{ "sqrt", S_CMD, C_SQRT, NULL },
-	{ "sqsubset", S_MO, 0, "⊏" },
-	{ "sqsubseteq", S_MO, 0, "⊑" },
-	{ "sqsupset", S_MO, 0, "⊐" },
-	{ "sqsupseteq", S_MO, 0, "⊒" },
-	{ "square", S_MI, 0, "□" },
-	{ "stackrel", S_CMD, C_OVERSET, NULL },
-	{ "star", S_MO, 0, "⋆" },
-	{ "subset", S_MO, 0, "⊂" },
-	{ "subseteq", S_MO, 0, "⊆" },
-	{ "subsetneq", S_MO, 0, "⊊" },
-	{ "succ", S_MO, 0, "≻" },
-	{ "succeq", S_MO, 0, "⪰" },
-	{ "sum", S_BIG, 0, "∑" },
-	{ "sup", S_FNLIM, 0, "sup" },
-	{ "supset", S_MO, 0, "⊃" },
-	{ "supseteq", S_MO, 0, "⊇" },
-	{ "supsetneq", S_MO, 0, "⊋" },
-	{ "surd", S_MI, 0, "√" },
-	{ "swarrow", S_MO, 0, "↙" },
-	{ "tan", S_FN, 0, "tan" },
-	{ "tanh", S_FN, 0, "tanh" },
-	{ "tau", S_MI, 0, "τ" },
-	{ "tbinom", S_CMD, C_TBINOM, NULL },
-	{ "text", S_TEXT, F_NONE, NULL },
-	{ "textbf", S_TEXT, F_BF, NULL },
-	{ "textcolor", S_CMD, C_TEXTCOLOR, NULL },
-	{ "textit", S_TEXT, F_IT, NULL },
-	{ "textnormal", S_TEXT, F_NONE, NULL },
-	{ "textrm", S_TEXT, F_NONE, NULL },
-	{ "textsf", S_TEXT, F_SF, NULL },
-	{ "textstyle", S_STYLE, 0, NULL },
-	{ "texttt", S_TEXT, F_TT, NULL },
-	{ "tfrac", S_CMD, C_TFRAC, NULL },
-	{ "therefore", S_MO, 0, "∴" },
-	{ "theta", S_MI, 0, "θ" },
-	{ "thickspace", S_SPACE, 0, "0.2778em" },
-	{ "thinspace", S_SPACE, 0, "0.1667em" },
-	{ "tilde", S_ACCENT, 0, "~" },
-	{ "times", S_MO, 0, "×" },
-	{ "to", S_MO, 0, "→" },
-	{ "top", S_MI, 0, "⊤" },
-	{ "triangle", S_MI, 0, "△" },
-	{ "triangleleft", S_MO, 0, "◃" },
-	{ "triangleq", S_MO, 0, "≜" },
-	{ "triangleright", S_MO, 0, "▹" },
-	{ "tt", S_FONTSW, F_TT, NULL },
-	{ "underbrace", S_ACCENT, A_UNDER | A_STRETCH | A_LIMITS, "⏟" },
-	{ "underline", S_ACCENT, A_UNDER | A_STRETCH, "_" },
-	{ "underset", S_CMD, C_UNDERSET, NULL },
-	{ "uparrow", S_FENCE, 0, "↑" },
-	{ "updownarrow", S_FENCE, 0, "↕" },
-	{ "uplus", S_MO, 0, "⊎" },
-	{ "upsilon", S_MI, 0, "υ" },
-	{ "vDash", S_MO, 0, "⊨" },
-	{ "varepsilon", S_MI, 0, "ε" },
-	{ "varkappa", S_MI, 0, "ϰ" },
-	{ "varnothing", S_MI, 0, "∅" },
-	{ "varphi", S_MI, 0, "φ" },
-	{ "varpi", S_MI, 0, "ϖ" },
-	{ "varpropto", S_MO, 0, "∝" },
-	{ "varrho", S_MI, 0, "ϱ" },
-	{ "varsigma", S_MI, 0, "ς" },
-	{ "vartheta", S_MI, 0, "ϑ" },
-	{ "vdash", S_MO, 0, "⊢" },
-	{ "vdots", S_MO, 0, "⋮" },
-	{ "vec", S_ACCENT, 0, "→" },
-	{ "vee", S_MO, 0, "∨" },
-	{ "vert", S_FENCE, 0, "|" },
-	{ "wedge", S_MO, 0, "∧" },
-	{ "widecheck", S_ACCENT, A_STRETCH, "ˇ" },
-	{ "widehat", S_ACCENT, A_STRETCH, "^" },
-	{ "widetilde", S_ACCENT, A_STRETCH, "~" },
-	{ "wp", S_MI, 0, "℘" },
-	{ "wr", S_MO, 0, "≀" },
-	{ "xi", S_MI, 0, "ξ" },
-	{ "xleftarrow", S_CMD, C_XLEFT, NULL },
-	{ "xrightarrow", S_CMD, C_XRIGHT, NULL },
-	{ "zeta", S_MI, 0, "ζ" },
-	{ "{", S_FENCE, 0, "{" },
-	{ "|", S_FENCE, 0, "‖" },
-	{ "}", S_FENCE, 0, "}" },
-	/* table:end */
-};
 
 /* How an environment lays out its cells. */
 enum align { AL_CENTER, AL_RL, AL_LEFT, AL_ARRAY };
@@ -856,35 +361,16 @@ static int at_cmd(const struct p *p, const char *name)
 	       memcmp(p->s + p->i + 1, name, k) == 0;
 }
 
-static const struct sym *lookup(const char *name, size_t len)
-{
-	size_t lo = 0, hi = COUNTOF(syms);
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(syms[mid].name, name, len);
-		if (c == 0 && syms[mid].name[len])
-			c = 1;
-		if (c == 0)
-			return &syms[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* The command at p->i (a backslash), moving past it; NULL (an error) when
  * it is not in the table. */
-static const struct sym *read_sym(struct p *p)
+static const struct tex_sym *read_sym(struct p *p)
 {
 	size_t k = cmd_len(p, p->i);
-	const struct sym *sym;
+	const struct tex_sym *sym;
 
 	if (!k)
 		return NULL;
-	sym = lookup(p->s + p->i + 1, k);
+	sym = tex_sym_lookup(p->s + p->i + 1, k);
 	p->i += k + 1;
 	return sym;
 }
@@ -932,7 +418,7 @@ static int skip_opt(struct p *p)
 static int read_delim(struct p *p, const char **d)
 {
 	static const char *const chars[] = { "(", ")", "[", "]", "|", "/" };
-	const struct sym *sym;
+	const struct tex_sym *sym;
 	char c;
 
 	skip_ws(p);
@@ -1347,7 +833,7 @@ static int parse_not(struct p *p)
 	if (p->i >= p->n)
 		return -1;
 	if (p->s[p->i] == '\\') {
-		const struct sym *sym = read_sym(p);
+		const struct tex_sym *sym = read_sym(p);
 		if (!sym || !sym->text || (sym->kind != S_MO && sym->kind != S_MI))
 			return -1;
 		rel = sym->text;
@@ -1398,7 +884,7 @@ static int parse_over(struct p *p, int cmd)
 }
 
 /* An accent or a brace over (or under) its argument. */
-static int parse_accent(struct p *p, const struct sym *sym, struct base *b)
+static int parse_accent(struct p *p, const struct tex_sym *sym, struct base *b)
 {
 	int under = sym->arg & A_UNDER;
 
@@ -1529,7 +1015,7 @@ static int is_op(unsigned cp)
  * argument without braces), and no style switches. */
 static int parse_base(struct p *p, int single, struct base *b)
 {
-	const struct sym *sym;
+	const struct tex_sym *sym;
 	int unary = p->unary;
 	char c;
 	size_t j;
@@ -1654,7 +1140,7 @@ static int parse_base(struct p *p, int single, struct base *b)
  * TeX puts a thin space; not a bracket or an operator. */
 static int word_follows(struct p *p)
 {
-	const struct sym *sym;
+	const struct tex_sym *sym;
 	size_t i, k;
 
 	skip_ws(p);
@@ -1665,7 +1151,7 @@ static int word_follows(struct p *p)
 		return 1;
 	if (p->s[i] != '\\' || (k = cmd_len(p, i)) == 0)
 		return 0;
-	sym = lookup(p->s + i + 1, k);
+	sym = tex_sym_lookup(p->s + i + 1, k);
 	return sym && (sym->kind == S_MI || sym->kind == S_MIN || sym->kind == S_FONT ||
 		       (sym->kind == S_CMD && (sym->arg == C_FRAC || sym->arg == C_SQRT)));
 }
@@ -1831,7 +1317,7 @@ static int parse_expr(struct p *p, enum end end)
 			break;
 		if (c == '\\') {
 			size_t len = cmd_len(p, p->i);
-			const struct sym *sym = len ? lookup(p->s + p->i + 1, len) : NULL;
+			const struct tex_sym *sym = len ? tex_sym_lookup(p->s + p->i + 1, len) : NULL;
 			if (sym && sym->kind == S_STYLE) {
 				/* The rest of the group in that style: one element. */
 				p->i += len + 1;

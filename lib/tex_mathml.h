@@ -15,7 +15,7 @@
  * Unicode mathematical alphanumerics (ℝ, 𝒜, 𝐱), since MathML Core
  * renders only mathvariant="normal".
  *
- * What is supported: the command table in tex_mathml.c (Greek, symbols,
+ * What is supported: the command table in tex_symbols.c (Greek, symbols,
  * relations, arrows, big operators, operator names), \frac \dfrac \tfrac
  * \cfrac \binom, \sqrt and \sqrt[n], scripts and primes, limits (under and
  * over in display style, scripts inline; \limits \nolimits), \operatorname,
