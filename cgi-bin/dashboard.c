@@ -5,6 +5,7 @@
  * GET /dashboard/admin (administrators: totals per user and per model). */
 #include "dashboard.h"
 #include "classify.h"
+#include "markdown_text.h"
 #include "page.h"
 #include "store_chat.h"
 #include "tz.h"
@@ -207,7 +208,7 @@ static int rating_page(struct req *r)
 	struct rated_reply rr;
 	struct tval *ctx, *stars;
 	const char *m = http_query(r, "m");
-	size_t n;
+	struct buf excerpt = BUF_INIT;
 
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
@@ -217,15 +218,11 @@ static int rating_page(struct req *r)
 	tv_set_str(r->a, ctx, "id", m);
 	tv_set_str(r->a, ctx, "chat_id", rr.chat_id);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *rr.chat_title ? rr.chat_title : "Untitled chat"));
-	/* The first 400 bytes, not cutting a character in two. */
-	n = strlen(rr.content);
-	if (n > 400) {
-		n = 400;
-		while (n > 0 && ((unsigned char)rr.content[n] & 0xC0) == 0x80)
-			n--;
-	}
-	tv_set(r->a, ctx, "excerpt", tv_str_ref(r->a, arena_printf(r->a, "%.*s%s", (int)n, rr.content,
-								  rr.content[n] ? "…" : "")));
+	/* The reply's words, as a quote: its markdown rendered is on the
+	 * chat's page, a link away. */
+	markdown_text(rr.content, strlen(rr.content), 400, &excerpt);
+	tv_set(r->a, ctx, "excerpt", tv_str_ref(r->a, arena_strdup(r->a, buf_str(&excerpt))));
+	buf_free(&excerpt);
 	if (rr.rating)
 		tv_set_int(r->a, ctx, "rating", rr.rating);
 	/* Without the script this page is how replies are rated: it walks

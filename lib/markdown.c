@@ -357,16 +357,22 @@ static void rewrite(cmark_node *doc)
 	cmark_iter_free(it);
 }
 
-/* Append html to out with rel="nofollow noopener" in every <a>, and every
- * <pre> in the tab order, so a keyboard can scroll a wide code block (axe:
- * scrollable-region-focusable). Text and attribute values in cmark's output
- * are escaped, so each "<a href=\"" and "<pre>" in it is a tag the renderer
- * wrote. */
+/* Append html to out with rel="nofollow noopener" in every <a>, every
+ * <pre> and <table> in the tab order, so a keyboard can scroll a wide code
+ * block or table (axe: scrollable-region-focusable), and a name on each task-list box, which a
+ * screen reader otherwise announces as an unlabelled checkbox. Text and
+ * attribute values in cmark's output are escaped, so each "<a href=\"",
+ * "<pre>", "<table>" and "<input" in it is a tag the renderer wrote. */
 static void append_with_attrs(struct buf *out, const char *html)
 {
 	static const struct { const char *tag, *with; } rw[] = {
 		{ "<a href=\"", "<a rel=\"nofollow noopener\" href=\"" },
 		{ "<pre>", "<pre tabindex=\"0\">" },
+		{ "<table>", "<table tabindex=\"0\">" },
+		{ "<input type=\"checkbox\" disabled=\"\" />",
+		  "<input type=\"checkbox\" disabled=\"\" aria-label=\"To do\" />" },
+		{ "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+		  "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />" },
 	};
 	const char *p = html, *next[sizeof rw / sizeof *rw];
 	size_t k;

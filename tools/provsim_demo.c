@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define QUOTE_MAX 400 /* bytes of the question quoted back */
 #define CODE_MAX 160  /* bytes of it in the code block */
@@ -107,6 +108,38 @@ static void add_c_string(struct text *t, const char *s, size_t n)
 	}
 }
 
+/* 1 if word occurs in s[0..n), ignoring case. */
+static int mentions(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (size_t i = 0; i + w <= n; i++)
+		if (strncasecmp(s + i, word, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* What a reply can hold, for a question about markdown: math, code in three
+ * languages (one line longer than any screen), a wide table, a task list.
+ * The page tests' screenshots of a rich reply come from here. */
+static void add_showcase(struct text *t)
+{
+	ADDS(t, "## What a reply can show\n\n"
+		"Inline math such as $e^{i\\pi} + 1 = 0$ and a display:\n\n"
+		"$$\\int_0^1 x^2\\,dx = \\frac{1}{3}, \\qquad "
+		"\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$\n\n"
+		"```python\ndef mean(xs):\n    \"\"\"The average of xs.\"\"\"\n"
+		"    return sum(xs) / len(xs)  # ZeroDivisionError when empty\n```\n\n"
+		"```javascript\nconst words = text.split(/\\s+/).filter(Boolean);\n"
+		"console.log(`${words.length} words`, words.map(w => w.length).reduce((a, b) => a + b, 0), "
+		"'letters in all, which is a line long enough to scroll inside its box');\n```\n\n"
+		"```sql\nSELECT model, count(*) AS replies\n  FROM messages\n"
+		" WHERE role = 'assistant'\n GROUP BY model;\n```\n\n"
+		"| Renderer | Math | Code | Tables | Task lists | Needs a script | Works in w3m |\n"
+		"|----------|------|------|--------|------------|----------------|--------------|\n"
+		"| confab | MathML | highlighted | yes | yes | no | yes, as text |\n\n"
+		"- [x] Render on the server\n- [x] Keep the TeX source\n- [ ] Ask a real model\n\n");
+}
+
 static char *answer_of(const char *q, size_t qlen)
 {
 	struct text t = {0};
@@ -149,6 +182,8 @@ static char *answer_of(const char *q, size_t qlen)
 	coded = utf8_cut(q, qlen, CODE_MAX);
 	add_c_string(&t, q, coded);
 	addf(&t, "%s\";\nint words = %zu;\n```\n\n", coded < qlen ? "..." : "", nwords);
+	if (mentions(q, qlen, "markdown"))
+		add_showcase(&t);
 	ADDS(&t, "To talk to a real model, add a provider to the config file "
 	        "(see *Providers and models* in the README).\n");
 	return t.p;

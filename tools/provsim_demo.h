@@ -2,7 +2,8 @@
  *
  * Deterministic and clearly labelled as simulated: an answer that quotes
  * the question back and reshapes it (its numbers, a table of its words, a
- * code block), so that a new user sees the chat's markdown and knows no AI
+ * code block; for a question about markdown, a sample of everything a reply
+ * can show), so that a new user sees the chat's markdown and knows no AI
  * wrote it; and, for confab's title request, a title made of the question's
  * first words, so that each chat gets its own. */
 #ifndef PROVSIM_DEMO_H

@@ -219,6 +219,46 @@ def audit(site, axe_js, shots, name, path, expect=None):
                 not_ok(label + ": screenshot " + os.path.basename(file), repr(e)[:300])
 
 
+# Where each task-list box sits against its text, and how wide code and
+# tables are against their boxes, in the rich reply at a phone's width.
+RICH_LAYOUT = """
+var r = document.querySelector('.messages>li[data-role=assistant]'), out = {boxes: []};
+r.querySelectorAll('li>input[type=checkbox]').forEach(function (box) {
+  var b = box.getBoundingClientRect(), range = document.createRange(), t = box.nextSibling;
+  range.selectNodeContents(t);
+  var first = range.getClientRects()[0];
+  out.boxes.push({w: b.width, right: b.right, mid: (b.top + b.bottom) / 2,
+                  textLeft: first.left, textTop: first.top, textBottom: first.bottom});
+});
+var pre = Array.from(r.querySelectorAll('pre')).filter(function (p) {
+  return p.textContent.indexOf('scroll inside') >= 0; })[0];
+var table = r.querySelectorAll('table');
+table = table[table.length - 1];
+out.pre = pre && [pre.scrollWidth, pre.clientWidth, getComputedStyle(pre).overflowX];
+out.table = table && [table.scrollWidth, table.clientWidth, getComputedStyle(table).overflowX];
+return out;
+"""
+
+
+def rich_layout(site):
+    d = site.d
+    set_look(d, "light", SIZES[1])
+    got = d.execute_script(RICH_LAYOUT)
+    boxes = got["boxes"]
+    check("the rich reply has its three task-list boxes", len(boxes) == 3, repr(boxes))
+    for i, b in enumerate(boxes):
+        check("task %d: its box is a box (%.0f px wide), just left of its text (%.0f to %.0f px)"
+              % (i + 1, b["w"], b["right"], b["textLeft"]),
+              b["w"] < 30 and 0 <= b["textLeft"] - b["right"] < 20, repr(b))
+        check("task %d: ... on the text's line" % (i + 1),
+              b["textTop"] <= b["mid"] <= b["textBottom"], repr(b))
+    for what in ("pre", "table"):
+        sw, cw, ox = got[what] or (0, 0, "")
+        check("at 390 px the long %s scrolls inside its box (%d px in %d, overflow-x %s)"
+              % ("code line" if what == "pre" else "table", sw, cw, ox),
+              sw > cw and ox == "auto", repr(got[what]))
+
+
 def run(site, axe_js, shots):
     d = site.d
     # Signed out: the sign-in and sign-up pages.
@@ -245,6 +285,8 @@ def run(site, axe_js, shots):
     check("a reply has a code block and a table",
           d.execute_script("return !!document.querySelector('.messages>li[data-role=assistant] pre code')"
                            " && !!document.querySelector('.messages>li[data-role=assistant] table')"))
+    rich = site.new_chat("Show me what markdown a reply can hold.")
+    need("the demo's sample of formatting finishes", site.replies_done(rich))
     other = site.new_chat("Plan a weekend in Lisbon for two.")
     trashed = site.new_chat("An old question to throw away.")
     need("the other demo replies finish", site.replies_done(other) and site.replies_done(trashed))
@@ -278,6 +320,8 @@ def run(site, axe_js, shots):
     audit(site, axe_js, shots, "chats", "/chats")
     audit(site, axe_js, shots, "chat-new", "/chat/new")
     audit(site, axe_js, shots, "chat", "/chat/" + main)
+    audit(site, axe_js, shots, "chat-rich", "/chat/" + rich)
+    rich_layout(site)
     site.get("/chat/" + main)
     edit = d.execute_script("var a = document.querySelectorAll('a[href^=\"?edit=\"]');"
                             "return a.length ? a[a.length - 1].getAttribute('href') : null")

@@ -95,6 +95,11 @@ check "  ... and a link to the chat's later reply (the first has no earlier one)
 	bash -c 'grep -q "<p class=\"walk\"> <a href=\"/ratings?m=$1\" rel=\"next\">Later reply</a></p>" "$2"' _ "$R2" "$TMP/body"
 http "$A" GET "/ratings?m=$R2" >/dev/null
 check "  ... which links back to the earlier one" grep -q "<a href=\"/ratings?m=$R1\" rel=\"prev\">Earlier reply</a>" "$TMP/body"
+# The excerpt quotes a reply's words, not its markdown.
+sqlite3 "$DATA/data.db" "UPDATE messages SET content = '## Plan' || char(10) || char(10) || 'Use **bold** and \`x < y\`.' || char(10) || '- [x] done' WHERE id = '$R2'"
+http "$A" GET "/ratings?m=$R2" >/dev/null
+check "  ... whose excerpt is the reply's text without its markdown" \
+	grep -q '<blockquote class="excerpt">Plan Use bold and x &lt; y. done</blockquote>' "$TMP/body"
 expect_eq "the chat's Rate replies link leads to its newest reply" "$BASE/ratings?m=$R2" \
 	"$(http "$A" GET "/chat/$CID?rate=$(msg_field "$R2" seq)" >/dev/null; header Location)"
 expect_eq "  ... and not for another user's reply (404)" 404 "$(http "$B" GET "/ratings?m=$R1")"

@@ -79,7 +79,7 @@ C2=$(new_chat "$A" "markdown")
 send "$A" "$C2" "Tell me" sim-lorem >/dev/null
 M3=$(last_reply "$C2")
 expect_eq "a markdown reply completes" done "$(wait_reply "$M3")"
-check "  ... rendered to HTML with a table" grep -q '<table>' <<<"$(msg_field "$M3" html)"
+check "  ... rendered to HTML with a table" grep -q '<table tabindex="0">' <<<"$(msg_field "$M3" html)"
 check "  ... and fenced code with a language class" grep -q '<code class="language-c">' <<<"$(msg_field "$M3" html)"
 check "  ... highlighted on the server: the #include line as meta" \
 	grep -qF '<span class="hl-m">#include &lt;stdio.h&gt;</span>' <<<"$(msg_field "$M3" html)"

@@ -71,7 +71,7 @@ static void rendered_as_the_finished_reply(void **state)
 	assert_int_equal(markdown_render(reply, end, &whole), 0);
 	assert_string_equal(buf_str(&live), buf_str(&whole));
 	assert_non_null(strstr(buf_str(&live), "<h2>Plan</h2>"));
-	assert_non_null(strstr(buf_str(&live), "<table>"));
+	assert_non_null(strstr(buf_str(&live), "<table tabindex=\"0\">"));
 	assert_non_null(strstr(buf_str(&live), "language-sh"));
 	assert_null(strstr(buf_str(&live), "last line"));
 	buf_free(&live);

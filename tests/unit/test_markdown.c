@@ -144,7 +144,7 @@ static void assert_safe_urls(const char *html)
 static void table(void **state)
 {
 	const char *html = render(state, "| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 |\n");
-	assert_contains(html, "<table>");
+	assert_contains(html, "<table tabindex=\"0\">");
 	assert_contains(html, "<th>a</th>");
 	assert_contains(html, "<th align=\"center\">b</th>");
 	assert_contains(html, "<td>1</td>");
@@ -196,8 +196,8 @@ static void fenced_code(void **state)
 static void tasklist(void **state)
 {
 	const char *html = render(state, "- [ ] todo\n- [x] done\n- plain\n");
-	assert_contains(html, "<li><input type=\"checkbox\" disabled=\"\" /> todo</li>");
-	assert_contains(html, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>");
+	assert_contains(html, "<li><input type=\"checkbox\" disabled=\"\" aria-label=\"To do\" /> todo</li>");
+	assert_contains(html, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" /> done</li>");
 	assert_contains(html, "<li>plain</li>");
 }
 
@@ -467,7 +467,7 @@ static void guard_table_padding(void **state)
 	for (int i = 0; i < 5000; i++)
 		buf_printf(&md, "| %d | x |\n", i);
 	html = render_n(state, md.data, md.len);
-	assert_contains(html, "<table>");
+	assert_contains(html, "<table tabindex=\"0\">");
 	assert_contains(html, "<td>4999</td>\n<td>x</td>\n<td></td>\n<td></td>");
 	buf_free(&md);
 }
@@ -627,7 +627,7 @@ static void many_calls(void **state)
 	for (int i = 0; i < 2000; i++) {
 		const char *html = render(state, "| a |\n|---|\n| ~~b~~ www.c.d |\n\n"
 					  "```py\nx\n```\n- [x] t ![i](j) <b>\n\n[r]: /r\n[r]");
-		assert_contains(html, "<table>");
+		assert_contains(html, "<table tabindex=\"0\">");
 	}
 }
 
