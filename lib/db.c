@@ -24,6 +24,10 @@ struct db {
 	 * read at once, before a rollback can replace it. */
 	int tx_rc;
 	char tx_err[256];
+	/* db_read_begin calls not yet ended, and whether the outermost began
+	 * the read transaction open now (a write ends it: snap_end). */
+	int reads;
+	int snap;
 };
 
 /* The open connections, so that db_exec_stmt, which has only a statement,
@@ -255,6 +259,17 @@ int db_migrations_latest(const char *dir)
 	return latest;
 }
 
+/* End the read snapshot open now, before a write: a write inside it would
+ * have to upgrade a possibly stale snapshot (SQLITE_BUSY_SNAPSHOT), and
+ * BEGIN IMMEDIATE cannot nest. The outer db_read_end then has nothing to
+ * end; the reads after the write see it, each in its own transaction. */
+static void snap_end(struct db *db)
+{
+	db->snap = 0;
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+}
+
 sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
@@ -263,6 +278,8 @@ sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 		if (s->sql == sql) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
+			if (db->snap && !sqlite3_stmt_readonly(s->st))
+				snap_end(db);
 			return s->st;
 		}
 		if (!s->sql) {
@@ -273,6 +290,8 @@ sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 				abort();
 			}
 			s->sql = sql;
+			if (db->snap && !sqlite3_stmt_readonly(s->st))
+				snap_end(db);
 			return s->st;
 		}
 	}
@@ -290,6 +309,8 @@ void db_reset_all(struct db *db)
 
 int db_begin(struct db *db)
 {
+	if (db->snap)
+		snap_end(db);
 	db->tx_rc = SQLITE_OK;
 	db->tx_err[0] = '\0';
 	return tx_exec(db, "BEGIN IMMEDIATE");
@@ -317,11 +338,18 @@ int db_tx_error(struct db *db, const char **msg)
 
 void db_read_begin(struct db *db)
 {
-	db_exec_stmt(db_prep(db, "BEGIN"));
+	/* Inside a snapshot or a write transaction already: read in it. */
+	if (db->reads++ == 0 && sqlite3_get_autocommit(db->h)) {
+		db_exec_stmt(db_prep(db, "BEGIN"));
+		db->snap = 1;
+	}
 }
 
 void db_read_end(struct db *db)
 {
+	if (db->reads == 0 || --db->reads > 0 || !db->snap)
+		return;
+	db->snap = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		db_exec_stmt(db_prep(db, "COMMIT"));
 }

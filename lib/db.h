@@ -60,7 +60,10 @@ int db_tx_error(struct db *db, const char **msg);
 /* A read snapshot over several statements: BEGIN (deferred) / COMMIT, from
  * cached statements. In WAL mode each read transaction takes and drops a
  * lock on the -shm file (two fcntl calls); a snapshot pays that once for
- * all the statements in it. */
+ * all the statements in it. They nest (only the outermost pair begins and
+ * ends it), inside a write transaction they read in it, and the first
+ * write prepared (db_prep of a statement that writes) or db_begin ends the
+ * snapshot early, so a page may read in one and still write. */
 void db_read_begin(struct db *db);
 void db_read_end(struct db *db);
 

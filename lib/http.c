@@ -1,5 +1,6 @@
 /* http.c — see http.h. */
 #include "http.h"
+#include "fcgi_send.h"
 #include "site_url.h"
 #include "log.h"
 #include "util.h"
@@ -336,6 +337,10 @@ const char *http_query(const struct req *r, const char *key)
 
 const char *http_form(const struct req *r, const char *key)
 {
+	/* A GET has no form: the pages that show a refused POST again read
+	 * its fields, and a GET of the same page has none to declare. */
+	if (!r->method || strcmp(r->method, "POST"))
+		return NULL;
 	return declared(r, key) ? kv_get(&r->form, key) : NULL;
 }
 
@@ -413,9 +418,15 @@ void http_send(struct req *r, FCGX_Request *fr, struct buf *out)
 	buf_append(&head, buf_str(r->resp_headers), r->resp_headers->len);
 	buf_puts(&head, "\r\n");
 	if (fr) {
-		FCGX_PutStr(head.data, (int)head.len, fr->out);
-		if (!r->is_head && r->resp_body->len)
-			FCGX_PutStr(r->resp_body->data, (int)r->resp_body->len, fr->out);
+		size_t blen = r->is_head ? 0 : r->resp_body->len;
+		/* Within libfcgi's one buffer, its stream sends the answer and
+		 * the closing records in one write; past it, one sendmsg. */
+		if (head.len + blen <= FCGI_STREAM_ROOM ||
+		    fcgi_send(fr, head.data, head.len, r->resp_body->data, blen) < 0) {
+			FCGX_PutStr(head.data, (int)head.len, fr->out);
+			if (blen)
+				FCGX_PutStr(r->resp_body->data, (int)blen, fr->out);
+		}
 	} else {
 		buf_append(out, head.data, head.len);
 		if (!r->is_head)

@@ -364,12 +364,12 @@ void store_analytics_dash_ratings(struct db *db, const char *user_id, int64_t *s
 
 void store_analytics_dash_read_begin(struct db *db)
 {
-	db_exec_stmt(db_prep(db, "BEGIN"));
+	db_read_begin(db);
 }
 
 void store_analytics_dash_read_end(struct db *db)
 {
-	db_exec_stmt(db_prep(db, "COMMIT"));
+	db_read_end(db);
 }
 
 const char *store_analytics_dash_user_email(struct db *user_db, struct arena *a, const char *id)

@@ -119,11 +119,8 @@ void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now
 	int64_t day = tz_day_start(tz, now, 0), month = tz_month_start(tz, now, 0);
 	struct totals all, t;
 	/* One snapshot, so that two running totals read are of the same rows
-	 * (inside a send's write transaction already). */
-	int own = sqlite3_get_autocommit(db_handle(db));
-
-	if (own)
-		db_exec_stmt(db_prep(db, "BEGIN"));
+	 * (inside a send's write transaction, or a page's snapshot, already). */
+	db_read_begin(db);
 	hour_window(db, user_id, now, out);
 	cum_before(db, user_id, INT64_MAX, &all);
 	totals_since(db, user_id, day, &all, &t);
@@ -131,8 +128,7 @@ void quota_usage(struct db *db, const char *user_id, const char *tz, int64_t now
 	totals_since(db, user_id, month, &all, &t);
 	out->month = t.requests;
 	out->tokens_month = t.tokens + tokens_held(db, user_id);
-	if (own)
-		db_exec_stmt(db_prep(db, "COMMIT"));
+	db_read_end(db);
 	out->day_reset = tz_day_start(tz, now, -1);
 	out->month_reset = tz_month_start(tz, now, 1);
 }
