@@ -158,3 +158,26 @@ else:
 open(doc, "w").write(text)
 PY
 }
+
+# bench_fill_chat DB CHAT_ID N: N messages into chat CHAT_ID of data.db DB,
+# in one transaction: questions, and replies each with a paragraph, a list
+# and a code block (already rendered, as the worker leaves them).
+bench_fill_chat() {
+	python3 - "$2" "$3" "$(( $(date +%s) * 1000 ))" <<'PY' | sqlite3 "$1"
+import sys, uuid
+cid, n, now = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+print("BEGIN;")
+for i in range(n):
+    if i % 2 == 0:
+        print(f"INSERT INTO messages (id, chat_id, seq, role, content, status, created_at) VALUES "
+              f"('{uuid.uuid4()}', '{cid}', {i}, 'user', 'Question {i}: how would you explain "
+              f"the difference between a process and a thread to a new programmer?', 'done', {now});")
+    else:
+        html = ("<p>A <strong>process</strong> has its own memory; threads share it.</p>"
+                "<ul><li>Processes are isolated.</li><li>Threads are cheaper to start.</li></ul>"
+                "<pre><code class=\"language-c\">pthread_create(&amp;t, NULL, run, NULL);</code></pre>")
+        print(f"INSERT INTO messages (id, chat_id, seq, role, content, html, status, model, tokens_in, tokens_out, created_at) VALUES "
+              f"('{uuid.uuid4()}', '{cid}', {i}, 'assistant', 'A process has its own memory.', '{html}', 'done', 'demo', 20, 80, {now});")
+print("COMMIT;")
+PY
+}

@@ -130,19 +130,40 @@ static const char *model_name(const char *id)
 	return m ? m->name : id;
 }
 
-/* A finished reply's figures, one line: "120 in · 340 out · first token
- * 0.41 s · 3.2 s · $0.001234" (what is not known is left out). */
-static const char *reply_stats(struct arena *a, const struct message *m)
+/* A finished reply's model and figures, one line: "GPT · 120 in · 340 out
+ * · first token 0.41 s · 3.2 s · $0.001234" (what is not known is left
+ * out). Appended, not printed: printf was a tenth of a chat page's work. */
+static const char *reply_stats(struct arena *a, const char *model, const struct message *m)
 {
-	const char *s = arena_printf(a, "%lld in · %lld out", (long long)m->tokens_in,
-				     (long long)m->tokens_out);
-	if (m->ttft_ms >= 0)
-		s = arena_printf(a, "%s · first token %lld.%02lld s", s, (long long)(m->ttft_ms / 1000),
-				 (long long)(m->ttft_ms % 1000 / 10));
-	if (m->response_ms >= 0)
-		s = arena_printf(a, "%s · %lld.%lld s", s, (long long)(m->response_ms / 1000),
-				 (long long)(m->response_ms % 1000 / 100));
-	return arena_printf(a, "%s · %s", s, money_format(a, m->cost, MONEY_SHORT));
+	struct buf b = BUF_INIT;
+	const char *s;
+	buf_puts(&b, model);
+	buf_puts(&b, " · ");
+	buf_put_int(&b, m->tokens_in);
+	buf_puts(&b, " in · ");
+	buf_put_int(&b, m->tokens_out);
+	buf_puts(&b, " out");
+	if (m->ttft_ms >= 0) {
+		int64_t cs = m->ttft_ms % 1000 / 10;
+		buf_puts(&b, " · first token ");
+		buf_put_int(&b, m->ttft_ms / 1000);
+		buf_putc(&b, '.');
+		buf_putc(&b, (char)('0' + cs / 10));
+		buf_putc(&b, (char)('0' + cs % 10));
+		buf_puts(&b, " s");
+	}
+	if (m->response_ms >= 0) {
+		buf_puts(&b, " · ");
+		buf_put_int(&b, m->response_ms / 1000);
+		buf_putc(&b, '.');
+		buf_putc(&b, (char)('0' + m->response_ms % 1000 / 100));
+		buf_puts(&b, " s");
+	}
+	buf_puts(&b, " · ");
+	buf_puts(&b, money_format(a, m->cost, MONEY_SHORT));
+	s = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return s;
 }
 
 /* The line under an ended reply: its model and figures; and its thumb,
@@ -154,7 +175,7 @@ static void reply_meta(struct req *r, struct tval *x, const struct message *m)
 {
 	const char *meta = m->model && *m->model ? model_name(m->model) : "Assistant";
 	if (m->tokens_in || m->tokens_out)
-		meta = arena_printf(r->a, "%s · %s", meta, reply_stats(r->a, m));
+		meta = reply_stats(r->a, meta, m);
 	tv_set(r->a, x, "meta", tv_str_ref(r->a, meta));
 	if (m->vote)
 		tv_set(r->a, x, "vote", tv_str_ref(r->a, m->vote > 0 ? "up" : "down"));

@@ -465,14 +465,23 @@ static int supervise(int sock, int n)
 	return 0;
 }
 
+/* --procs auto: one process per core, since a page is CPU work on SQLite
+ * and templates, at least 2 (a slow request never holds up the rest) and
+ * at most 8 (each process holds its own caches). */
+static int procs_auto(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 2 ? 2 : n > 8 ? 8 : (int)n;
+}
+
 static void usage(const char *name)
 {
 	fprintf(stderr,
-		"usage: %s [--listen SOCKET] [--procs N] [--check]\n"
+		"usage: %s [--listen SOCKET] [--procs N|auto] [--check]\n"
 		"  A confab FastCGI responder. With --listen it creates the unix socket\n"
-		"  SOCKET and serves it with N processes (default 2); without it, it\n"
-		"  serves the FastCGI socket open as fd 0 (with N processes when --procs\n"
-		"  is given), or one CGI request.\n"
+		"  SOCKET and serves it with N processes (default auto: one per core,\n"
+		"  2 to 8); without it, it serves the FastCGI socket open as fd 0 (with\n"
+		"  N processes when --procs is given), or one CGI request.\n"
 		"  --check loads configuration and templates, then exits.\n"
 		"  Environment: CONFAB_CONFIG, CONFAB_DATA_DIR, CONFAB_SHARE_DIR.\n", name);
 }
@@ -481,16 +490,17 @@ int app_main(int argc, char **argv, const char *name, const struct route *routes
 	     size_t nroutes)
 {
 	const char *listen_path = NULL;
-	int procs = 2, procs_given = 0, check = 0;
+	int procs = procs_auto(), procs_given = 0, check = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen_path = argv[++i];
 		} else if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc) {
-			procs = atoi(argv[++i]);
+			const char *v = argv[++i];
+			procs = strcmp(v, "auto") ? atoi(v) : procs_auto();
 			procs_given = 1;
 			if (procs < 1 || procs > 64) {
-				fprintf(stderr, "%s: --procs must be 1 to 64\n", name);
+				fprintf(stderr, "%s: --procs must be 1 to 64, or auto\n", name);
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--check") == 0) {

@@ -13,10 +13,20 @@ EXES=(login chats chat settings presets dashboard webhooks billing)
 # STACK_AFTER: a command to run after starting it again.
 declare -gA STACK_NAME=() STACK_CMD=() STACK_OUT=() STACK_ERR=() STACK_AFTER=()
 
+# Processes per executable when CONFAB_PROCS is not set: one per core, 2
+# to 8, as the executables' own --procs auto.
+stack_procs_auto() {
+	local n
+	n=$(nproc)
+	[ "$n" -lt 2 ] && n=2
+	[ "$n" -gt 8 ] && n=8
+	echo "$n"
+}
+
 # Start confab's responders and a private nginx for data dir $1 on port $2.
 # Sets STACK_PIDS. Logs go to $1/log/.
 start_stack() {
-	local data=$1 port=$2 procs=${CONFAB_PROCS:-2} run=$1/run ng=$1/nginx user exe
+	local data=$1 port=$2 procs=${CONFAB_PROCS:-$(stack_procs_auto)} run=$1/run ng=$1/nginx user exe
 	local server=${CONFAB_SERVER:-nginx}
 	case " $STACK_SERVERS " in *" $server "*) ;;
 	*) stack_die "unknown CONFAB_SERVER '$server' (one of: $STACK_SERVERS)" ;; esac
