@@ -53,11 +53,12 @@ static char *normalize_email(struct req *r, const char *email)
 
 static int show_form(struct req *r, int status, const char *page, const char *error)
 {
-	struct tval *ctx = page_ctx(r, strcmp(page, "signup") == 0 ? "Create an account"
-								  : "Sign in", NULL);
+	int signup = strcmp(page, "signup") == 0;
+	struct tval *ctx = page_ctx(r, signup ? "Create an account" : "Sign in", NULL);
 	const char *email = http_form(r, "email");
-	const char *name = http_form(r, "name");
-	const char *tz = http_form(r, "timezone");
+	/* Only the sign-up form has them (and only its route declares them). */
+	const char *name = signup ? http_form(r, "name") : NULL;
+	const char *tz = signup ? http_form(r, "timezone") : NULL;
 	if (error)
 		tv_set_str(r->a, ctx, "error", error);
 	tv_set_str(r->a, ctx, "email", email ? email : "");

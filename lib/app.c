@@ -92,6 +92,16 @@ static void dispatch(struct req *r)
 		if (strcmp(rt->method, r->method) == 0 && !match)
 			match = rt;
 	}
+	/* A page reads each database in one snapshot: in WAL mode every read
+	 * transaction locks and unlocks the -shm file, and a page would
+	 * otherwise make one per query (eight on a chat page). A write ends
+	 * the snapshot first (db.h), so a GET that writes still may; the poll
+	 * checks its session from memory and reads no user.db at all. */
+	if (!strcmp(r->method, "GET") && g.user_db && g.data_db) {
+		if (!match || !(match->flags & ROUTE_SESSION_RECENT))
+			db_read_begin(g.user_db);
+		db_read_begin(g.data_db);
+	}
 	session_identify(r, match ? match->flags : 0);
 	/* Models added or switched with `confab model` (the poll needs none). */
 	if (match && !(match->flags & ROUTE_SESSION_RECENT)) {
@@ -137,17 +147,9 @@ static void dispatch(struct req *r)
 
 void app_dispatch(struct req *r)
 {
-	/* A page reads each database in one snapshot: in WAL mode every read
-	 * transaction locks and unlocks the -shm file, and a page would
-	 * otherwise make one per query (eight on a chat page). A write ends
-	 * the snapshot first (db.h), so a GET that writes still may. */
-	int page = !strcmp(r->method, "GET") && g.user_db && g.data_db;
-	if (page) {
-		db_read_begin(g.user_db);
-		db_read_begin(g.data_db);
-	}
 	dispatch(r);
-	if (page) {
+	/* The snapshots dispatch began, if any (an end without one is none). */
+	if (g.user_db && g.data_db) {
 		db_read_end(g.data_db);
 		db_read_end(g.user_db);
 	}

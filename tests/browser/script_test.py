@@ -279,7 +279,13 @@ def run(driver):
           all(p[0] == "Writing…" for p in pairs if p[2]), "samples: %r" % pairs)
     check("  ... never Waiting… once anything came", not any(p[0] == "Waiting…" and (p[1] or p[2]) for p in pairs))
     check("  ... and ends done", end and end["status"] == "done", "end: %r" % (end,))
-    said = [t for _, t in js(driver, "return window.__said")]
+    # The region is read every 50 ms: its last change may land just after
+    # the reply's status did (a loaded machine), so give it a moment.
+    for _ in range(30):
+        said = [t for _, t in js(driver, "return window.__said")]
+        if said and said[-1].endswith("Reply finished."):
+            break
+        time.sleep(0.1)
     check("  ... the live region said Thinking… once, then the answer and Reply finished",
           said.count("Thinking…") == 1 and said[-1].endswith("Reply finished."), "said: %r" % said)
 
