@@ -19,6 +19,10 @@ struct db {
 	sqlite3 *h;
 	char *path;
 	struct stmt_slot slots[STMT_SLOTS];
+	/* The slots filled, in the order they were: db_reset_all walks these,
+	 * not all 256, after every request. */
+	unsigned short used[STMT_SLOTS];
+	int nused;
 	/* The first write that failed in the transaction open now (not a
 	 * constraint: those are answers some callers ask for), its message
 	 * read at once, before a rollback can replace it. */
@@ -290,6 +294,7 @@ sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 				abort();
 			}
 			s->sql = sql;
+			db->used[db->nused++] = (unsigned short)((h + i) % STMT_SLOTS);
 			if (db->snap && !sqlite3_stmt_readonly(s->st))
 				snap_end(db);
 			return s->st;
@@ -302,9 +307,11 @@ sqlite3_stmt *db_prep_literal(struct db *db, const char *sql)
 void db_reset_all(struct db *db)
 {
 	/* Only statements left mid-step: a reset of an idle one still costs. */
-	for (int i = 0; i < STMT_SLOTS; i++)
-		if (db->slots[i].st && sqlite3_stmt_busy(db->slots[i].st))
-			sqlite3_reset(db->slots[i].st);
+	for (int i = 0; i < db->nused; i++) {
+		sqlite3_stmt *st = db->slots[db->used[i]].st;
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+	}
 }
 
 int db_begin(struct db *db)
