@@ -82,7 +82,8 @@ static int show(struct req *r, int status, const char *error)
 	struct tval *ctx = page_ctx(r, "Plan and credits", NULL);
 	struct tval *plans = tv_set(r->a, ctx, "plans", tv_list(r->a));
 	struct tval *packs = tv_set(r->a, ctx, "packages", tv_list(r->a));
-	const char *done = http_query(r, "done");
+	/* ?done=1 on the page itself; a refused checkout shows it too. */
+	const char *done = strcmp(r->method, "GET") ? NULL : http_query(r, "done");
 
 	tv_set_str(r->a, ctx, "plan", r->user->plan);
 	tv_set_str(r->a, ctx, "balance", usd(r->a, credits_balance(g.data_db, r->user->id) / 10000));

@@ -513,9 +513,10 @@ static struct origin *origin_of(struct req *r, const char *model)
 	o->user_agent = r->user_agent;
 	o->quota = quota_for(r, models_find(&g.models, model));
 	o->tags = t;
-	t->request_type = http_form(r, "request_type");
-	t->category = http_form(r, "category");
-	t->complexity = http_form(r, "complexity");
+	/* A send carries the tags; a regenerate has none to read. */
+	t->request_type = route_declares(r, "request_type") ? http_form(r, "request_type") : NULL;
+	t->category = route_declares(r, "category") ? http_form(r, "category") : NULL;
+	t->complexity = route_declares(r, "complexity") ? http_form(r, "complexity") : NULL;
 	return o;
 }
 
