@@ -13,11 +13,21 @@ struct db;
 enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
 		STORE_LIMITED };
 
-/* Open (creating if needed) path with busy_timeout first, then auto_vacuum=
- * INCREMENTAL (new files only; vacuum.h), WAL,
+/* Open (creating if needed) path with busy_timeout first, then the page
+ * cache of db_set_cache_kib, the first 256 MiB of the file read through a
+ * shared memory mapping (mmap_size), auto_vacuum=INCREMENTAL (new files
+ * only; vacuum.h), WAL,
  * synchronous=NORMAL, foreign_keys=ON, defensive mode and no double-quoted
  * string literals. NULL with *err (malloc'd) on failure. */
 struct db *db_open(const char *path, char **err);
+/* The page cache, in KiB, of each connection this process opens from now
+ * on (PRAGMA cache_size=-kib); 0 or less: SQLite's default, 2000. The
+ * page executables' responders (lib/app.c), dozens of processes with two
+ * connections each, keep DB_CACHE_RESPONDER_KIB; confabd, whose write
+ * transactions touch every live stream's pages at once, and the CLI keep
+ * the default. */
+void db_set_cache_kib(int kib);
+#define DB_CACHE_RESPONDER_KIB 256
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 
