@@ -84,8 +84,13 @@ static int set_err(char **err, const char *path, const char *what, sqlite3 *h)
  * every process that reads it, rather than a private copy in each
  * process's heap: the pages of data.db that 40 responders read are in
  * memory once. Pages still in the WAL, and those a write changes, go
- * through the page cache, capped by db_set_cache_kib. A 32-bit process
- * maps less of each file: its address space is small. */
+ * through the page cache, capped by db_set_cache_kib. When another
+ * connection has committed, SQLite drops the mapping at the next read
+ * transaction and maps the file again as it is then, so a file shortened
+ * by a checkpoint or an incremental vacuum is never read past its end. An
+ * I/O error on a mapped page is a SIGBUS, not an error code: the
+ * supervisor starts the responder again. A 32-bit process maps less of
+ * each file: its address space is small. */
 #define MMAP_BYTES (sizeof(void *) > 4 ? 256LL << 20 : 32LL << 20)
 static int cache_kib = 2000;   /* SQLite's default, -2000 */
 
