@@ -79,24 +79,15 @@ static int set_err(char **err, const char *path, const char *what, sqlite3 *h)
 	return -1;
 }
 
-/* What each connection's pages cost (docs/PERFORMANCE.md, "Memory"). A
- * page read through the mapping is the kernel's page cache, shared by
- * every process that reads it, rather than a private copy in each
- * process's heap: the pages of data.db that 40 responders read are in
- * memory once. Pages still in the WAL, and those a write changes, go
- * through the page cache, capped by db_set_cache_kib. When another
- * connection has committed, SQLite drops the mapping at the next read
- * transaction and maps the file again as it is then, so a file shortened
- * by a checkpoint or an incremental vacuum is never read past its end. An
- * I/O error on a mapped page is a SIGBUS, not an error code: the
- * supervisor starts the responder again. A 32-bit process maps less of
- * each file: its address space is small. */
-#define MMAP_BYTES (sizeof(void *) > 4 ? 256LL << 20 : 32LL << 20)
-static int cache_kib = 2000;   /* SQLite's default, -2000 */
+/* How the connections opened from now on keep pages (db_set_sizes):
+ * SQLite's defaults until a process says otherwise. */
+static int cache_kib = 2000;       /* PRAGMA cache_size=-2000 */
+static long long mmap_bytes;       /* PRAGMA mmap_size=0 */
 
-void db_set_cache_kib(int kib)
+void db_set_sizes(int kib, long long bytes)
 {
 	cache_kib = kib > 0 ? kib : 2000;
+	mmap_bytes = bytes > 0 ? bytes : 0;
 }
 
 /* Once per process, before SQLite starts: no page cache allocated ahead.
@@ -134,7 +125,7 @@ struct db *db_open(const char *path, char **err)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, &on);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, &on);
 	snprintf(sizes, sizeof sizes, "PRAGMA cache_size=-%d; PRAGMA mmap_size=%lld;", cache_kib,
-		 (long long)MMAP_BYTES);
+		 mmap_bytes);
 	if (sqlite3_exec(db->h, sizes, NULL, NULL, NULL) != SQLITE_OK) {
 		set_err(err, path, "cannot set the cache sizes", db->h);
 		goto fail;
