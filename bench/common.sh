@@ -1,4 +1,4 @@
-# bench/common.sh — helpers shared by bench/poll and bench/streams (sourced;
+# bench/common.sh — helpers shared by the bench/ scripts (sourced;
 # the caller sets ROOT and BUILD and sources tools/stack.sh first).
 
 # A free TCP port on 127.0.0.1.
@@ -179,5 +179,92 @@ for i in range(n):
         print(f"INSERT INTO messages (id, chat_id, seq, role, content, html, status, model, tokens_in, tokens_out, created_at) VALUES "
               f"('{uuid.uuid4()}', '{cid}', {i}, 'assistant', 'A process has its own memory.', '{html}', 'done', 'demo', 20, 80, {now});")
 print("COMMIT;")
+PY
+}
+
+# bench_memory PID...: the memory of these processes and all their
+# descendants but provsim (the demo provider is not the app), by process
+# name: how many, the largest RSS now and peak RSS (VmHWM) among them, and
+# their PSS added up (a shared page counted once, split between the
+# processes that map it, so libraries and the pages a supervisor shares
+# copy-on-write with its children are not counted once per process). A
+# markdown table ending with the whole app's total. With BENCH_MEMORY_MAPS=1
+# a second table follows: the same PSS by what it maps (the heap, anonymous
+# memory, each library, the SQLite files), largest first.
+bench_memory() {
+	BENCH_MEMORY_MAPS=${BENCH_MEMORY_MAPS:-} python3 - "$@" <<'PY'
+import os, sys
+def field(path, name):
+    try:
+        for l in open(path):
+            if l.startswith(name + ":"):
+                return int(l.split()[1])
+    except OSError:
+        pass
+    return 0
+kids = {}
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            ppid = int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(p))
+        except (OSError, IndexError):
+            pass
+todo, procs = [int(a) for a in sys.argv[1:]], []
+while todo:
+    pid = todo.pop()
+    try:
+        name = open(f"/proc/{pid}/comm").read().strip()
+    except OSError:
+        continue
+    if name != "provsim":
+        procs.append((pid, name))
+    todo += kids.get(pid, [])
+by = {}
+for pid, name in procs:
+    hwm, rss = field(f"/proc/{pid}/status", "VmHWM"), field(f"/proc/{pid}/status", "VmRSS")
+    pss = field(f"/proc/{pid}/smaps_rollup", "Pss")
+    n, h, r, t = by.get(name, (0, 0, 0, 0))
+    by[name] = (n + 1, max(h, hwm), max(r, rss), t + pss)
+print("| processes | how many | largest RSS now | largest peak RSS (VmHWM) | PSS, all of them |")
+print("|---|---|---|---|---|")
+for name in sorted(by):
+    n, h, r, t = by[name]
+    print(f"| {name} | {n} | {r / 1024:.1f} MB | {h / 1024:.1f} MB | {t / 1024:.1f} MB |")
+total = sum(v[3] for v in by.values())
+print(f"| **the whole app** | {len(procs)} | | | **{total / 1024:.1f} MB** |")
+if os.environ.get("BENCH_MEMORY_MAPS"):
+    # PSS by mapping, each library's segments together; private anonymous
+    # memory split into what was written before fork (shared with the
+    # supervisor, so its PSS is split too) and after.
+    maps = {}
+    for pid, name in procs:
+        try:
+            lines = open(f"/proc/{pid}/smaps").read().splitlines()
+        except OSError:
+            continue
+        what = None
+        for l in lines:
+            f = l.split()
+            if not f:
+                continue
+            if "-" in f[0] and not f[0].endswith(":"):
+                path = f[5] if len(f) > 5 else "[anonymous]"
+                what = os.path.basename(path).split(".so")[0] if path.startswith("/") else path
+                if path.endswith((".db", ".db-shm", ".db-wal")):
+                    what = "SQLite file " + os.path.basename(path).split(".db")[0] + ".db" + \
+                        os.path.basename(path).split(".db")[1]
+                if path.startswith("/") and "/" in path and os.path.basename(path) == name:
+                    what = "the executable"
+            elif f[0] == "Pss:" and what:
+                maps.setdefault(what, [0, set()])
+                maps[what][0] += int(f[1])
+                maps[what][1].add(name)
+    print()
+    print("| mapping | PSS | in |")
+    print("|---|---|---|")
+    for what, (pss, names) in sorted(maps.items(), key=lambda kv: -kv[1][0]):
+        if pss >= 100:
+            print(f"| {what} | {pss / 1024:.2f} MB | {', '.join(sorted(names))} |")
 PY
 }

@@ -165,6 +165,7 @@ static int open_databases(char **err)
 {
 	char path[4096];
 	char dir[4096];
+	db_set_sizes(DB_RESPONDER_CACHE_KIB, DB_RESPONDER_MMAP_BYTES);
 	snprintf(path, sizeof path, "%s/user.db", g.cfg.data_dir);
 	if (!(g.user_db = db_open(path, err)))
 		return -1;

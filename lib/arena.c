@@ -2,6 +2,7 @@
 #include "arena.h"
 #include "util.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -31,14 +32,17 @@ void arena_init(struct arena *a, size_t chunk_size)
 void arena_reset(struct arena *a)
 {
 	struct arena_chunk *c = a->head, *last = NULL;
+	size_t freed = 0;
 	/* Keep one ordinary chunk for the next request; free the rest,
 	 * including any oversized chunk made for one large allocation. */
 	while (c) {
 		struct arena_chunk *next = c->next;
-		if (!last && c->size == a->chunk_size)
+		if (!last && c->size == a->chunk_size) {
 			last = c;
-		else
+		} else {
+			freed += c->size;
 			free(c);
+		}
 		c = next;
 	}
 	if (last)
@@ -46,6 +50,13 @@ void arena_reset(struct arena *a)
 	a->head = last;
 	if (last)
 		last->used = 0;
+	/* After a large request, give the freed pages back: malloc keeps
+	 * freed memory for reuse (a process that once built a 10 MB page
+	 * would hold 10 MB idle), and every page a responder holds is its
+	 * own. Not after every request: trimming costs a quarter of a chat
+	 * page's CPU (docs/PERFORMANCE.md, "Memory"). */
+	if (freed >= ARENA_TRIM_AFTER)
+		malloc_trim(0);
 }
 
 void arena_free(struct arena *a)

@@ -15,7 +15,10 @@ struct arena {
 /* Initialise an empty arena; chunk_size 0 picks a default (64 KiB). */
 void arena_init(struct arena *a, size_t chunk_size);
 
-/* Free every chunk but the first, and make all of it free again. */
+/* Free every chunk but the first, and make all of it free again. When
+ * the chunks freed held ARENA_TRIM_AFTER bytes or more (a large request),
+ * malloc_trim gives the freed memory back to the system. */
+#define ARENA_TRIM_AFTER (1024 * 1024)
 void arena_reset(struct arena *a);
 
 /* Free everything. The arena may be used again after arena_init. */

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +14,87 @@
 
 #define MAX_RESPONSE (256 * 1024)
 
-/* name=value&, value percent-encoded. */
+/* libcurl is loaded by the first checkout, not linked: it brings OpenSSL,
+ * GnuTLS, Kerberos, LDAP and more, about 5 MB mapped into every process
+ * that links it, and only the billing responder that creates a checkout
+ * needs it (docs/PERFORMANCE.md, "Memory"). Its SONAME has been
+ * libcurl.so.4 since 2006; CPPFLAGS=-DCONFAB_LIBCURL='"..."' names another. */
+#ifndef CONFAB_LIBCURL
+#define CONFAB_LIBCURL "libcurl.so.4"
+#endif
+
+static struct {
+	int state;   /* 0 not tried, 1 loaded, -1 failed (with why) */
+	char why[256];
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	void (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} cu;
+
+/* Each symbol into its pointer; 0, or -1 with cu.why. */
+static int curl_sym(void *lib, void *fp, size_t size, const char *name)
+{
+	void *p = dlsym(lib, name);
+	if (!p) {
+		snprintf(cu.why, sizeof cu.why, "%s has no %s", CONFAB_LIBCURL, name);
+		return -1;
+	}
+	memcpy(fp, &p, size);   /* POSIX: a data pointer from dlsym is the function's */
+	return 0;
+}
+#define CURL_SYM(lib, field, name) curl_sym(lib, &cu.field, sizeof cu.field, name)
+
+/* Load libcurl once per process: 0, or -1 with a sentence for the log. */
+static int curl_load(char **err)
+{
+	void *lib;
+	if (cu.state == 0) {
+		cu.state = -1;
+		if (!(lib = dlopen(CONFAB_LIBCURL, RTLD_NOW | RTLD_LOCAL))) {
+			const char *e = dlerror();
+			snprintf(cu.why, sizeof cu.why, "%s (install libcurl: Debian's package libcurl4)",
+				 e ? e : CONFAB_LIBCURL " could not be loaded");
+		} else if (!CURL_SYM(lib, easy_init, "curl_easy_init") &&
+			   !CURL_SYM(lib, easy_setopt, "curl_easy_setopt") &&
+			   !CURL_SYM(lib, easy_perform, "curl_easy_perform") &&
+			   !CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo") &&
+			   !CURL_SYM(lib, easy_strerror, "curl_easy_strerror") &&
+			   !CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup") &&
+			   !CURL_SYM(lib, slist_append, "curl_slist_append") &&
+			   !CURL_SYM(lib, slist_free_all, "curl_slist_free_all")) {
+			cu.state = 1;
+		}
+	}
+	if (cu.state > 0)
+		return 0;
+	if (asprintf(err, "cannot create a checkout: %s", cu.why) < 0)
+		*err = NULL;
+	return -1;
+}
+
+/* name=value&, value percent-encoded as RFC 3986 says (every byte but
+ * letters, digits and -._~), as curl_easy_escape does. */
 static void form_add(struct buf *b, const char *name, const char *value)
 {
-	char *v = curl_easy_escape(NULL, value, 0);
+	static const char hex[] = "0123456789ABCDEF";
 	if (b->len)
 		buf_putc(b, '&');
 	buf_puts(b, name);   /* names here are literals: brackets are accepted as is */
 	buf_putc(b, '=');
-	buf_puts(b, v ? v : "");
-	curl_free(v);
+	for (const unsigned char *p = (const unsigned char *)value; p && *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			buf_putc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_append(b, e, 3);
+		}
+	}
 }
 
 char *billing_stripe_form(const struct billing_cfg *bc, const struct checkout_req *cr)
@@ -129,7 +201,7 @@ int billing_checkout_create(const struct billing_cfg *bc, const struct checkout_
 	char *endpoint = NULL, *auth = NULL;
 	struct curl_slist *hdr = NULL;
 	struct buf resp = BUF_INIT;
-	CURL *c = curl_easy_init();
+	CURL *c = NULL;
 	CURLcode cc;
 	long status = 0;
 	json_t *root = NULL, *u;
@@ -137,36 +209,42 @@ int billing_checkout_create(const struct billing_cfg *bc, const struct checkout_
 
 	*url = NULL;
 	*err = NULL;
-	if (!c || !bc->provider) {
+	if (!bc->provider) {
 		fail(err, "billing is not set up%s", "", 0);
+		goto done;
+	}
+	if (curl_load(err))
+		goto done;
+	if (!(c = cu.easy_init())) {
+		fail(err, "cannot create a checkout: curl_easy_init failed%s", "", 0);
 		goto done;
 	}
 	if (asprintf(&endpoint, "%s%s", base, stripe ? "/v1/checkout/sessions" : "/v1/checkouts/") < 0 ||
 	    asprintf(&auth, "Authorization: Bearer %s", key) < 0)
 		goto done;
-	hdr = curl_slist_append(hdr, auth);
-	hdr = curl_slist_append(hdr, stripe ? "Content-Type: application/x-www-form-urlencoded"
+	hdr = cu.slist_append(hdr, auth);
+	hdr = cu.slist_append(hdr, stripe ? "Content-Type: application/x-www-form-urlencoded"
 					    : "Content-Type: application/json");
-	hdr = curl_slist_append(hdr, "Accept: application/json");
-	hdr = curl_slist_append(hdr, "Expect:");   /* no 100-continue round trip */
-	curl_easy_setopt(c, CURLOPT_URL, endpoint);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "confab");
+	hdr = cu.slist_append(hdr, "Accept: application/json");
+	hdr = cu.slist_append(hdr, "Expect:");   /* no 100-continue round trip */
+	cu.easy_setopt(c, CURLOPT_URL, endpoint);
+	cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	cu.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT, 15L);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_USERAGENT, "confab");
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
-	cc = curl_easy_perform(c);
+	cc = cu.easy_perform(c);
 	if (cc != CURLE_OK) {
-		fail(err, "%s", curl_easy_strerror(cc), 0);
+		fail(err, "%s", cu.easy_strerror(cc), 0);
 		goto done;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	root = json_loadb(buf_str(&resp), resp.len, 0, NULL);
 	if (status < 200 || status > 299) {
 		json_t *m = json_object_get(json_object_get(root, "error"), "message");
@@ -185,9 +263,10 @@ int billing_checkout_create(const struct billing_cfg *bc, const struct checkout_
 	rc = 0;
 done:
 	json_decref(root);
-	curl_slist_free_all(hdr);
+	if (hdr)
+		cu.slist_free_all(hdr);
 	if (c)
-		curl_easy_cleanup(c);
+		cu.easy_cleanup(c);
 	if (auth)
 		sodium_memzero(auth, strlen(auth));   /* holds the secret key */
 	free(auth);

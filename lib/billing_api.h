@@ -1,5 +1,6 @@
 /* billing_api.h — creating a hosted checkout with the configured billing
- * provider over HTTPS (libcurl, blocking, short timeouts): Stripe's
+ * provider over HTTPS (libcurl, loaded by the first checkout rather than
+ * linked; blocking, short timeouts): Stripe's
  * POST /v1/checkout/sessions (form-encoded, Bearer secret key) or Polar's
  * POST /v1/checkouts/ (JSON, Bearer access token). The checkout carries
  * confab's user id and what was bought in its metadata, which the
@@ -22,7 +23,8 @@ char *billing_stripe_form(const struct billing_cfg *bc, const struct checkout_re
 char *billing_polar_json(const struct checkout_req *cr);
 
 /* Create the checkout: 0 with *url (malloc'd, an http(s) URL to send the
- * buyer to), or -1 with *err (malloc'd, for the log; not for the page). */
+ * buyer to), or -1 with *err (malloc'd, for the log; not for the page),
+ * which says so when libcurl.so.4 cannot be loaded. */
 int billing_checkout_create(const struct billing_cfg *bc, const struct checkout_req *cr,
 			    char **url, char **err);
 

@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "util.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -71,8 +72,19 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_clear(struct buf *b)
 {
 	b->len = 0;
-	if (b->data)
+	if (b->cap > BUF_KEEP) {
+		/* A buffer kept across requests does not keep a rare large
+		 * answer's peak: the next one starts small again, and the
+		 * memory goes back to the system (once malloc has seen a
+		 * large block freed it serves the next ones from its heap,
+		 * where a free block stays resident). */
+		free(b->data);
+		b->data = NULL;
+		b->cap = 0;
+		malloc_trim(0);
+	} else if (b->data) {
 		b->data[0] = '\0';
+	}
 }
 
 void buf_free(struct buf *b)

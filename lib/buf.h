@@ -22,7 +22,9 @@ void buf_putc(struct buf *b, char c);
 void buf_put_int(struct buf *b, long long n);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Forget the contents, keep the allocation. */
+/* Forget the contents, keep the allocation while it is at most BUF_KEEP
+ * bytes (a larger one is freed, and malloc_trim gives it back). */
+#define BUF_KEEP (256 * 1024)
 void buf_clear(struct buf *b);
 void buf_free(struct buf *b);
 /* The contents as a C string ("" when empty); owned by the buffer. */

@@ -13,11 +13,34 @@ struct db;
 enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_ERROR, STORE_CONFLICT,
 		STORE_LIMITED };
 
-/* Open (creating if needed) path with busy_timeout first, then auto_vacuum=
- * INCREMENTAL (new files only; vacuum.h), WAL,
+/* Open (creating if needed) path with busy_timeout first, then the sizes
+ * of db_set_sizes, auto_vacuum=INCREMENTAL (new files only; vacuum.h), WAL,
  * synchronous=NORMAL, foreign_keys=ON, defensive mode and no double-quoted
  * string literals. NULL with *err (malloc'd) on failure. */
 struct db *db_open(const char *path, char **err);
+/* How each connection this process opens from now on keeps pages: a page
+ * cache of cache_kib KiB (PRAGMA cache_size=-cache_kib; 0: SQLite's
+ * default, 2000) and the first mmap_bytes of the file read through a
+ * memory mapping (PRAGMA mmap_size; 0: none, SQLite's default). The page
+ * executables' responders (lib/app.c), dozens of processes with two
+ * connections each, keep a small cache and map the files: a page that 40
+ * of them read is then in memory once, in the kernel's page cache, rather
+ * than a copy in each one's heap. Pages still in the WAL, and those a
+ * write changes, go through the cache. When another connection has
+ * committed, SQLite drops the mapping at the next read transaction and
+ * maps the file as it is then, so a file shortened by a checkpoint or an
+ * incremental vacuum is not read past its end; an I/O error on a mapped
+ * page is a SIGBUS rather than an error code (the supervisor starts the
+ * responder again); `confab` opens through app_init too. confabd, one
+ * process whose write transactions touch every live stream's pages,
+ * keeps the defaults: a mapping would share nothing there and count the
+ * file's pages in its RSS (bench/streams' peak went from 47 to 58 MB at
+ * 1,000 streams). A 32-bit process maps less: its address space is
+ * small. */
+void db_set_sizes(int cache_kib, long long mmap_bytes);
+#define DB_RESPONDER_CACHE_KIB 256
+#define DB_RESPONDER_MMAP_BYTES (sizeof(void *) > 4 ? 256LL << 20 : 32LL << 20)
+
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 

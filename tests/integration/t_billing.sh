@@ -194,8 +194,34 @@ cp "$TMP/body" "$TMP/billing.html"
 check "  ... is valid HTML (tidy)" tidy -q -e -utf8 --warn-proprietary-attributes no "$TMP/billing.html"
 code=$(http "$A" GET '/billing?done=1')
 check "  ... after paying, says the payment is being confirmed" grep -q 'role="status">Thank you' "$TMP/body"
+# libcurl is loaded by the first checkout (lib/billing_api.c), not linked:
+# until then no page executable maps it, and after, only billing does. The
+# processes (a supervisor and the responders it forked share its command
+# line) are found by their socket; behind a server that spawns them itself
+# they are not, and this is skipped.
+curl_mappers() { # EXE...: how many of their processes map libcurl
+	local exe pid n=0
+	for exe in "$@"; do
+		for pid in $(pgrep -f -- "--listen $DATA/run/$exe.sock"); do
+			grep -q 'libcurl' "/proc/$pid/maps" 2>/dev/null && n=$((n + 1))
+		done
+	done
+	echo "$n"
+}
+PAGE_EXES=(login chats chat settings presets dashboard webhooks billing)
+if [ -n "$(pgrep -f -- "--listen $DATA/run/billing.sock")" ]; then
+	expect_eq "before any checkout no page process maps libcurl" 0 "$(curl_mappers "${PAGE_EXES[@]}")"
+else
+	skip "libcurl mappings: the responders are spawned by the server"
+fi
 n0=$(wc -l <"$BILLSIM_LOG" 2>/dev/null || echo 0)
 code=$(post "$A" /billing/checkout kind=credits name=small)
+if [ -n "$(pgrep -f -- "--listen $DATA/run/billing.sock")" ]; then
+	expect_eq "  ... after one, the billing process that made it does" 1 "$(curl_mappers billing)"
+	expect_eq "  ... and no other page's" 0 "$(curl_mappers login chats chat settings presets dashboard webhooks)"
+else
+	skip "libcurl mappings: the responders are spawned by the server"
+fi
 expect_eq "checkout for a credit package is a 303" 303 "$code"
 expect_eq "  ... to the provider's hosted page" https://checkout.stripe.test/c/pay/ "$(header Location | grep -o '^https://checkout.stripe.test/c/pay/')"
 last=$(tail -1 "$BILLSIM_LOG")

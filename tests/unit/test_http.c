@@ -720,6 +720,42 @@ static void read_multipart_dropped(void **state)
 					  "2 KiB.");
 }
 
+/* The buffers a responder keeps across requests (the response head and
+ * body) keep their room for the next answer, but not a rare large
+ * answer's: cleared, a buffer over BUF_KEEP is freed. And the arena keeps
+ * one ordinary chunk after a request that needed many. */
+static void kept_buffers_capped(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct arena a;
+	char chunk[4096];
+	(void)state;
+	memset(chunk, 'x', sizeof chunk);
+	buf_append(&b, chunk, sizeof chunk);
+	buf_clear(&b);
+	assert_non_null(b.data);
+	assert_true(b.cap >= sizeof chunk);
+	assert_string_equal(buf_str(&b), "");
+	while (b.len <= BUF_KEEP)
+		buf_append(&b, chunk, sizeof chunk);
+	buf_clear(&b);
+	assert_null(b.data);
+	assert_int_equal(b.cap, 0);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(buf_str(&b), "");
+	buf_puts(&b, "again");
+	assert_string_equal(buf_str(&b), "again");
+	buf_free(&b);
+
+	arena_init(&a, 0);
+	for (int i = 0; i < 64; i++)   /* 2 MiB: past ARENA_TRIM_AFTER */
+		memset(arena_alloc(&a, 32 * 1024), 'y', 32 * 1024);
+	arena_reset(&a);
+	assert_non_null(a.head);
+	memset(arena_alloc(&a, 100), 'z', 100);
+	arena_free(&a);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -758,6 +794,7 @@ int main(void)
 		T(cookie_attributes),
 		T(cookie_secure_only_over_https),
 		T(cookie_with_line_break_dropped),
+		cmocka_unit_test(kept_buffers_capped),
 	};
 	if (sodium_init() < 0)
 		return 1;
