@@ -14,13 +14,25 @@ EXES=(login chats chat settings presets dashboard webhooks billing)
 declare -gA STACK_NAME=() STACK_CMD=() STACK_OUT=() STACK_ERR=() STACK_AFTER=()
 
 # Processes per executable when CONFAB_PROCS is not set: one per core, 2
-# to 8, as the executables' own --procs auto.
+# to 8, as the executables' own --procs auto, for the chat and the chat
+# list, which serve nearly every page view and poll; 2 for the others
+# (sign-in, settings, presets, dashboard, billing, webhooks), which see few
+# requests and would otherwise hold memory for nothing on a large machine.
 stack_procs_auto() {
 	local n
 	n=$(nproc)
 	[ "$n" -lt 2 ] && n=2
 	[ "$n" -gt 8 ] && n=8
 	echo "$n"
+}
+
+# stack_procs_of EXE N: the processes for EXE when N is the count for the
+# busy ones (N itself when CONFAB_PROCS says so for all).
+stack_procs_of() {
+	case $1 in
+	chat|chats) echo "$2" ;;
+	*) if [ -n "${CONFAB_PROCS:-}" ] || [ "$2" -lt 2 ]; then echo "$2"; else echo 2; fi ;;
+	esac
 }
 
 # Start confab's responders and a private nginx for data dir $1 on port $2.
@@ -69,7 +81,7 @@ start_stack() {
 	for exe in "${EXES[@]}"; do
 		stack_own_responders "$server" || break
 		stack_spawn "$exe" "$data/log/confab.log" "$data/log/confab.log" \
-			"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$procs"
+			"$BUILD/cgi-bin/$exe" --listen "$run/$exe.sock" --procs "$(stack_procs_of "$exe" "$procs")"
 	done
 	case $server in
 	apache*) start_apache "$data" "$port" "$procs" "$server" ;;

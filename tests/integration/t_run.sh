@@ -19,6 +19,9 @@ want=$(n=$(nproc); [ "$n" -lt 2 ] && n=2; [ "$n" -gt 8 ] && n=8; echo "$n")
 sup=$(pgrep -f -- "[-]-listen $D/run/chat.sock" | head -1)
 expect_eq "  ... with one chat process per core (2 to 8) when CONFAB_PROCS is unset" "$want" \
 	"$(pgrep -P "$sup" | wc -l)"
+sup=$(pgrep -f -- "[-]-listen $D/run/webhooks.sock" | head -1)
+expect_eq "  ... and two of each executable that sees few requests (webhooks)" 2 \
+	"$(pgrep -P "$sup" | wc -l)"
 check "  ... and its nginx a worker per core" grep -q '^worker_processes auto;' "$D/nginx/nginx.conf"
 check "  ... writing its access log in 64 KB buffers" \
 	grep -q 'access_log .* buffer=64k flush=1s;' "$D/nginx/nginx.conf"
