@@ -20,6 +20,10 @@ enum store_rc { STORE_OK = 0, STORE_EXISTS, STORE_NOT_FOUND, STORE_BUSY, STORE_E
 struct db *db_open(const char *path, char **err);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
+/* The page cache of this connection, in KiB (SQLite's default is 2,000):
+ * a writer that appends to many places of a table at once keeps each
+ * place's page in memory instead of reading it back. */
+void db_cache_kib(struct db *db, int64_t kib);
 
 /* Apply dir/NNN_*.sql whose number is above PRAGMA user_version, each in
  * its own transaction that also sets user_version. 0 or -1 with *err. */

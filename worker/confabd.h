@@ -1,6 +1,7 @@
 /* confabd.h — the worker's state, shared by its files:
  *   confabd.c  start, lease, recovery, signals
  *   loop.c     the event loop: claim, stream, flush once per tick
+ *   events.c   curl driven by epoll: sockets ready and curl's timer
  *   stream.c   one provider request: curl handle, SSE (or NDJSON), adapter,
  *              retries
  *   render.c   a finished reply's HTML, off the loop when it is large
@@ -100,6 +101,13 @@ extern struct worker w;
 
 /* The loop; returns when *stop is set (or when idle past idle_exit_ms). */
 void worker_run(volatile sig_atomic_t *stop);
+
+/* events.c: watch curl's sockets with epoll (0, or -1 with errno). */
+int events_init(void);
+void events_free(void);
+/* Wait for ready sockets, curl's timer or deadline (now_ms()), whichever is
+ * first, and let curl move what is ready. */
+void events_run(int64_t deadline);
 
 /* stream.c */
 struct stream *stream_new_reply(const struct job *job, int64_t now);

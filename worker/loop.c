@@ -14,12 +14,15 @@
 #include "vacuum.h"
 #include "vacuum_trash.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CLAIM_BATCH 64
+#define CACHE_BASE_KIB 2000    /* SQLite's default */
+#define CACHE_STREAM_KIB 8     /* a page of parts, one of messages */
 
 /* Log a failed write of the tick: at once, then at most every 10 s with
  * how many failed meanwhile (a full disk fails every tick). */
@@ -314,6 +317,20 @@ static int flush(int check_jobs, int64_t now)
 	return claim(now);
 }
 
+/* data.db's page cache follows the number of streams: each tick appends
+ * to the last page of every live reply's parts, and with SQLite's default
+ * 2 MB a thousand of them were read back from the file at every tick.
+ * Grown as streams start, given back once they are fewer than half. */
+static void size_cache(void)
+{
+	static int64_t kib;
+	int64_t want = CACHE_BASE_KIB + CACHE_STREAM_KIB * (int64_t)w.nstreams;
+	if (want > kib || want < kib / 2) {
+		kib = want + want / 4;
+		db_cache_kib(w.db, kib);
+	}
+}
+
 /* Idle: delete for good one slice of the chats past [chat] trash_days in
  * the trash (vacuum_trash.h); their pages come back with the reclaim. */
 static void empty_trash(int64_t now)
@@ -330,17 +347,16 @@ void worker_run(volatile sig_atomic_t *stop)
 	int64_t next_tick = now_ms();
 	int more = 0;
 	w.multi = curl_multi_init();
+	if (events_init() != 0)
+		die("epoll: %s", strerror(errno));
 	while (!*stop) {
-		int running, msgs, changed;
+		int msgs, changed;
 		CURLMsg *m;
-		int64_t now, v, wait;
+		int64_t now, v;
 
-		/* curl wakes us whenever any stream has bytes; those are read at
-		 * once, but the database is written only once per tick. */
-		now = now_ms();
-		wait = next_tick > now ? next_tick - now : 0;
-		curl_multi_poll(w.multi, NULL, 0, (int)wait, NULL);
-		curl_multi_perform(w.multi, &running);
+		/* Bytes are read as they come (in paced batches, events.c), but
+		 * the database is written only once per tick. */
+		events_run(next_tick);
 		now = now_ms();
 		while ((m = curl_multi_info_read(w.multi, &msgs))) {
 			struct stream *s;
@@ -366,6 +382,7 @@ void worker_run(volatile sig_atomic_t *stop)
 			last_jobs_check = now;
 		}
 		more = flush(changed, now);
+		size_cache();
 		if (w.streams) {
 			last_busy = now;
 		} else if (w.idle_exit_ms && now - last_busy > w.idle_exit_ms) {
@@ -397,4 +414,5 @@ void worker_run(volatile sig_atomic_t *stop)
 		log_error("data.db: %zu replies could not be recorded before stopping; the next "
 			  "worker ends them as interrupted", w.nstreams);
 	curl_multi_cleanup(w.multi);
+	events_free();
 }
