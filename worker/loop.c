@@ -22,7 +22,7 @@
 
 #define CLAIM_BATCH 64
 #define CACHE_BASE_KIB 2000    /* SQLite's default */
-#define CACHE_STREAM_KIB 8     /* a page of parts, one of messages */
+#define CACHE_STREAM_KIB 5     /* the last page of its parts (4 KiB and its header) */
 
 /* Log a failed write of the tick: at once, then at most every 10 s with
  * how many failed meanwhile (a full disk fails every tick). */
@@ -216,55 +216,65 @@ static void apply_stop_requests(void)
 				stream_end(s, "stopped", NULL);
 }
 
-/* The tick's writes for one stream: what arrived, or its end when it has
- * ended (and its HTML is ready). 0 or -1. */
-static int write_stream(struct stream *s, int64_t now)
+/* The tick's writes for one stream: its end when it has ended (and its
+ * HTML is ready) and may_end allows, otherwise what arrived. 0 or -1. */
+static int write_stream(struct stream *s, int may_end, int64_t now)
 {
 	s->recorded = 0;
 	s->flush_to = s->flushed;
 	s->rflush_to = s->rflushed;
-	if (s->kind == STREAM_REPLY && !s->ended) {
-		if (s->out.text.len > s->flushed &&
-		    reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
-				 s->out.text.data + s->flushed, s->out.text.len - s->flushed))
+	/* A large reply's HTML may still be on the render thread. */
+	if (s->ended && may_end && (s->kind != STREAM_REPLY || render_ready(s))) {
+		if (s->kind == STREAM_REPLY ? record_reply(s, now) : record_title(s, now))
 			return -1;
-		s->flush_to = s->out.text.len;
-		if (s->out.reasoning.len > s->rflushed &&
-		    reply_append_reasoning(w.db, s->job.message_id, (int64_t)s->rflushed,
-					   s->out.reasoning.data + s->rflushed,
-					   s->out.reasoning.len - s->rflushed))
-			return -1;
-		s->rflush_to = s->out.reasoning.len;
+		s->recorded = 1;
 		return 0;
 	}
-	/* A large reply's HTML may still be on the render thread. */
-	if (!s->ended || (s->kind == STREAM_REPLY && !render_ready(s)))
+	if (s->kind != STREAM_REPLY)
 		return 0;
-	if (s->kind == STREAM_REPLY ? record_reply(s, now) : record_title(s, now))
+	/* An ended reply waiting for its turn shows its last text meanwhile. */
+	if (s->out.text.len > s->flushed &&
+	    reply_append(w.db, s->job.message_id, (int64_t)s->flushed,
+			 s->out.text.data + s->flushed, s->out.text.len - s->flushed))
 		return -1;
-	s->recorded = 1;
+	s->flush_to = s->out.text.len;
+	if (s->out.reasoning.len > s->rflushed &&
+	    reply_append_reasoning(w.db, s->job.message_id, (int64_t)s->rflushed,
+				   s->out.reasoning.data + s->rflushed,
+				   s->out.reasoning.len - s->rflushed))
+		return -1;
+	s->rflush_to = s->out.reasoning.len;
 	return 0;
 }
 
 /* The tick has committed: what it wrote counts, the ended streams go, and
- * their chats' title requests start. */
+ * their chats' title requests start. Ended streams that waited go to the
+ * front, in their order, so the next tick records them first. */
 static void tick_committed(int64_t now)
 {
-	struct stream **pp;
+	struct stream **pp, *waited = NULL, **wtail = &waited;
 	for (pp = &w.streams; *pp;) {
 		struct stream *s = *pp;
 		s->flushed = s->flush_to;
 		s->rflushed = s->rflush_to;
-		if (!s->recorded) {
+		if (!s->recorded && !s->ended) {
 			pp = &s->next;
+			continue;
+		}
+		*pp = s->next;
+		if (!s->recorded) {
+			s->next = NULL;
+			*wtail = s;
+			wtail = &s->next;
 			continue;
 		}
 		if (s->kind == STREAM_REPLY)
 			start_title(s, now);
-		*pp = s->next;
 		w.nstreams--;
 		stream_free(s);
 	}
+	*wtail = w.streams;
+	w.streams = waited;
 	while (w.started) {
 		struct stream *t = w.started;
 		w.started = t->next;
@@ -278,7 +288,8 @@ static void tick_committed(int64_t now)
 static int write_tick(int purge, int64_t now)
 {
 	const char *why;
-	int failed = 0;
+	int failed = 0, ends = 0;
+	int64_t t0;
 	if (!w.streams && !purge)
 		return 0;
 	if (db_begin(w.db) != SQLITE_OK) {
@@ -286,8 +297,16 @@ static int write_tick(int purge, int64_t now)
 		write_failed("cannot write this tick; will write at the next tick", why);
 		return -1;
 	}
-	for (struct stream *s = w.streams; s && !failed; s = s->next)
-		failed = write_stream(s, now) != 0;
+	/* Ending a reply costs about a millisecond (its whole text, HTML,
+	 * usage, the parts deleted): when a thousand end together, the ends
+	 * past half a tick's time wait for the next tick, and the other
+	 * streams' text is not held up behind them. */
+	t0 = now_ms();
+	for (struct stream *s = w.streams; s && !failed; s = s->next) {
+		int may_end = s->ended && (!ends || now_ms() - t0 < w.tick_ms / 2);
+		failed = write_stream(s, may_end, now) != 0;
+		ends += s->recorded;
+	}
 	if (!failed && purge)
 		store_cache_purge(w.db, now);
 	if (!failed && db_commit(w.db) == SQLITE_OK) {
