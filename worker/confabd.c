@@ -26,8 +26,6 @@
 
 #include <sodium.h>
 
-#define WAL_CHECKPOINT_PAGES 8000
-
 struct worker w;
 
 static volatile sig_atomic_t stop_signal;
@@ -95,12 +93,6 @@ static void load(void)
 	snprintf(path, sizeof path, "%s/schema/data", w.cfg.share_dir);
 	if (db_migrate(w.db, path, &err))
 		die("%s", err ? err : "migration failed");
-	/* Each tick rewrites the last page of every live reply's parts: with
-	 * 1,000 streams that is about 600 pages, and SQLite's checkpoint every
-	 * 1,000 copied most of them back to the file a second time, several
-	 * checkpoints (two fsyncs each) a second. Every 8,000 pages (32 MB of
-	 * -wal) a checkpoint copies each page once for many ticks. */
-	sqlite3_wal_autocheckpoint(db_handle(w.db), WAL_CHECKPOINT_PAGES);
 	/* Users' own provider keys: user.db, opened with the key file. The
 	 * pages create both; until then no user has a key. */
 	snprintf(path, sizeof path, "%s/user.db", w.cfg.data_dir);
@@ -154,6 +146,11 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (render_start() != 0)
 		log_warn("no render thread: large replies are rendered in the loop");
+	{
+		char path[4096];
+		snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
+		checkpoint_start(path);
+	}
 
 	if (db_begin(w.db) == SQLITE_OK) {
 		const char *why;
@@ -186,6 +183,7 @@ int main(int argc, char **argv)
 	}
 	log_info("stopped");
 	render_stop();
+	checkpoint_stop();
 	curl_global_cleanup();
 	models_free(&w.models);
 	db_close(w.db);

@@ -5,6 +5,7 @@
  *   stream.c   one provider request: curl handle, SSE (or NDJSON), adapter,
  *              retries
  *   render.c   a finished reply's HTML, off the loop when it is large
+ *   checkpoint.c  data.db's WAL checkpoints, off the loop
  *   cache.c    the response cache */
 #ifndef CONFABD_H
 #define CONFABD_H
@@ -134,5 +135,10 @@ int render_start(void);
 void render_stop(void);
 /* 1 when s->html is ready (rendered now if small), 0: ask at a later tick. */
 int render_ready(struct stream *s);
+
+/* checkpoint.c: data.db's checkpoints on their own thread and connection
+ * (SQLite's own, rarely, when that cannot start). */
+void checkpoint_start(const char *data_db_path);
+void checkpoint_stop(void);
 
 #endif

@@ -167,8 +167,8 @@ static void start_title(struct stream *s, int64_t now)
 }
 
 /* Claim what fits, in a transaction of its own; the provider requests
- * start once it has committed. 1 if the batch was full (more may wait) or
- * the claim failed (to try again at the next tick). */
+ * start once it has committed. 1 if the batch was full (more may wait),
+ * -1 if the claim failed (to try again at the next tick), else 0. */
 static int claim(int64_t now)
 {
 	struct job jobs[CLAIM_BATCH];
@@ -181,7 +181,7 @@ static int claim(int64_t now)
 	if (db_begin(w.db) != SQLITE_OK) {
 		db_tx_error(w.db, &why);
 		write_failed("cannot claim new jobs; trying again at the next tick", why);
-		return 1;
+		return -1;
 	}
 	n = job_claim(w.db, jobs, room < CLAIM_BATCH ? room : CLAIM_BATCH, now);
 	if (n < 0 || db_commit(w.db) != SQLITE_OK) {
@@ -191,7 +191,7 @@ static int claim(int64_t now)
 			free(jobs[i].model);
 		write_failed("claiming new jobs failed; they stay queued and are claimed at the "
 			     "next tick", why);
-		return 1;
+		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		struct stream *s = stream_new_reply(&jobs[i], now);
@@ -204,6 +204,18 @@ static int claim(int64_t now)
 			stream_start(s, now);
 	}
 	return n == CLAIM_BATCH;
+}
+
+/* A backlog (a thousand replies queued at once) is claimed a batch after
+ * another, in job order, while they take less than half a tick: at 64 a
+ * tick it took 4 s for 5,000 to start. 1: look again at the next tick. */
+static int claim_some(int64_t now)
+{
+	int64_t t0 = now_ms();
+	int rc;
+	while ((rc = claim(now)) == 1 && now_ms() - t0 < w.tick_ms / 2)
+		;
+	return rc != 0;
 }
 
 static void apply_stop_requests(void)
@@ -333,7 +345,7 @@ static int flush(int check_jobs, int64_t now)
 	if (!check_jobs)
 		return 0;
 	apply_stop_requests();
-	return claim(now);
+	return claim_some(now);
 }
 
 /* data.db's page cache follows the number of streams: each tick appends
