@@ -295,12 +295,23 @@ static void tick_committed(int64_t now)
 	}
 }
 
+/* Say (at most once a minute) that ends waited for a later tick. */
+static void ends_waited(int ended, int waiting, int64_t now)
+{
+	static int64_t last_logged;
+	if (last_logged && now - last_logged < 60 * 1000)
+		return;
+	log_info("%d replies ended in one tick; %d more wait for the next ticks", ended + waiting,
+		 waiting);
+	last_logged = now;
+}
+
 /* The one write transaction of a tick. 0, or -1 when it was rolled back
  * (the streams are as they were: the same writes are made next time). */
 static int write_tick(int purge, int64_t now)
 {
 	const char *why;
-	int failed = 0, ends = 0;
+	int failed = 0, ends = 0, waiting = 0;
 	int64_t t0;
 	if (!w.streams && !purge)
 		return 0;
@@ -318,7 +329,10 @@ static int write_tick(int purge, int64_t now)
 		int may_end = s->ended && (!ends || now_ms() - t0 < w.tick_ms / 2);
 		failed = write_stream(s, may_end, now) != 0;
 		ends += s->recorded;
+		waiting += s->ended && !may_end;
 	}
+	if (waiting)
+		ends_waited(ends, waiting, now);
 	if (!failed && purge)
 		store_cache_purge(w.db, now);
 	if (!failed && db_commit(w.db) == SQLITE_OK) {
