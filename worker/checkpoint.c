@@ -6,7 +6,7 @@
  * was several checkpoints a second, and on a disk busy with other work one
  * fsync can take a second, in which no stream's text is written. Here the
  * loop's commits only count the pages (sqlite3_wal_hook); past
- * CHECKPOINT_PAGES (32 MB of -wal, so each page is copied once for many
+ * CHECKPOINT_PAGES (16 MB of -wal, so each page is copied once for several
  * ticks) this thread checkpoints through its own connection, PASSIVE:
  * it never blocks the loop's writes, it copies what no reader still needs. */
 #include "confabd.h"
@@ -14,7 +14,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define CHECKPOINT_PAGES 8000
+#define CHECKPOINT_PAGES 4000
+#define CHECKPOINT_INLINE_PAGES (4 * CHECKPOINT_PAGES)
+#define CHECKPOINT_PASSES 20
 
 static struct db *cdb;              /* the thread's own connection */
 static pthread_t thread;
@@ -22,12 +24,20 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int due, quitting, started;
 
-/* After each commit of the loop's connection: pages in the -wal file. */
+/* After each commit of the loop's connection: pages in the -wal file. The
+ * file starts over only at a write that finds all of it copied, which a
+ * checkpoint racing the ticks, or a reader holding an old snapshot, can
+ * keep from happening: past CHECKPOINT_INLINE_PAGES the loop checkpoints
+ * itself, between two of its writes, as SQLite would (the thread has
+ * copied most of it). */
 static int on_wal(void *user, sqlite3 *h, const char *name, int pages)
 {
 	(void)user;
-	(void)h;
 	(void)name;
+	if (pages >= CHECKPOINT_INLINE_PAGES) {
+		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	if (pages >= CHECKPOINT_PAGES) {
 		pthread_mutex_lock(&lock);
 		due = 1;
@@ -35,6 +45,26 @@ static int on_wal(void *user, sqlite3 *h, const char *name, int pages)
 		pthread_mutex_unlock(&lock);
 	}
 	return SQLITE_OK;
+}
+
+/* The loop commits while a checkpoint runs, so one pass leaves the pages
+ * of the ticks meanwhile: again, while each pass copies something and some
+ * remain. The later passes are short, and one may end between two ticks,
+ * so that the next write starts the -wal over. */
+static void checkpoint_all(void)
+{
+	int pages = 0, copied = 0, before = -1;
+	for (int i = 0; i < CHECKPOINT_PASSES && copied > before; i++) {
+		before = copied;
+		if (sqlite3_wal_checkpoint_v2(db_handle(cdb), NULL, SQLITE_CHECKPOINT_PASSIVE, &pages,
+					      &copied) != SQLITE_OK) {
+			log_warn("data.db: checkpoint failed (%s); trying again after the next "
+				 "commits", sqlite3_errmsg(db_handle(cdb)));
+			return;
+		}
+		if (copied >= pages)
+			return;
+	}
 }
 
 static void *checkpoint_main(void *arg)
@@ -48,10 +78,7 @@ static void *checkpoint_main(void *arg)
 			break;
 		due = 0;
 		pthread_mutex_unlock(&lock);
-		if (sqlite3_wal_checkpoint_v2(db_handle(cdb), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
-					      NULL) != SQLITE_OK)
-			log_warn("data.db: checkpoint failed (%s); trying again after the next "
-				 "commits", sqlite3_errmsg(db_handle(cdb)));
+		checkpoint_all();
 		pthread_mutex_lock(&lock);
 	}
 	pthread_mutex_unlock(&lock);
