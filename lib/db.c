@@ -173,6 +173,13 @@ sqlite3 *db_handle(struct db *db)
 	return db->h;
 }
 
+void db_cache_kib(struct db *db, int64_t kib)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%lld", (long long)kib);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
 int db_version(struct db *db)
 {
 	sqlite3_stmt *st = db_prep(db, "PRAGMA user_version");

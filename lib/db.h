@@ -43,6 +43,10 @@ void db_set_sizes(int cache_kib, long long mmap_bytes);
 
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
+/* The page cache of this connection, in KiB (SQLite's default is 2,000):
+ * a writer that appends to many places of a table at once keeps each
+ * place's page in memory instead of reading it back. */
+void db_cache_kib(struct db *db, int64_t kib);
 
 /* Apply dir/NNN_*.sql whose number is above PRAGMA user_version, each in
  * its own transaction that also sets user_version. 0 or -1 with *err. */

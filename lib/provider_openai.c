@@ -3,6 +3,7 @@
  * Studio) with their quirks: keep-alive comments (the SSE parser drops
  * them), reasoning deltas, usage late or never, errors inside a 200. */
 #include "provider.h"
+#include "openai_chunk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,11 +96,15 @@ static int openai_event(const struct sse_event *ev, struct gen_out *out)
 	json_t *root, *choices, *usage;
 	json_error_t jerr;
 	const char *emsg;
+	int rc;
 
 	if (strcmp(ev->data, "[DONE]") == 0) {
 		out->done = 1;
 		return 0;
 	}
+	/* Nearly every event is a plain chunk: read without a tree. */
+	if (strcmp(ev->type, "error") != 0 && openai_chunk_read(ev->data, ev->data_len, out, &rc))
+		return rc;
 	root = json_loadb(ev->data, ev->data_len, 0, &jerr);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);

@@ -146,6 +146,11 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (render_start() != 0)
 		log_warn("no render thread: large replies are rendered in the loop");
+	{
+		char path[4096];
+		snprintf(path, sizeof path, "%s/data.db", w.cfg.data_dir);
+		checkpoint_start(path);
+	}
 
 	if (db_begin(w.db) == SQLITE_OK) {
 		const char *why;
@@ -178,6 +183,7 @@ int main(int argc, char **argv)
 	}
 	log_info("stopped");
 	render_stop();
+	checkpoint_stop();
 	curl_global_cleanup();
 	models_free(&w.models);
 	db_close(w.db);

@@ -1,9 +1,11 @@
 /* confabd.h — the worker's state, shared by its files:
  *   confabd.c  start, lease, recovery, signals
  *   loop.c     the event loop: claim, stream, flush once per tick
+ *   events.c   curl driven by epoll: sockets ready and curl's timer
  *   stream.c   one provider request: curl handle, SSE (or NDJSON), adapter,
  *              retries
  *   render.c   a finished reply's HTML, off the loop when it is large
+ *   checkpoint.c  data.db's WAL checkpoints, off the loop
  *   cache.c    the response cache */
 #ifndef CONFABD_H
 #define CONFABD_H
@@ -101,6 +103,13 @@ extern struct worker w;
 /* The loop; returns when *stop is set (or when idle past idle_exit_ms). */
 void worker_run(volatile sig_atomic_t *stop);
 
+/* events.c: watch curl's sockets with epoll (0, or -1 with errno). */
+int events_init(void);
+void events_free(void);
+/* Wait for ready sockets, curl's timer or deadline (now_ms()), whichever is
+ * first, and let curl move what is ready. */
+void events_run(int64_t deadline);
+
 /* stream.c */
 struct stream *stream_new_reply(const struct job *job, int64_t now);
 struct stream *stream_new_title(const char *chat_id, const char *user_id,
@@ -126,5 +135,10 @@ int render_start(void);
 void render_stop(void);
 /* 1 when s->html is ready (rendered now if small), 0: ask at a later tick. */
 int render_ready(struct stream *s);
+
+/* checkpoint.c: data.db's checkpoints on their own thread and connection
+ * (SQLite's own, rarely, when that cannot start). */
+void checkpoint_start(const char *data_db_path);
+void checkpoint_stop(void);
 
 #endif

@@ -5,7 +5,10 @@
  * take over a second, and in the loop that second would stall every other
  * stream. So replies up to RENDER_INLINE_MAX are rendered at once (a
  * hand-off would cost more), and larger ones go to one render thread; the
- * loop records such a reply at the first tick after its HTML is back. The
+ * loop records such a reply at the first tick after its HTML is back. So do
+ * all replies while more than RENDER_INLINE_STREAMS stream: a thousand
+ * that end together would otherwise render in the loop, one tick after
+ * another, while the other streams wait. The
  * thread touches nothing but the stream's text (immutable once it has
  * ended) and its html buffer, under the queue's lock. */
 #include "confabd.h"
@@ -14,10 +17,12 @@
 #include <string.h>
 
 #define RENDER_INLINE_MAX (8 * 1024)
+#define RENDER_INLINE_STREAMS 64
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct stream *queue;   /* waiting for the thread, linked by render_next */
+static struct stream **queue_tail = &queue;
 static int quitting, started;
 static pthread_t thread;
 
@@ -39,6 +44,8 @@ static void *render_main(void *arg)
 			break;
 		s = queue;
 		queue = s->render_next;
+		if (!queue)
+			queue_tail = &queue;
 		pthread_mutex_unlock(&lock);
 		struct buf html = BUF_INIT;
 		render_into(s, &html);
@@ -79,20 +86,20 @@ int render_ready(struct stream *s)
 			s->render = RENDER_DONE;
 			return 1;
 		}
-		if (s->out.text.len <= RENDER_INLINE_MAX || !started) {
+		if (!started || (s->out.text.len <= RENDER_INLINE_MAX &&
+				 w.nstreams <= RENDER_INLINE_STREAMS)) {
 			render_into(s, &s->html);
 			s->render = RENDER_DONE;
 			return 1;
 		}
-		log_info("message %s: %zu bytes to render, handed to the render thread",
-			 s->job.message_id, s->out.text.len);
+		if (s->out.text.len > RENDER_INLINE_MAX)
+			log_info("message %s: %zu bytes to render, handed to the render thread",
+				 s->job.message_id, s->out.text.len);
 		pthread_mutex_lock(&lock);
 		s->render = RENDER_QUEUED;
 		s->render_next = NULL;
-		struct stream **pp = &queue;
-		while (*pp)
-			pp = &(*pp)->render_next;
-		*pp = s;
+		*queue_tail = s;
+		queue_tail = &s->render_next;
 		pthread_cond_signal(&wake);
 		pthread_mutex_unlock(&lock);
 		return 0;

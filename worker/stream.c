@@ -280,6 +280,9 @@ void stream_start(struct stream *s, int64_t now)
 	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(s->easy, CURLOPT_USERAGENT, "confab/" PACKAGE_VERSION);
 	curl_easy_setopt(s->easy, CURLOPT_ACCEPT_ENCODING, "");
+	/* Tokens come a few bytes at a time: curl's 16 KB read buffer per
+	 * stream was most of confabd's memory with thousands of streams. */
+	curl_easy_setopt(s->easy, CURLOPT_BUFFERSIZE, 4096L);
 	/* Only HTTP(S): a base_url must not reach files or other schemes. */
 	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_multi_add_handle(w.multi, s->easy);
