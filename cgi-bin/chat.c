@@ -350,7 +350,10 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	struct tval *ctx, *list;
 	size_t n, natt;
 	int busy = 0;
-	const char *model = http_form(r, "model"), *reply_model = NULL;
+	/* The model a refused send chose; GET routes have none (reading it
+	 * there logged an error on every chat page). */
+	const char *model = route_declares(r, "model") ? http_form(r, "model") : NULL;
+	const char *reply_model = NULL;
 
 	if (!uuid_valid(id) || store_chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");

@@ -198,6 +198,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(not (d["status"] == "stopped" and d.get("html")))' "$TMP/body"
 
+check "the chat pages read only the fields their route declares (none logged in confab.log)" \
+	sh -c "! grep -q 'GET /chat/$C.* reads the field' '$DATA/log/confab.log'"
+
 # The instance is shared with the suites after this one: take the long chats away.
 db "PRAGMA foreign_keys = ON; DELETE FROM chats WHERE id IN ('$C', '$C0', '$C100', '$C101');"
 done_testing
