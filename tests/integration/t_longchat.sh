@@ -145,6 +145,12 @@ check "  ... with what led to it and what followed" \
 expect_eq "?at= a message among the newest: the chat itself" 303 "$(http "$A" GET "/chat/$C?at=$(msg_at "$C" 9990)")"
 expect_eq "  ... at its anchor" "$BASE/chat/$C#m-$(msg_at "$C" 9990)" "$(header Location)"
 
+# --- links to an old reply from elsewhere: ?at=, not a bare #m- (which would open the newest window)
+expect_eq "a thumb on an old reply" 303 "$(CSRF_PAGE=/chat/$C post "$A" /ratings "m=$M5000" vote=1)"
+expect_eq "  ... goes back to the window holding it" "$BASE/chat/$C?at=$M5000" "$(header Location)"
+expect_eq "its rating page" 200 "$(http "$A" GET "/ratings?m=$M5000")"
+check "  ... links to it the same way" grep -q "<a href=\"/chat/$C?at=$M5000\">" "$TMP/body"
+
 # --- editing an old message: the window before it
 expect_eq "?edit= an old message of yours" 200 "$(http "$A" GET "/chat/$C?edit=5001")"
 check "  ... holds it in the composer" grep -q '>Question #5001.</textarea>' "$TMP/body"
