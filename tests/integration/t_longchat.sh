@@ -204,6 +204,21 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(not (d["status"] == "stopped" and d.get("html")))' "$TMP/body"
 
+# --- regenerate and edit in the long chat
+expect_eq "Regenerate in the long chat" 303 "$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/regenerate" model=sim-fast)"
+R2=$(last_reply "$C")
+expect_eq "  ... a new reply in place of the stopped one" "done 10002" "$(wait_reply "$R2") $(msg_field "$R2" seq)"
+U5001=$(msg_at "$C" 5001)
+expect_eq "editing an old message (POST /chat/ID/edit)" 303 \
+	"$(CSRF_PAGE=/chat/$C post "$A" "/chat/$C/edit" "m=$U5001" content=Rewritten model=sim-fast)"
+R3=$(last_reply "$C")
+expect_eq "  ... replaces it and all after it: 5,000 kept, the edit and its reply" "done 5002" \
+	"$(wait_reply "$R3") $(db "SELECT count(*) FROM messages WHERE chat_id = '$C'")"
+http "$A" GET "/chat/$C" >/dev/null
+page_seqs >"$TMP/wnew"
+expect_eq "  ... and the chat opens on the newest 100, ending with its reply" "4903 100 $R3" \
+	"$(head -1 "$TMP/wnew") $(wc -l <"$TMP/wnew") $(grep -o '<li id="m-[0-9a-f-]*"' "$TMP/body" | tail -1 | sed 's/.*m-//; s/"//')"
+
 check "the chat pages read only the fields their route declares (none logged in confab.log)" \
 	sh -c "! grep -q 'GET /chat/$C.* reads the field' '$DATA/log/confab.log'"
 
