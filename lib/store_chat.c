@@ -267,27 +267,6 @@ static void message_from_row(sqlite3_stmt *st, struct arena *a, struct message *
 	x->vote = sqlite3_column_int(st, 17);
 }
 
-struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT " MESSAGE_COLS " FROM messages "
-				       "WHERE chat_id = ?1 ORDER BY seq");
-	size_t cap = 16;
-	struct message *m = arena_alloc(a, cap * sizeof *m);
-	*n = 0;
-	db_bind_text(st, 1, chat_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct message *bigger = arena_alloc(a, 2 * cap * sizeof *m);
-			memcpy(bigger, m, cap * sizeof *m);
-			m = bigger;
-			cap *= 2;
-		}
-		message_from_row(st, a, &m[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return m;
-}
-
 void store_chat_window(struct db *db, struct arena *a, const char *chat_id, int64_t before,
 		       size_t limit, struct message_window *out)
 {

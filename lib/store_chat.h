@@ -75,10 +75,6 @@ int64_t store_chat_trash_count(struct db *db, const char *user_id);
  * database was busy or failed. The vacuum's (vacuum_trash.h). */
 int store_chat_purge_expired(struct db *db, int64_t before, int max);
 
-/* Every message of a chat in order; *n set to the count. The caller has
- * checked the chat belongs to the user. */
-struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n);
-
 /* A window of a chat's messages, oldest first: what the chat page shows of
  * a chat too long to show whole. */
 struct message_window {

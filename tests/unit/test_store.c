@@ -981,12 +981,13 @@ static void messages_in_order(void **state)
 {
 	struct fixture *f = *state;
 	struct chat c, other;
+	struct message_window w;
 	struct message *m;
-	size_t n = 99;
+	size_t n;
 	new_chat(f, ua, "long", 100, 0, &c);
 	new_chat(f, ua, "other", 100, 0, &other);
-	/* 40 messages (the first allocation holds 16, the second 32) inserted
-	 * out of order: seq = 7i mod 40 + 1 visits 1..40 once each. */
+	/* 40 messages inserted out of order: seq = 7i mod 40 + 1 visits
+	 * 1..40 once each. */
 	for (int i = 0; i < 40; i++) {
 		int64_t seq = (7 * i) % 40 + 1;
 		if (seq % 2)
@@ -997,7 +998,9 @@ static void messages_in_order(void **state)
 	}
 	insert_message(f, other.id, 1, "user", "elsewhere", NULL, NULL, -1, NULL);
 
-	m = message_list(f->data, &f->a, c.id, &n);
+	store_chat_window(f->data, &f->a, c.id, INT64_MAX, 100, &w);
+	m = w.m;
+	n = w.n;
 	assert_non_null(m);
 	assert_int_equal(n, 40);
 	for (size_t i = 0; i < n; i++) {
@@ -1028,7 +1031,7 @@ static void messages_in_order(void **state)
 	assert_string_equal(m[1].model, "model-y");
 	assert_int_equal(m[1].ttft_ms, 2);
 	assert_null(m[1].error);
-	/* Past the first two allocations, everything is intact. */
+	/* Further on, everything is intact too. */
 	assert_string_equal(m[32].role, "user");
 	assert_string_equal(m[32].content, "question");
 	assert_null(m[32].html);
@@ -1041,14 +1044,13 @@ static void messages_in_order(void **state)
 	assert_int_equal(m[39].ttft_ms, 40);
 	assert_int_equal(m[39].cost, 120);
 
-	m = message_list(f->data, &f->a, other.id, &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(m[0].content, "elsewhere");
+	store_chat_window(f->data, &f->a, other.id, INT64_MAX, 100, &w);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.m[0].content, "elsewhere");
 
-	n = 99;
-	m = message_list(f->data, &f->a, "no-such-chat", &n);
-	assert_non_null(m);
-	assert_int_equal(n, 0);
+	store_chat_window(f->data, &f->a, "no-such-chat", INT64_MAX, 100, &w);
+	assert_non_null(w.m);
+	assert_int_equal(w.n, 0);
 }
 
 /* A window: newest first from the index, handed back oldest first, with
