@@ -34,7 +34,7 @@ void attach_edit_show(struct req *r, const char *chat_id, struct tval *ctx,
 		      const char *msg_id, const struct attachment *all, size_t n);
 
 /* Add "has_files" and "files" to the value x of message msg_id, from the
- * chat's attachments all[0..n) (store_attach_of_chat). */
+ * attachments all[0..n) of the page's window (store_attach_of_window). */
 void attach_show(struct req *r, const char *chat_id, struct tval *x, const char *msg_id,
 		 const struct attachment *all, size_t n);
 

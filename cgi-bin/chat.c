@@ -27,6 +27,11 @@
 #endif
 
 #define MAX_MESSAGE_CHARS 20000
+/* The chat page shows the newest CHAT_WINDOW messages, with a link to the
+ * ones before: a chat of 10,000 opens as fast as one of 100. 100, so that
+ * a chat of 100 (what bench/run and the page-weight budget measure) is
+ * still one page, and 100 real replies stay well under 200 KB. */
+#define CHAT_WINDOW 100
 /* What a request is, if the user says (templates/_request_tags.html). */
 #define TAG_FIELDS \
 	{ "request_type", V_ENUM, 0, 0, 0, classify_types, "Request type" }, \
@@ -52,9 +57,12 @@ static const struct field edit_page_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL }
 };
 /* GET /chat/ID: ?edit=SEQ, ?rate=SEQ, ?tags=1 (the request tags shown),
- * and the no-JS refresh's t (ignored). */
+ * ?before=SEQ (the window of messages before that one), ?at=MSG (the
+ * window holding that message), and the no-JS refresh's t (ignored). */
 static const struct field chat_page_fields[] = {
 	{ "edit", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Message" },
+	{ "before", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Earlier messages" },
+	{ "at", V_UUID, 0, 0, 0, NULL, "Message" },
 	{ "rate", V_INT, 0, 0, INT64_C(1) << 40, NULL, "Reply" },
 	{ "t", V_INT, 0, 0, INT64_C(1) << 40, NULL, NULL },
 	{ "tags", V_INT, 0, 0, 1, NULL, "Request tags" },
@@ -277,9 +285,6 @@ static void add_models(struct req *r, struct tval *ctx, const char *selected)
 	tv_set_bool(r->a, ctx, "can_attach", g.cfg.max_attachments > 0);
 }
 
-/* The chat page; status, an error for role=alert and a draft to keep.
- * edit_of: the id of a user message being edited: the page then shows the
- * messages before it, and the composer holds it (draft, or its text). */
 /* 1 if this request's route declares the field (send and edit declare the
  * request tags; regenerate and the GET pages do not). */
 static int route_declares(const struct req *r, const char *name)
@@ -304,38 +309,97 @@ static int tags_shown(struct req *r)
 	return 0;
 }
 
+/* The window of the chat being edited: it ends at the message edit_of
+ * (whose files the composer shows) and the reply after it (whose model the
+ * composer offers), which are not shown; NULL when edit_of is not one of
+ * the user's messages in the chat. */
+static struct message *edit_window(struct req *r, const char *chat_id, const char *edit_of,
+				   struct message_window *w, const char **reply_model)
+{
+	int64_t seq, before;
+	size_t i = 0;
+	if (store_chat_message_seq(g.data_db, chat_id, edit_of, "user", &seq) != STORE_OK)
+		return NULL;
+	if (store_chat_seq_after(g.data_db, chat_id, seq, 1, &before) != STORE_OK)
+		before = INT64_MAX;
+	store_chat_window(g.data_db, r->a, chat_id, before, CHAT_WINDOW + 2, w);
+	while (i < w->n && strcmp(w->m[i].id, edit_of))
+		i++;
+	if (i == w->n)
+		return NULL;
+	*reply_model = i + 1 < w->n ? w->m[i + 1].model : NULL;
+	if (i > CHAT_WINDOW) {
+		w->earlier = 1;
+		snprintf(w->earlier_id, sizeof w->earlier_id, "%s", w->m[i - CHAT_WINDOW - 1].id);
+		w->m += i - CHAT_WINDOW;
+		i = CHAT_WINDOW;
+	}
+	w->n = i;
+	w->later = 0;
+	return &w->m[i];
+}
+
+/* The links beside a window that is not the whole chat: "Show earlier
+ * messages" (landing on the newest of them, where the reader was going),
+ * and on an older window "Show later messages" (the window right after
+ * it) and "Show the newest messages". Plain links: no script needed. */
+static void window_links(struct req *r, struct tval *ctx, const char *chat_id,
+			 const struct message_window *w, int64_t before)
+{
+	int64_t from = w->n ? w->m[w->n - 1].seq : before - 1, next;
+	if (w->earlier)
+		tv_set(r->a, ctx, "earlier_url", tv_str_ref(r->a, arena_printf(r->a,
+		       "/chat/%s?before=%lld#m-%s", chat_id, (long long)w->m[0].seq, w->earlier_id)));
+	if (!w->later)
+		return;
+	tv_set_bool(r->a, ctx, "older", 1);
+	if (store_chat_seq_after(g.data_db, chat_id, from, CHAT_WINDOW, &next) == STORE_OK)
+		tv_set(r->a, ctx, "later_url", tv_str_ref(r->a, arena_printf(r->a,
+		       "/chat/%s?before=%lld", chat_id, (long long)next)));
+}
+
+/* The chat page; status, an error for role=alert and a draft to keep.
+ * edit_of: the id of a user message being edited: the page then shows the
+ * messages before it, and the composer holds it (draft, or its text).
+ * before: the window of messages before that seq (INT64_MAX: the newest). */
 static int show_chat_view(struct req *r, const char *id, int status, const char *error,
-			  const char *draft, const char *edit_of)
+			  const char *draft, const char *edit_of, int64_t before)
 {
 	struct chat c;
-	struct message *m;
+	struct message_window w;
+	struct message *m, *edited = NULL;
 	struct tval *ctx, *list;
-	size_t n;
+	size_t n, natt;
 	int busy = 0;
-	const char *model = http_form(r, "model");
+	/* The model a refused send chose; GET routes have none (reading it
+	 * there logged an error on every chat page). */
+	const char *model = route_declares(r, "model") ? http_form(r, "model") : NULL;
+	const char *reply_model = NULL;
 
 	if (!uuid_valid(id) || store_chat_get(g.data_db, r->a, r->user->id, id, &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
-	m = message_list(g.data_db, r->a, c.id, &n);
 	if (edit_of) {
-		size_t i = 0;
-		while (i < n && (strcmp(m[i].id, edit_of) || strcmp(m[i].role, "user")))
-			i++;
-		if (i == n)
+		if (!(edited = edit_window(r, c.id, edit_of, &w, &reply_model)))
 			return page_error(r, 404, "There is no such message in this chat.");
 		if (!draft)
-			draft = m[i].content;
+			draft = edited->content;
 		if (!model || !*model)
-			model = i + 1 < n ? m[i + 1].model : NULL;
-		n = i;
+			model = reply_model;
+	} else {
+		store_chat_window(g.data_db, r->a, c.id, before, CHAT_WINDOW, &w);
 	}
+	m = w.m;
+	n = w.n;
 	ctx = page_ctx(r, *c.title ? c.title : "New chat", c.id);
 	tv_set_str(r->a, ctx, "chat_id", c.id);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
 	tv_set_bool(r->a, ctx, "pinned", c.pinned);
-	tv_set_bool(r->a, ctx, "empty", n == 0);
+	tv_set_bool(r->a, ctx, "empty", n == 0 && !w.earlier && !w.later);
 	tv_set_bool(r->a, ctx, "show_tags", tags_shown(r));
-	for (size_t i = 0; i < n; i++) {
+	window_links(r, ctx, c.id, &w, before);
+	/* A reply in progress is the chat's newest message: an older window
+	 * has none, and is read-only (no Edit, Regenerate or Stop). */
+	for (size_t i = 0; i < n && !w.later; i++) {
 		if (strcmp(m[i].status, "running") && strcmp(m[i].status, "queued"))
 			continue;
 		/* The no-JS refresh lands at the reply. A URL that differs from
@@ -346,8 +410,9 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		       "/chat/%s?t=%lld#m-%s", c.id, (long long)(now_ms() % 1000000000), m[i].id)));
 	}
 	list = tv_set(r->a, ctx, "messages", tv_list(r->a));
-	size_t natt;
-	struct attachment *att = store_attach_of_chat(g.data_db, r->a, c.id, &natt);
+	struct attachment *att = store_attach_of_window(g.data_db, r->a, c.id,
+		n ? m[0].seq : edited ? edited->seq : 0,
+		edited ? edited->seq : n ? m[n - 1].seq : 0, &natt);
 	for (size_t i = 0; i < n; i++) {
 		const char *text = NULL, *reasoning = NULL;
 		struct tval *x;
@@ -358,7 +423,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 		x = tv_push(r->a, list, message_value(r, &m[i], text, reasoning));
 		attach_show(r, c.id, x, m[i].id, att, natt);
 		/* Edit is ?edit=SEQ, this page's own address: short, as Rate's. */
-		if (!busy && !edit_of && !strcmp(m[i].role, "user"))
+		if (!busy && !edit_of && !w.later && !strcmp(m[i].role, "user"))
 			tv_set_bool(r->a, x, "can_edit", 1);
 		if (!edit_of && !strcmp(m[i].role, "assistant") &&
 		    strcmp(m[i].status, "running") && strcmp(m[i].status, "queued"))
@@ -367,7 +432,7 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 	if (edit_of)
 		attach_edit_show(r, c.id, ctx, edit_of, att, natt);
 	/* Edit and regenerate only between replies, and not while editing. */
-	if (!busy && !edit_of && n && !strcmp(m[n - 1].role, "assistant")) {
+	if (!busy && !edit_of && !w.later && n && !strcmp(m[n - 1].role, "assistant")) {
 		tv_set_bool(r->a, ctx, "can_regenerate", 1);
 		tv_set(r->a, ctx, "regen_model", tv_str_ref(r->a, m[n - 1].model ? m[n - 1].model : ""));
 	}
@@ -395,13 +460,17 @@ static int show_chat_view(struct req *r, const char *id, int status, const char 
 static int chat_settings_page(struct req *r)
 {
 	struct chat c;
+	struct message_window w;
 	struct message *m;
 	struct tval *ctx;
 	size_t n;
 	if (!uuid_valid(r->params[0]) ||
 	    store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) != STORE_OK)
 		return page_error(r, 404, "There is no such chat.");
-	m = message_list(g.data_db, r->a, c.id, &n);
+	/* Only the newest message: what Regenerate would replace. */
+	store_chat_window(g.data_db, r->a, c.id, INT64_MAX, 1, &w);
+	m = w.m;
+	n = w.n;
 	ctx = page_ctx(r, "Chat settings", c.id);
 	tv_set_str(r->a, ctx, "chat_id", c.id);
 	tv_set(r->a, ctx, "chat_title", tv_str_ref(r->a, *c.title ? c.title : "New chat"));
@@ -419,7 +488,7 @@ static int chat_settings_page(struct req *r)
 static int show_chat(struct req *r, const char *id, int status, const char *error,
 		     const char *draft)
 {
-	return show_chat_view(r, id, status, error, draft, NULL);
+	return show_chat_view(r, id, status, error, draft, NULL, INT64_MAX);
 }
 
 /* The message of the chat at seq, with role; 1 if found (its id in out). */
@@ -432,24 +501,58 @@ static int message_at(struct req *r, const char *seq_s, const char *role, char o
 	       store_chat_message_at(g.data_db, c.id, seq, role, out) == STORE_OK;
 }
 
+/* After an action, the chat page at msg (its message just sent, or the
+ * newest one): the browser scrolls to it instead of the chat's top. */
+static int landing(struct req *r, const char *chat_id, const char *msg)
+{
+	if (!*msg)
+		return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
+	return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, msg));
+}
+
+/* ?at=MSG: 303 to the window holding that message, with half a window of
+ * what followed it (so what led to it shows too), or to the newest window
+ * when it is among the newest; the #fragment scrolls to it. */
+static int at_window(struct req *r, const char *msg)
+{
+	struct chat c;
+	int64_t seq, before;
+	if (!uuid_valid(r->params[0]) ||
+	    store_chat_get(g.data_db, r->a, r->user->id, r->params[0], &c) != STORE_OK)
+		return page_error(r, 404, "There is no such chat.");
+	if (store_chat_message_seq(g.data_db, c.id, msg, NULL, &seq) != STORE_OK)
+		return page_error(r, 404, "There is no such message in this chat.");
+	if (store_chat_seq_after(g.data_db, c.id, seq, CHAT_WINDOW / 2, &before) != STORE_OK)
+		return landing(r, c.id, msg);
+	return http_redirect(r, arena_printf(r->a, "/chat/%s?before=%lld#m-%s", c.id,
+					     (long long)before, msg));
+}
+
 /* GET /chat/ID; ?edit=SEQ edits that message of yours, ?rate=SEQ goes to
- * that reply's rating page (the page's links, kept short). */
+ * that reply's rating page (the page's links, kept short); ?before=SEQ
+ * shows the window before that message, ?at=MSG the one holding it. */
 static int chat_page(struct req *r)
 {
 	const char *edit = http_query(r, "edit"), *rate = http_query(r, "rate");
+	const char *before = http_query(r, "before"), *at = http_query(r, "at");
 	char mid[UUID_BUF];
+	int64_t seq;
 	if (r->invalid)
 		return page_error(r, 400, r->invalid);
 	if (edit && *edit) {
 		if (!message_at(r, edit, "user", mid))
 			return page_error(r, 404, "There is no such message in this chat.");
-		return show_chat_view(r, r->params[0], 200, NULL, NULL, mid);
+		return show_chat_view(r, r->params[0], 200, NULL, NULL, mid, INT64_MAX);
 	}
 	if (rate && *rate) {
 		if (!message_at(r, rate, "assistant", mid))
 			return page_error(r, 404, "There is no such reply in this chat.");
 		return http_redirect(r, arena_printf(r->a, "/ratings?m=%s", mid));
 	}
+	if (at && *at)
+		return at_window(r, at);
+	if (before && *before && !parse_int64(before, &seq))
+		return show_chat_view(r, r->params[0], 200, NULL, NULL, NULL, seq);
 	return show_chat(r, r->params[0], 200, NULL, NULL);
 }
 
@@ -459,7 +562,7 @@ static int edit_page(struct req *r)
 {
 	if (r->invalid)
 		return page_error(r, 404, "There is no such message in this chat.");
-	return show_chat_view(r, r->params[0], 200, NULL, NULL, http_query(r, "m"));
+	return show_chat_view(r, r->params[0], 200, NULL, NULL, http_query(r, "m"), INT64_MAX);
 }
 
 static int new_chat_page(struct req *r)
@@ -478,15 +581,6 @@ static int new_chat_page(struct req *r)
 	add_models(r, ctx, model);
 	preset_picker_add(r, ctx, NULL, NULL);
 	return page_render(r, 200, "chat", ctx);
-}
-
-/* After an action, the chat page at msg (its message just sent, or the
- * newest one): the browser scrolls to it instead of the chat's top. */
-static int landing(struct req *r, const char *chat_id, const char *msg)
-{
-	if (!*msg)
-		return http_redirect(r, arena_printf(r->a, "/chat/%s", chat_id));
-	return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, msg));
 }
 
 /* Start confabd if nobody runs it (shared hosting: no service may run). */
@@ -660,18 +754,18 @@ static int edit_post(struct req *r)
 		return page_error(r, 404, "There is no such message in this chat.");
 	err = check_send(r, &model, &status);
 	if (err)
-		return show_chat_view(r, id, status, err, content, msg);
+		return show_chat_view(r, id, status, err, content, msg, INT64_MAX);
 	o = origin_of(r, model);
 	if ((err = attach_take_edit(r, models_find(&g.models, model), id, msg, o, &status)))
-		return show_chat_view(r, id, status, err, content, msg);
+		return show_chat_view(r, id, status, err, content, msg, INT64_MAX);
 	rc = reply_edit(g.data_db, r->user->id, id, msg, content, model, o, user_msg, asst_msg);
 	if ((err = limited(r, rc, o, model, &status)))
-		return show_chat_view(r, id, status, err, content, msg);
+		return show_chat_view(r, id, status, err, content, msg, INT64_MAX);
 	err = replace_refusal(rc, &status);
 	if (rc == STORE_NOT_FOUND)
 		return page_error(r, 404, "There is no such message in this chat.");
 	if (err)
-		return show_chat_view(r, id, status, err, content, msg);
+		return show_chat_view(r, id, status, err, content, msg, INT64_MAX);
 	wake_worker();
 	return landing(r, id, user_msg);
 }

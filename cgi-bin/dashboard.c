@@ -96,8 +96,10 @@ static void add_recent(struct req *r, struct tval *ctx, const struct dash *d)
 			tv_set_int(r->a, x, "rating", q->rating);
 		if (q->vote)
 			tv_set(r->a, x, "vote", tv_str_ref(r->a, q->vote > 0 ? "good" : "bad"));
+		/* ?at=: the chat page's window holding the message, however
+		 * long the chat (a bare #m- would open the newest window). */
 		if (q->chat_id && q->message_id)
-			tv_set(r->a, x, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s#m-%s",
+			tv_set(r->a, x, "href", tv_str_ref(r->a, arena_printf(r->a, "/chat/%s?at=%s",
 									     q->chat_id, q->message_id)));
 	}
 }
@@ -193,7 +195,7 @@ static int rating_post(struct req *r)
 	case STORE_OK:
 		if (stars)
 			return http_redirect(r, arena_printf(r->a, "/ratings?m=%s", m));
-		return http_redirect(r, arena_printf(r->a, "/chat/%s#m-%s", chat_id, m));
+		return http_redirect(r, arena_printf(r->a, "/chat/%s?at=%s", chat_id, m));
 	case STORE_NOT_FOUND:
 		return page_error(r, 404, "There is no such reply.");
 	default:

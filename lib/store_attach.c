@@ -53,13 +53,16 @@ static struct attachment *collect(struct arena *a, sqlite3_stmt *st, size_t *n)
 	return l;
 }
 
-struct attachment *store_attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
-				  size_t *n)
+struct attachment *store_attach_of_window(struct db *db, struct arena *a, const char *chat_id,
+					  int64_t first, int64_t last, size_t *n)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT f.message_id, f.hash, f.type, f.size, f.name "
 				       "FROM attachments f JOIN messages m ON m.id = f.message_id "
-				       "WHERE m.chat_id = ?1 ORDER BY m.seq, f.idx");
+				       "WHERE m.chat_id = ?1 AND m.seq BETWEEN ?2 AND ?3 "
+				       "ORDER BY m.seq, f.idx");
 	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, first);
+	sqlite3_bind_int64(st, 3, last);
 	return collect(a, st, n);
 }
 

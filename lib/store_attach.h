@@ -21,10 +21,10 @@ struct attachment {
 enum store_rc store_attach_link(struct db *db, const char *msg_id, const struct attachment *files,
 			  size_t n);
 
-/* Every attachment of the chat's messages, in message and file order
- * (arena). */
-struct attachment *store_attach_of_chat(struct db *db, struct arena *a, const char *chat_id,
-				  size_t *n);
+/* The attachments of the chat's messages with seq from first to last,
+ * in message and file order (arena): those of the chat page's window. */
+struct attachment *store_attach_of_window(struct db *db, struct arena *a, const char *chat_id,
+					  int64_t first, int64_t last, size_t *n);
 
 /* The files of user message msg_id, in order (arena), when it is in
  * chat_id and the chat is user_id's; none otherwise. What an edit keeps

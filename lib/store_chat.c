@@ -236,53 +236,103 @@ int store_chat_purge_expired(struct db *db, int64_t before, int max)
 	return db_commit(db) == SQLITE_OK ? n : -1;
 }
 
-struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n)
+#define MESSAGE_COLS "id, seq, role, content, html, status, coalesce(model, ''), tokens_in, " \
+	"tokens_out, cost, coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, created_at, " \
+	"coalesce(completed_at, 0), reasoning, " \
+	"(SELECT coalesce(user_rating, 0) FROM request_analytics r " \
+	" WHERE r.message_id = messages.id), " \
+	"(SELECT coalesce(vote, 0) FROM request_analytics r WHERE r.message_id = messages.id)"
+
+static void message_from_row(sqlite3_stmt *st, struct arena *a, struct message *x)
 {
-	sqlite3_stmt *st = db_prep(db, "SELECT id, seq, role, content, html, status, "
-				       "coalesce(model, ''), tokens_in, tokens_out, cost, "
-				       "coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, "
-				       "created_at, coalesce(completed_at, 0), reasoning, "
-				       "(SELECT coalesce(user_rating, 0) FROM request_analytics r "
-				       " WHERE r.message_id = messages.id), "
-				       "(SELECT coalesce(vote, 0) FROM request_analytics r "
-				       " WHERE r.message_id = messages.id) "
-				       "FROM messages WHERE chat_id = ?1 ORDER BY seq");
-	size_t cap = 16;
-	struct message *m = arena_alloc(a, cap * sizeof *m);
-	*n = 0;
+	snprintf(x->id, sizeof x->id, "%s", db_col_text(st, 0));
+	x->seq = sqlite3_column_int64(st, 1);
+	x->role = arena_strdup(a, db_col_text(st, 2));
+	x->content = arena_strdup(a, db_col_text(st, 3));
+	x->html = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL
+		  : arena_strdup(a, db_col_text(st, 4));
+	x->status = arena_strdup(a, db_col_text(st, 5));
+	x->model = arena_strdup(a, db_col_text(st, 6));
+	x->tokens_in = sqlite3_column_int64(st, 7);
+	x->tokens_out = sqlite3_column_int64(st, 8);
+	x->cost = sqlite3_column_int64(st, 9);
+	x->ttft_ms = sqlite3_column_int64(st, 10);
+	x->response_ms = sqlite3_column_int64(st, 11);
+	x->error = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL
+		   : arena_strdup(a, db_col_text(st, 12));
+	x->created_at = sqlite3_column_int64(st, 13);
+	x->completed_at = sqlite3_column_int64(st, 14);
+	x->reasoning = arena_strdup(a, db_col_text(st, 15));
+	x->rating = sqlite3_column_int(st, 16);
+	x->vote = sqlite3_column_int(st, 17);
+}
+
+void store_chat_window(struct db *db, struct arena *a, const char *chat_id, int64_t before,
+		       size_t limit, struct message_window *out)
+{
+	/* Newest first, one more than the window: that one only says that
+	 * earlier messages exist, and which is the newest of them. */
+	sqlite3_stmt *st = db_prep(db, "SELECT " MESSAGE_COLS " FROM messages "
+				       "WHERE chat_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3");
+	size_t got = 0;
+	memset(out, 0, sizeof *out);
+	out->m = arena_alloc(a, (limit ? limit : 1) * sizeof *out->m);
 	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct message *x;
-		if (*n == cap) {
-			struct message *bigger = arena_alloc(a, 2 * cap * sizeof *m);
-			memcpy(bigger, m, cap * sizeof *m);
-			m = bigger;
-			cap *= 2;
+		if (got == limit) {
+			out->earlier = 1;
+			snprintf(out->earlier_id, sizeof out->earlier_id, "%s", db_col_text(st, 0));
+			break;
 		}
-		x = &m[(*n)++];
-		snprintf(x->id, sizeof x->id, "%s", db_col_text(st, 0));
-		x->seq = sqlite3_column_int64(st, 1);
-		x->role = arena_strdup(a, db_col_text(st, 2));
-		x->content = arena_strdup(a, db_col_text(st, 3));
-		x->html = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL
-			  : arena_strdup(a, db_col_text(st, 4));
-		x->status = arena_strdup(a, db_col_text(st, 5));
-		x->model = arena_strdup(a, db_col_text(st, 6));
-		x->tokens_in = sqlite3_column_int64(st, 7);
-		x->tokens_out = sqlite3_column_int64(st, 8);
-		x->cost = sqlite3_column_int64(st, 9);
-		x->ttft_ms = sqlite3_column_int64(st, 10);
-		x->response_ms = sqlite3_column_int64(st, 11);
-		x->error = sqlite3_column_type(st, 12) == SQLITE_NULL ? NULL
-			   : arena_strdup(a, db_col_text(st, 12));
-		x->created_at = sqlite3_column_int64(st, 13);
-		x->completed_at = sqlite3_column_int64(st, 14);
-		x->reasoning = arena_strdup(a, db_col_text(st, 15));
-		x->rating = sqlite3_column_int(st, 16);
-		x->vote = sqlite3_column_int(st, 17);
+		/* Filled from the end, so the window reads oldest first. */
+		message_from_row(st, a, &out->m[limit - 1 - got++]);
 	}
 	sqlite3_reset(st);
-	return m;
+	out->m += limit - got;
+	out->n = got;
+	if (before == INT64_MAX)
+		return;
+	st = db_prep(db, "SELECT 1 FROM messages WHERE chat_id = ?1 AND seq >= ?2 LIMIT 1");
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, before);
+	out->later = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+}
+
+enum store_rc store_chat_seq_after(struct db *db, const char *chat_id, int64_t seq, int64_t k,
+				   int64_t *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT seq FROM messages WHERE chat_id = ?1 AND seq > ?2 "
+				       "ORDER BY seq LIMIT 1 OFFSET ?3");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, chat_id);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, k);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum store_rc store_chat_message_seq(struct db *db, const char *chat_id, const char *msg_id,
+				     const char *role, int64_t *out)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT seq FROM messages WHERE id = ?1 AND chat_id = ?2 "
+				       "AND role = coalesce(?3, role)");
+	enum store_rc rc = STORE_NOT_FOUND;
+	db_bind_text(st, 1, msg_id);
+	db_bind_text(st, 2, chat_id);
+	db_bind_text(st, 3, role);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 enum store_rc store_chat_message_at(struct db *db, const char *chat_id, int64_t seq,

@@ -75,9 +75,31 @@ int64_t store_chat_trash_count(struct db *db, const char *user_id);
  * database was busy or failed. The vacuum's (vacuum_trash.h). */
 int store_chat_purge_expired(struct db *db, int64_t before, int max);
 
-/* Every message of a chat in order; *n set to the count. The caller has
+/* A window of a chat's messages, oldest first: what the chat page shows of
+ * a chat too long to show whole. */
+struct message_window {
+	struct message *m;
+	size_t n;
+	int earlier;                /* the chat has messages before m[0] */
+	char earlier_id[UUID_BUF];  /* then the newest of them (else "") */
+	int later;                  /* ... after the window (it is not the newest) */
+};
+/* At most limit of the chat's messages with seq below before (INT64_MAX:
+ * the newest ones), oldest first. Read backwards along the (chat_id, seq)
+ * index, so the cost is the window's, not the chat's. The caller has
  * checked the chat belongs to the user. */
-struct message *message_list(struct db *db, struct arena *a, const char *chat_id, size_t *n);
+void store_chat_window(struct db *db, struct arena *a, const char *chat_id, int64_t before,
+		       size_t limit, struct message_window *out);
+/* The seq of the message k places after seq (k = 0: the next one);
+ * NOT_FOUND when fewer follow. Where a window of the chat ends
+ * (the page's Show later and ?at= links). */
+enum store_rc store_chat_seq_after(struct db *db, const char *chat_id, int64_t seq, int64_t k,
+				   int64_t *out);
+/* The seq of message msg_id in the chat (with role, unless NULL);
+ * NOT_FOUND when it is not there. The caller has checked the chat
+ * belongs to the user. */
+enum store_rc store_chat_message_seq(struct db *db, const char *chat_id, const char *msg_id,
+				     const char *role, int64_t *out);
 
 /* The id of the chat's newest message, where a page after an action lands
  * (/chat/ID#m-MSG); NOT_FOUND in a chat with none. The caller has checked

@@ -65,7 +65,7 @@ rate() { CSRF_PAGE="/chat/$CID" post "$1" /ratings "m=$2" "${@:3}"; }
 expect_eq "rate a reply 4 stars" 303 "$(rate "$A" "$R1" rating=4)"
 check "back to the reply's rating page" grep -qi "^location: $BASE/ratings?m=$R1" "$TMP/headers"
 expect_eq "thumbs up" 303 "$(rate "$A" "$R1" vote=1)"
-check "  ... back to the reply on its chat page" grep -qi "^location: $BASE/chat/$CID#m-$R1" "$TMP/headers"
+check "  ... back to the reply on its chat page (?at=, the window holding it)" grep -qi "^location: $BASE/chat/$CID?at=$R1" "$TMP/headers"
 expect_eq "rating and vote stored" "4|1" "$(sqlite3 "$DATA/data.db" "SELECT user_rating || '|' || vote FROM request_analytics WHERE message_id = '$R1'")"
 rate "$A" "$R2" rating=2 vote=-1 >/dev/null
 rate "$A" "$R4" vote=1 >/dev/null

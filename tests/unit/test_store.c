@@ -981,12 +981,13 @@ static void messages_in_order(void **state)
 {
 	struct fixture *f = *state;
 	struct chat c, other;
+	struct message_window w;
 	struct message *m;
-	size_t n = 99;
+	size_t n;
 	new_chat(f, ua, "long", 100, 0, &c);
 	new_chat(f, ua, "other", 100, 0, &other);
-	/* 40 messages (the first allocation holds 16, the second 32) inserted
-	 * out of order: seq = 7i mod 40 + 1 visits 1..40 once each. */
+	/* 40 messages inserted out of order: seq = 7i mod 40 + 1 visits
+	 * 1..40 once each. */
 	for (int i = 0; i < 40; i++) {
 		int64_t seq = (7 * i) % 40 + 1;
 		if (seq % 2)
@@ -997,7 +998,9 @@ static void messages_in_order(void **state)
 	}
 	insert_message(f, other.id, 1, "user", "elsewhere", NULL, NULL, -1, NULL);
 
-	m = message_list(f->data, &f->a, c.id, &n);
+	store_chat_window(f->data, &f->a, c.id, INT64_MAX, 100, &w);
+	m = w.m;
+	n = w.n;
 	assert_non_null(m);
 	assert_int_equal(n, 40);
 	for (size_t i = 0; i < n; i++) {
@@ -1028,7 +1031,7 @@ static void messages_in_order(void **state)
 	assert_string_equal(m[1].model, "model-y");
 	assert_int_equal(m[1].ttft_ms, 2);
 	assert_null(m[1].error);
-	/* Past the first two allocations, everything is intact. */
+	/* Further on, everything is intact too. */
 	assert_string_equal(m[32].role, "user");
 	assert_string_equal(m[32].content, "question");
 	assert_null(m[32].html);
@@ -1041,14 +1044,90 @@ static void messages_in_order(void **state)
 	assert_int_equal(m[39].ttft_ms, 40);
 	assert_int_equal(m[39].cost, 120);
 
-	m = message_list(f->data, &f->a, other.id, &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(m[0].content, "elsewhere");
+	store_chat_window(f->data, &f->a, other.id, INT64_MAX, 100, &w);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.m[0].content, "elsewhere");
 
-	n = 99;
-	m = message_list(f->data, &f->a, "no-such-chat", &n);
-	assert_non_null(m);
-	assert_int_equal(n, 0);
+	store_chat_window(f->data, &f->a, "no-such-chat", INT64_MAX, 100, &w);
+	assert_non_null(w.m);
+	assert_int_equal(w.n, 0);
+}
+
+/* A window: newest first from the index, handed back oldest first, with
+ * whether messages lie before and after it; seqs with gaps, as edits and
+ * regenerations leave them. */
+static void message_windows(void **state)
+{
+	struct fixture *f = *state;
+	struct chat c, other;
+	struct message_window w;
+	char id[64];
+	int64_t seq = 0;
+	new_chat(f, ua, "windows", 100, 0, &c);
+	new_chat(f, ua, "other", 100, 0, &other);
+	/* Seqs 2, 4, ..., 60: 30 messages. */
+	for (int64_t s = 2; s <= 60; s += 2)
+		insert_message(f, c.id, s, s % 4 ? "user" : "assistant", "text", NULL, NULL, -1, NULL);
+	insert_message(f, other.id, 61, "user", "elsewhere", NULL, NULL, -1, NULL);
+
+	/* The newest 10: 42..60, earlier ones exist (the newest of them 40). */
+	store_chat_window(f->data, &f->a, c.id, INT64_MAX, 10, &w);
+	assert_int_equal(w.n, 10);
+	for (size_t i = 0; i < w.n; i++)
+		assert_int_equal(w.m[i].seq, 42 + 2 * (int64_t)i);
+	assert_int_equal(w.earlier, 1);
+	snprintf(id, sizeof id, "%.24s%012d", c.id, 40);
+	assert_string_equal(w.earlier_id, id);
+	assert_int_equal(w.later, 0);
+	assert_string_equal(w.m[9].content, "text");
+	/* Before 42: 22..40, with later ones. */
+	store_chat_window(f->data, &f->a, c.id, 42, 10, &w);
+	assert_int_equal(w.n, 10);
+	assert_int_equal(w.m[0].seq, 22);
+	assert_int_equal(w.m[9].seq, 40);
+	assert_int_equal(w.earlier, 1);
+	assert_int_equal(w.later, 1);
+	/* Before 23 (not a seq): 2..22, all that is left, nothing earlier. */
+	store_chat_window(f->data, &f->a, c.id, 23, 20, &w);
+	assert_int_equal(w.n, 11);
+	assert_int_equal(w.m[0].seq, 2);
+	assert_int_equal(w.m[10].seq, 22);
+	assert_int_equal(w.earlier, 0);
+	assert_string_equal(w.earlier_id, "");
+	assert_int_equal(w.later, 1);
+	/* Exactly the whole chat: neither. */
+	store_chat_window(f->data, &f->a, c.id, INT64_MAX, 30, &w);
+	assert_int_equal(w.n, 30);
+	assert_int_equal(w.earlier + w.later, 0);
+	/* Before the first: empty, with later ones; past the last: the newest. */
+	store_chat_window(f->data, &f->a, c.id, 2, 10, &w);
+	assert_int_equal(w.n, 0);
+	assert_int_equal(w.later, 1);
+	store_chat_window(f->data, &f->a, c.id, 1000, 10, &w);
+	assert_int_equal(w.m[9].seq, 60);
+	assert_int_equal(w.later, 0);
+	/* Another chat's messages never come in; no chat, no messages. */
+	store_chat_window(f->data, &f->a, other.id, INT64_MAX, 10, &w);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.m[0].content, "elsewhere");
+	store_chat_window(f->data, &f->a, "no-such-chat", INT64_MAX, 10, &w);
+	assert_int_equal(w.n + w.earlier + w.later, 0);
+
+	/* The message k places after a seq (which need not be one). */
+	assert_int_equal(store_chat_seq_after(f->data, c.id, 40, 0, &seq), STORE_OK);
+	assert_int_equal(seq, 42);
+	assert_int_equal(store_chat_seq_after(f->data, c.id, 41, 9, &seq), STORE_OK);
+	assert_int_equal(seq, 60);
+	assert_int_equal(store_chat_seq_after(f->data, c.id, 41, 10, &seq), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_seq_after(f->data, c.id, 60, 0, &seq), STORE_NOT_FOUND);
+
+	/* A message's seq, in its chat only, with its role when asked. */
+	snprintf(id, sizeof id, "%.24s%012d", c.id, 30);
+	assert_int_equal(store_chat_message_seq(f->data, c.id, id, NULL, &seq), STORE_OK);
+	assert_int_equal(seq, 30);
+	assert_int_equal(store_chat_message_seq(f->data, c.id, id, "user", &seq), STORE_OK);
+	assert_int_equal(store_chat_message_seq(f->data, c.id, id, "assistant", &seq), STORE_NOT_FOUND);
+	assert_int_equal(store_chat_message_seq(f->data, other.id, id, NULL, &seq), STORE_NOT_FOUND);
 }
 
 /* ================= tz.c ================= */
@@ -1262,6 +1341,7 @@ int main(void)
 		T(chat_trash_restore),
 		T(chat_purge_by_age),
 		T(messages_in_order),
+		T(message_windows),
 		T(own_key_decides),
 		T(newest_message),
 		T(last_model),

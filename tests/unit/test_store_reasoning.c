@@ -124,8 +124,8 @@ static void folded_when_done(void **state)
 {
 	struct fixture *f = *state;
 	struct reply_end e = { 0 };
+	struct message_window w;
 	struct message *m;
-	size_t n;
 	append_two_ticks(f);
 	e.content = "Answer";
 	e.content_len = 6;
@@ -138,8 +138,9 @@ static void folded_when_done(void **state)
 	reply_finish(f->data, f->job.id, f->msg, f->chat, USER, &e, 2000);
 	assert_int_equal(db_commit(f->data), SQLITE_OK);
 	assert_int_equal(count_parts(f), 0);
-	m = message_list(f->data, &f->a, f->chat, &n);
-	assert_int_equal(n, 2);
+	store_chat_window(f->data, &f->a, f->chat, INT64_MAX, 10, &w);
+	m = w.m;
+	assert_int_equal(w.n, 2);
 	assert_string_equal(m[0].reasoning, "");
 	assert_string_equal(m[1].content, "Answer");
 	assert_string_equal(m[1].reasoning, "Hmm, caf\xc3\xa9 <ok>");
