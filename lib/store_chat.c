@@ -236,16 +236,27 @@ int store_chat_purge_expired(struct db *db, int64_t before, int max)
 	return db_commit(db) == SQLITE_OK ? n : -1;
 }
 
-#define MESSAGE_COLS "id, seq, role, content, html, status, coalesce(model, ''), tokens_in, " \
-	"tokens_out, cost, coalesce(ttft_ms, -1), coalesce(response_ms, -1), error, created_at, " \
-	"coalesce(completed_at, 0), reasoning, " \
-	"(SELECT coalesce(user_rating, 0) FROM request_analytics r " \
-	" WHERE r.message_id = messages.id), " \
-	"(SELECT coalesce(vote, 0) FROM request_analytics r WHERE r.message_id = messages.id)"
+/* A message and its rating and thumb: one join, not a lookup of each (two
+ * searches of request_analytics a message were a fifth of the query). */
+#define MESSAGE_COLS "m.id, m.seq, m.role, m.content, m.html, m.status, coalesce(m.model, ''), " \
+	"m.tokens_in, m.tokens_out, m.cost, coalesce(m.ttft_ms, -1), coalesce(m.response_ms, -1), " \
+	"m.error, m.created_at, coalesce(m.completed_at, 0), m.reasoning, " \
+	"coalesce(r.user_rating, 0), coalesce(r.vote, 0) " \
+	"FROM messages m LEFT JOIN request_analytics r ON r.message_id = m.id"
+
+/* An id column into a fixed buffer (no printf: a window copies 100). */
+static void copy_id(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
 
 static void message_from_row(sqlite3_stmt *st, struct arena *a, struct message *x)
 {
-	snprintf(x->id, sizeof x->id, "%s", db_col_text(st, 0));
+	copy_id(x->id, sizeof x->id, db_col_text(st, 0));
 	x->seq = sqlite3_column_int64(st, 1);
 	x->role = arena_strdup(a, db_col_text(st, 2));
 	x->content = arena_strdup(a, db_col_text(st, 3));
@@ -272,8 +283,8 @@ void store_chat_window(struct db *db, struct arena *a, const char *chat_id, int6
 {
 	/* Newest first, one more than the window: that one only says that
 	 * earlier messages exist, and which is the newest of them. */
-	sqlite3_stmt *st = db_prep(db, "SELECT " MESSAGE_COLS " FROM messages "
-				       "WHERE chat_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3");
+	sqlite3_stmt *st = db_prep(db, "SELECT " MESSAGE_COLS " "
+				       "WHERE m.chat_id = ?1 AND m.seq < ?2 ORDER BY m.seq DESC LIMIT ?3");
 	size_t got = 0;
 	memset(out, 0, sizeof *out);
 	out->m = arena_alloc(a, (limit ? limit : 1) * sizeof *out->m);
