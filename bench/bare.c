@@ -39,12 +39,8 @@ static void serve(int sock, const char *body, size_t n)
 	int hn = snprintf(head, sizeof head, "Status: 200 OK\r\nContent-Type: text/html; "
 			  "charset=utf-8\r\nContent-Length: %zu\r\n\r\n", n);
 	while (FCGX_Accept_r(&fr) >= 0) {
-		/* As confab's http_send: past libfcgi's buffer, one sendmsg. */
-		if ((size_t)hn + n <= FCGI_STREAM_ROOM ||
-		    fcgi_send(&fr, head, (size_t)hn, body, n) < 0) {
-			FCGX_PutStr(head, hn, fr.out);
-			FCGX_PutStr(body, (int)n, fr.out);
-		}
+		/* As confab's http_send. */
+		fcgi_answer(&fr, head, (size_t)hn, body, n);
 		FCGX_Finish_r(&fr);
 	}
 }

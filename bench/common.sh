@@ -159,6 +159,17 @@ open(doc, "w").write(text)
 PY
 }
 
+# bench_new_chats BASE JAR N: N chats made through the chat list's form by
+# the user signed in with cookie jar JAR ("Benchmark chat number I ...").
+bench_new_chats() {
+	local t i
+	t=$(bench_csrf "$1" /chats "$2")
+	for i in $(seq "$3"); do
+		curl -s -o /dev/null -b "$2" -c "$2" --data-urlencode "csrf=$t" \
+			--data-urlencode "title=Benchmark chat number $i about something" "$1/chats"
+	done
+}
+
 # bench_fill_chat DB CHAT_ID N: N messages into chat CHAT_ID of data.db DB,
 # in one transaction: questions, and replies each with a paragraph, a list
 # and a code block (already rendered, as the worker leaves them).

@@ -112,3 +112,13 @@ int fcgi_send(struct FCGX_Request *fr, const char *head, size_t hlen, const char
 	}
 	return 0;
 }
+
+void fcgi_answer(struct FCGX_Request *fr, const char *head, size_t hlen, const char *body,
+		 size_t blen)
+{
+	if (hlen + blen > FCGI_STREAM_ROOM && fcgi_send(fr, head, hlen, body, blen) >= 0)
+		return;
+	FCGX_PutStr(head, (int)hlen, fr->out);
+	if (blen)
+		FCGX_PutStr(body, (int)blen, fr->out);
+}

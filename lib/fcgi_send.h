@@ -23,4 +23,10 @@ struct FCGX_Request;
 int fcgi_send(struct FCGX_Request *fr, const char *head, size_t hlen, const char *body,
 	      size_t blen);
 
+/* The whole answer, the cheapest way: within libfcgi's buffer through its
+ * stream (one write with the closing records), past it with fcgi_send
+ * (libfcgi's stream again when that cannot). */
+void fcgi_answer(struct FCGX_Request *fr, const char *head, size_t hlen, const char *body,
+		 size_t blen);
+
 #endif

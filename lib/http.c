@@ -418,15 +418,8 @@ void http_send(struct req *r, FCGX_Request *fr, struct buf *out)
 	buf_append(&head, buf_str(r->resp_headers), r->resp_headers->len);
 	buf_puts(&head, "\r\n");
 	if (fr) {
-		size_t blen = r->is_head ? 0 : r->resp_body->len;
-		/* Within libfcgi's one buffer, its stream sends the answer and
-		 * the closing records in one write; past it, one sendmsg. */
-		if (head.len + blen <= FCGI_STREAM_ROOM ||
-		    fcgi_send(fr, head.data, head.len, r->resp_body->data, blen) < 0) {
-			FCGX_PutStr(head.data, (int)head.len, fr->out);
-			if (blen)
-				FCGX_PutStr(r->resp_body->data, (int)blen, fr->out);
-		}
+		fcgi_answer(fr, head.data, head.len, r->resp_body->data,
+			    r->is_head ? 0 : r->resp_body->len);
 	} else {
 		buf_append(out, head.data, head.len);
 		if (!r->is_head)

@@ -17,9 +17,10 @@
  *  - \$ is a literal dollar (markdown's escape), inside math too;
  *  - never inside fenced or indented code blocks or code spans.
  * Input that already holds a placeholder character (U+E000, U+E001), raw
- * or as a character reference such as &#xE000;, gets no math at all. Each search for a closing delimiter that fails is
- * remembered for the rest of its paragraph (or line), so the scan is
- * linear: unclosed dollars are never rescanned. */
+ * or as a character reference such as &#xE000;, gets no math at all. Each
+ * search for a closing delimiter that fails is remembered for the rest of
+ * its paragraph (or line), so the scan is linear: unclosed dollars are
+ * never rescanned. */
 #ifndef CONFAB_MARKDOWN_MATH_H
 #define CONFAB_MARKDOWN_MATH_H
 

@@ -31,7 +31,7 @@ stack_procs_auto() {
 stack_procs_of() {
 	case $1 in
 	chat|chats) echo "$2" ;;
-	*) if [ -n "${CONFAB_PROCS:-}" ] || [ "$2" -lt 2 ]; then echo "$2"; else echo 2; fi ;;
+	*) if [ -n "${CONFAB_PROCS:-}" ]; then echo "$2"; else echo 2; fi ;;
 	esac
 }
 
